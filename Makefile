@@ -1,0 +1,55 @@
+# The two commands of the README: `make run` serves the portal with demo data on the
+# embedded default (SQLite + filesystem broker, worker and beat included); `make test`
+# runs the whole suite. Everything a fresh machine needs is installed from here.
+
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+export DJANGO_SETTINGS_MODULE ?= portal.settings.dev
+
+.PHONY: run setup assets migrate demo test lint format check bench eval-ingest clean browsers
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+setup: $(VENV)/.installed node_modules/.installed
+
+assets: node_modules/.installed
+
+migrate: setup
+	$(PY) manage.py migrate --noinput
+
+demo: migrate
+	$(PY) manage.py load_policies
+	$(PY) manage.py seed_demo
+
+run: demo
+	@echo "门户地址: http://$(HOST):$(PORT)/  （Ctrl-C 同时停止 web、worker 和 beat）"
+	WEB_BIND=$(HOST):$(PORT) $(VENV)/bin/honcho start -f Procfile
+
+test: setup
+	$(VENV)/bin/pytest
+
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: setup
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+check: setup
+	$(PY) manage.py check
+	$(PY) manage.py makemigrations --check --dry-run
+
+clean:
+	rm -rf $(VENV) node_modules staticfiles var db.sqlite3

@@ -1,0 +1,56 @@
+"""The site shell: the home page of each role, /healthz and the error pages."""
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.generic import TemplateView
+
+from policies.scope import scope_for
+from targets.worklists import reporter_worklist, review_summary
+
+from .health import broker_state, database_state
+
+
+class HomeView(LoginRequiredMixin, TemplateView):
+    template_name = "portal/home.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        scope = scope_for(self.request.user)
+        today = timezone.localdate()
+        context["today"] = today
+        if scope.is_reporter:
+            context["worklist"] = reporter_worklist(scope, today)
+        if scope.is_reviewer:
+            context["review_rows"] = review_summary(scope, today)
+        if scope.can_view_dashboards:
+            context["policies"] = scope.overseen_policies().with_counts()
+        return context
+
+
+@never_cache
+def healthz(request):
+    database, broker = database_state(), broker_state()
+    ok = database["ok"] and broker["ok"]
+    return JsonResponse(
+        {"status": "ok" if ok else "error", "database": database, "broker": broker},
+        status=200 if ok else 503,
+    )
+
+
+def error_400(request, exception=None):
+    return render(request, "400.html", status=400)
+
+
+def error_403(request, exception=None):
+    return render(request, "403.html", status=403)
+
+
+def error_404(request, exception=None):
+    return render(request, "404.html", status=404)
+
+
+def error_500(request):
+    return render(request, "500.html", status=500)

@@ -1,0 +1,397 @@
+"""Every write of the reporting cycle: periods opening and locking, reports saved,
+submitted, returned, approved and reopened. Each is atomic and writes its history row
+in the same transaction; nothing is overwritten without a trace."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from policies.models import Policy, Unit
+
+from . import calendar
+from .models import Assignment, Indicator, MonthlyReport, Period, PeriodLock, PeriodUnlock, ReportEvent, ReportValue
+from .validation import NumberInvalid, Rule, check_value, parse_number
+from .worklists import policy_asks_for
+
+State = MonthlyReport.State
+Source = ReportEvent.Source
+
+TRANSITIONS = {
+    State.DRAFT: {State.SUBMITTED},
+    State.SUBMITTED: {State.APPROVED, State.RETURNED},
+    State.RETURNED: {State.SUBMITTED},
+    # A correction after approval goes back through the reviewer.
+    State.APPROVED: {State.RETURNED},
+}
+EDITABLE = {State.DRAFT, State.RETURNED}
+
+
+class ReportError(Exception):
+    """A domain refusal; its message is shown to the user as it is."""
+
+
+class IllegalTransition(ReportError):
+    pass
+
+
+class ReportLocked(ReportError):
+    pass
+
+
+class StaleVersion(ReportError):
+    """Someone else saved the report after this user opened it."""
+
+    def __init__(self, report: MonthlyReport, changes: list[ReportEvent]):
+        self.report = report
+        self.changes = changes
+        names = "、".join(
+            sorted({c.created_by.get_full_name() or c.created_by.username for c in changes if c.created_by})
+        )
+        super().__init__(
+            f"此月报已被{names or '他人'}修改（当前版本 {report.version}）。您的输入已保留，请核对下列变化后重新保存。"
+        )
+
+
+class ReportInvalid(ReportError):
+    def __init__(self, errors: dict, message: str = "有数据未通过校验，请按提示修改后再报送。"):
+        self.errors = errors
+        super().__init__(message)
+
+
+# -- periods --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def period_open(*, on_date: dt.date, at: dt.datetime | None = None, policies=None) -> list[PeriodLock]:
+    """Open the month just ended for every policy that asks for it. Safe to run twice."""
+    year, month = calendar.previous_month(on_date)
+    period, _ = Period.objects.get_or_create(year=year, month=month)
+    opened = []
+    for policy in (policies if policies is not None else Policy.objects.all()).filter(reporting_active=True):
+        if not policy_asks_for(policy, year, month):
+            continue
+        lock, created = PeriodLock.objects.get_or_create(
+            policy=policy, period=period, defaults={"opened_at": at or timezone.now()}
+        )
+        if created:
+            opened.append(lock)
+    return opened
+
+
+@transaction.atomic
+def period_lock_due(*, on_date: dt.date, at: dt.datetime | None = None, policies=None) -> list[PeriodLock]:
+    """Lock every open period whose lock day has come. Safe to run twice."""
+    locked = []
+    locks = PeriodLock.objects.filter(locked_at__isnull=True).select_related("policy", "period")
+    if policies is not None:
+        locks = locks.filter(policy__in=policies)
+    for lock in locks:
+        if on_date >= calendar.lock_date(lock.period.year, lock.period.month, lock.policy.lock_day):
+            lock.locked_at = at or timezone.now()
+            lock.save(update_fields=["locked_at"])
+            locked.append(lock)
+    return locked
+
+
+@transaction.atomic
+def period_close(*, lock: PeriodLock, by) -> PeriodLock:
+    """The reviewer closes a period before its lock day."""
+    if lock.locked_at is None:
+        lock.locked_at = timezone.now()
+        lock.locked_by = by
+        lock.save(update_fields=["locked_at", "locked_by"])
+    return lock
+
+
+@transaction.atomic
+def period_unlock(*, lock: PeriodLock, unit: Unit, by, reason: str, until_date: dt.date) -> PeriodUnlock:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ReportError("解锁必须填写原因。")
+    return PeriodUnlock.objects.create(lock=lock, unit=unit, reason=reason, unlocked_by=by, until_date=until_date)
+
+
+def is_locked_for(report: MonthlyReport, on_date: dt.date) -> bool:
+    lock = PeriodLock.objects.filter(policy_id=report.policy_id, period_id=report.period_id).first()
+    if lock is None or lock.locked_at is None:
+        return False
+    return not lock.unlocks.filter(unit_id=report.unit_id, until_date__gte=on_date).exists()
+
+
+# -- reports --------------------------------------------------------------------------
+
+
+def assigned_indicators(policy: Policy, unit: Unit):
+    return (
+        Indicator.objects.filter(policy=policy, assignments__unit=unit)
+        .select_related("task")
+        .prefetch_related("targets")
+        .order_by("order")
+    )
+
+
+@transaction.atomic
+def report_get_or_create(*, policy: Policy, unit: Unit, period: Period, by=None) -> MonthlyReport:
+    if not Assignment.objects.filter(indicator__policy=policy, unit=unit).exists():
+        raise ReportError(f"{unit.name}在该政策文件下没有需要填报的指标。")
+    report, _ = MonthlyReport.objects.get_or_create(
+        policy=policy, unit=unit, period=period, defaults={"updated_by": by}
+    )
+    return report
+
+
+def rule_for(indicator: Indicator) -> Rule:
+    return Rule(
+        is_ratio=indicator.unit_of_measure == "%",
+        allow_negative=indicator.growth_rate,
+        decimals=indicator.decimals,
+    )
+
+
+@dataclass
+class SaveResult:
+    report: MonthlyReport
+    changed: int
+    errors: dict = field(default_factory=dict)  # indicator id → [messages]
+    warnings: dict = field(default_factory=dict)
+
+
+def _history(report: MonthlyReport, indicator_ids) -> dict[int, list[Decimal]]:
+    """The unit's previous months of each indicator, oldest first (for outlier checks)."""
+    rows = (
+        ReportValue.objects.filter(
+            report__policy_id=report.policy_id,
+            report__unit_id=report.unit_id,
+            indicator_id__in=indicator_ids,
+            value__isnull=False,
+        )
+        .filter(
+            Q(report__period__year__lt=report.period.year)
+            | Q(report__period__year=report.period.year, report__period__month__lt=report.period.month)
+        )
+        .order_by("report__period__year", "report__period__month")
+        .values_list("indicator_id", "value")
+    )
+    history: dict[int, list[Decimal]] = {}
+    for indicator_id, value in rows:
+        history.setdefault(indicator_id, []).append(value)
+    return history
+
+
+TEXT_FIELDS = {"progress_text": "工作进展", "problems_text": "存在问题", "next_steps_text": "下步计划"}
+
+
+@transaction.atomic
+def report_save(
+    *,
+    report: MonthlyReport,
+    by,
+    version: int,
+    values: dict[int, object],
+    notes: dict[int, str] | None = None,
+    texts: dict[str, str] | None = None,
+    source: str = Source.WEB,
+    on_date: dt.date | None = None,
+    at: dt.datetime | None = None,
+) -> SaveResult:
+    """Save a draft: what parses is stored, what does not is kept as typed; never blocks.
+
+    Refused when the report is not editable, its period is locked, or it was saved by
+    someone else since ``version`` (the caller keeps the user's input to re-apply).
+    """
+    at = at or timezone.now()
+    on_date = on_date or timezone.localdate()
+    report = MonthlyReport.objects.select_for_update().select_related("period").get(pk=report.pk)
+    if report.state not in EDITABLE:
+        raise IllegalTransition(f"月报{report.get_state_display()}，不能修改；如需更正请联系审核员退回。")
+    if is_locked_for(report, on_date):
+        raise ReportLocked("该报告期已锁定，不能修改；如需补报请联系管理员解锁。")
+    if report.version != version:
+        changes = list(report.events.filter(version__gt=version).select_related("created_by", "indicator"))
+        raise StaleVersion(report, changes)
+    notes = notes or {}
+    indicators = {i.pk: i for i in assigned_indicators(report.policy, report.unit)}
+    history = _history(report, indicators)
+    existing = {v.indicator_id: v for v in report.values.all()}
+    result = SaveResult(report=report, changed=0)
+    events = []
+    for indicator_id, raw in values.items():
+        indicator = indicators.get(int(indicator_id))
+        if indicator is None:
+            raise ReportError("提交了不属于本单位的指标，已拒绝保存。")
+        row = existing.get(indicator.pk) or ReportValue(report=report, indicator=indicator)
+        try:
+            number = parse_number(raw)
+            raw_text = ""
+        except NumberInvalid as exc:
+            number, raw_text = None, str(raw)[:100]
+            result.errors.setdefault(indicator.pk, []).append(str(exc))
+        if number is not None:
+            check = check_value(
+                number,
+                rule_for(indicator),
+                history.get(indicator.pk, []),
+                is_level=indicator.measure == Indicator.Measure.LEVEL,
+                direction_up=indicator.direction == Indicator.Direction.UP,
+            )
+            if check.errors:
+                result.errors.setdefault(indicator.pk, []).extend(check.errors)
+            if check.warnings:
+                result.warnings.setdefault(indicator.pk, []).extend(check.warnings)
+        note = (notes.get(indicator.pk, notes.get(str(indicator.pk), row.note)) or "").strip()[:300]
+        old_display = _display(row)
+        if row.pk and row.value == number and row.raw_text == raw_text and row.note == note:
+            continue
+        row.value, row.raw_text, row.note = number, raw_text, note
+        row.save()
+        new_display = _display(row)
+        if old_display != new_display or not existing.get(indicator.pk):
+            events.append(
+                ReportEvent(
+                    report=report,
+                    indicator=indicator,
+                    kind=ReportEvent.Kind.VALUE,
+                    field=indicator.name,
+                    old=old_display,
+                    new=new_display,
+                    comment=note,
+                    source=source,
+                    created_by=by,
+                    created_at=at,
+                    version=report.version + 1,
+                )
+            )
+        result.changed += 1
+    for name, label in TEXT_FIELDS.items():
+        if texts is None or name not in texts:
+            continue
+        new = (texts[name] or "").strip()
+        old = getattr(report, name)
+        if new != old:
+            setattr(report, name, new)
+            events.append(
+                ReportEvent(
+                    report=report,
+                    kind=ReportEvent.Kind.TEXT,
+                    field=label,
+                    old=old,
+                    new=new,
+                    source=source,
+                    created_by=by,
+                    created_at=at,
+                    version=report.version + 1,
+                )
+            )
+            result.changed += 1
+    ReportEvent.objects.bulk_create(events)
+    if result.changed:
+        report.version += 1
+        report.updated_by = by
+        report.save()
+    return result
+
+
+def _display(row: ReportValue) -> str:
+    if row.pk is None:
+        return ""
+    if row.value is not None:
+        return f"{row.value.normalize():f}"
+    return row.raw_text
+
+
+def _move(report: MonthlyReport, to: str, *, by, at, comment: str = "") -> None:
+    if to not in TRANSITIONS.get(report.state, set()):
+        raise IllegalTransition(f"月报当前为“{report.get_state_display()}”，不能变为“{State(to).label}”。")
+    ReportEvent.objects.create(
+        report=report,
+        kind=ReportEvent.Kind.STATE,
+        field="状态",
+        old=report.get_state_display(),
+        new=State(to).label,
+        comment=comment,
+        source=Source.WEB,
+        created_by=by,
+        created_at=at,
+        version=report.version + 1,
+    )
+    report.state = to
+    report.version += 1
+
+
+def submission_errors(report: MonthlyReport) -> tuple[dict, dict]:
+    """Everything a submission must satisfy: every indicator filled with a valid number,
+    every warning explained. Returns (errors, unexplained warnings) by indicator id."""
+    indicators = list(assigned_indicators(report.policy, report.unit))
+    values = {v.indicator_id: v for v in report.values.all()}
+    history = _history(report, [i.pk for i in indicators])
+    errors, warnings = {}, {}
+    for indicator in indicators:
+        row = values.get(indicator.pk)
+        if row is None or (row.value is None and not row.raw_text):
+            errors[indicator.pk] = ["请填写本月数据（没有发生请填 0）"]
+            continue
+        if row.value is None:
+            errors[indicator.pk] = [f"“{row.raw_text}”不是数字"]
+            continue
+        check = check_value(
+            row.value,
+            rule_for(indicator),
+            history.get(indicator.pk, []),
+            is_level=indicator.measure == Indicator.Measure.LEVEL,
+            direction_up=indicator.direction == Indicator.Direction.UP,
+        )
+        if check.errors:
+            errors[indicator.pk] = check.errors
+        elif check.warnings and not row.note:
+            warnings[indicator.pk] = [*check.warnings, "请在“说明”中写明原因"]
+    return errors, warnings
+
+
+@transaction.atomic
+def report_submit(*, report: MonthlyReport, by, version: int, on_date=None, at=None) -> MonthlyReport:
+    at = at or timezone.now()
+    report = MonthlyReport.objects.select_for_update().select_related("period", "policy", "unit").get(pk=report.pk)
+    if report.version != version:
+        raise StaleVersion(report, list(report.events.filter(version__gt=version).select_related("created_by")))
+    if is_locked_for(report, on_date or timezone.localdate()):
+        raise ReportLocked("该报告期已锁定，不能报送；如需补报请联系管理员解锁。")
+    errors, warnings = submission_errors(report)
+    if errors or warnings:
+        merged = {k: errors.get(k, []) + warnings.get(k, []) for k in {*errors, *warnings}}
+        raise ReportInvalid(merged)
+    _move(report, State.SUBMITTED, by=by, at=at)
+    report.submitted_at, report.submitted_by = at, by
+    report.first_submitted_at = report.first_submitted_at or at
+    report.return_reason = ""
+    report.save()
+    return report
+
+
+@transaction.atomic
+def report_return(*, report: MonthlyReport, by, reason: str, at=None) -> MonthlyReport:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ReportError("退回必须写明原因，填报员会看到它。")
+    at = at or timezone.now()
+    report = MonthlyReport.objects.select_for_update().get(pk=report.pk)
+    _move(report, State.RETURNED, by=by, at=at, comment=reason)
+    report.return_reason = reason[:500]
+    report.reviewed_at, report.reviewed_by = at, by
+    report.save()
+    return report
+
+
+@transaction.atomic
+def report_approve(*, report: MonthlyReport, by, at=None) -> MonthlyReport:
+    at = at or timezone.now()
+    report = MonthlyReport.objects.select_for_update().get(pk=report.pk)
+    _move(report, State.APPROVED, by=by, at=at)
+    report.reviewed_at, report.reviewed_by = at, by
+    report.save()
+    return report

@@ -1,0 +1,110 @@
+"""What each person has to do now: the reporter's reports to file, the reviewer's queue."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Count
+
+from policies.models import Policy, Unit
+
+from . import calendar
+from .models import Assignment, MonthlyReport
+
+
+@dataclass
+class WorkItem:
+    policy: Policy
+    unit: Unit
+    year: int
+    month: int
+    due_date: dt.date
+    report: MonthlyReport | None
+
+    @property
+    def state_label(self) -> str:
+        return self.report.get_state_display() if self.report else "未填报"
+
+    @property
+    def state(self) -> str:
+        return self.report.state if self.report else "missing"
+
+
+def policy_asks_for(policy: Policy, year: int, month: int) -> bool:
+    """A policy asks for a month's report while reporting is on and the month is in its plan."""
+    if not policy.reporting_active:
+        return False
+    if policy.start_date and (year, month) < (policy.start_date.year, policy.start_date.month):
+        return False
+    return not (policy.end_date and (year, month) > (policy.end_date.year, policy.end_date.month))
+
+
+def reporter_worklist(scope, on_date: dt.date) -> list[WorkItem]:
+    """This period's reports for every unit the user reports for, with their state."""
+    year, month = calendar.previous_month(on_date)
+    pairs = (
+        Assignment.objects.filter(unit_id__in=scope.unit_ids).values_list("indicator__policy_id", "unit_id").distinct()
+    )
+    pairs = set(pairs)
+    if not pairs:
+        return []
+    policies = Policy.objects.in_bulk({p for p, _u in pairs})
+    units = Unit.objects.in_bulk({u for _p, u in pairs})
+    reports = {
+        (r.policy_id, r.unit_id): r
+        for r in MonthlyReport.objects.filter(unit_id__in=scope.unit_ids, period__year=year, period__month=month)
+    }
+    items = [
+        WorkItem(
+            policy=policies[p],
+            unit=units[u],
+            year=year,
+            month=month,
+            due_date=calendar.due_date(year, month, policies[p].due_day),
+            report=reports.get((p, u)),
+        )
+        for p, u in pairs
+        if policy_asks_for(policies[p], year, month)
+    ]
+    items.sort(key=lambda i: (i.due_date, i.policy.code, i.unit.sort_order))
+    return items
+
+
+def review_summary(scope, on_date: dt.date) -> list[dict]:
+    """Per overseen policy: reports waiting for review, and this period's filed / expected."""
+    year, month = calendar.previous_month(on_date)
+    policies = list(
+        (
+            scope.overseen_policies() if scope.is_admin else Policy.objects.filter(id__in=scope.reviewed_policy_ids)
+        ).select_related("city")
+    )
+    ids = [p.id for p in policies]
+    waiting = dict(
+        MonthlyReport.objects.filter(policy_id__in=ids, state=MonthlyReport.State.SUBMITTED)
+        .values_list("policy_id")
+        .annotate(n=Count("id"))
+    )
+    filed = dict(
+        MonthlyReport.objects.filter(policy_id__in=ids, period__year=year, period__month=month)
+        .exclude(state=MonthlyReport.State.DRAFT)
+        .values_list("policy_id")
+        .annotate(n=Count("id"))
+    )
+    expected = dict(
+        Assignment.objects.filter(indicator__policy_id__in=ids)
+        .values_list("indicator__policy_id")
+        .annotate(n=Count("unit_id", distinct=True))
+    )
+    return [
+        {
+            "policy": p,
+            "waiting": waiting.get(p.id, 0),
+            "filed": filed.get(p.id, 0),
+            "expected": expected.get(p.id, 0),
+            "asks": policy_asks_for(p, year, month),
+            "year": year,
+            "month": month,
+        }
+        for p in policies
+    ]

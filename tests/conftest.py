@@ -1,0 +1,99 @@
+import datetime as dt
+from dataclasses import dataclass
+
+import pytest
+
+from policies.models import Membership, Responsibility
+from targets.services import report_get_or_create, report_return, report_save, report_submit
+from tests import factories as f
+
+Role = Membership.Role
+
+
+@dataclass
+class CitySide:
+    city: object
+    policy: object
+    bureau: object
+    county: object
+    task: object
+    indicator: object
+    flow: object
+
+
+def _side(code: str, label: str) -> CitySide:
+    city = f.CityFactory(code=f"{code}-city", name=f"{label}市")
+    bureau = f.UnitFactory(city=city, code=f"{code}-bureau", name=f"{label}市工信局", kind="bureau")
+    county = f.UnitFactory(city=city, code=f"{code}-county", name=f"{label}县", kind="county")
+    policy = f.PolicyFactory(city=city, code=f"{code}-policy", title=f"{label}市实施方案", lead_unit=bureau)
+    policy.units.set([bureau, county])
+    task = f.TaskFactory(policy=policy, counties_implement=True)
+    f.ResponsibilityFactory(task=task, unit=bureau, role=Responsibility.Role.LEAD)
+    f.ResponsibilityFactory(task=task, unit=county, role=Responsibility.Role.IMPLEMENT)
+    indicator = f.IndicatorFactory(task=task, code=f"{code}-hightech", concept=f.ConceptFactory())
+    f.TargetFactory(indicator=indicator)
+    flow = f.IndicatorFactory(
+        task=task, code=f"{code}-patents", name="新增发明专利", unit_of_measure="件", measure="flow"
+    )
+    f.TargetFactory(
+        indicator=flow, value=20, window="annual", year=None, deadline_date=None, source_quote="每年新增发明专利20件"
+    )
+    for ind in (indicator, flow):
+        for unit in (bureau, county):
+            f.AssignmentFactory(indicator=ind, unit=unit)
+    return CitySide(city, policy, bureau, county, task, indicator, flow)
+
+
+@dataclass
+class World:
+    a: CitySide
+    b: CitySide
+    users: dict
+
+
+@pytest.fixture
+def world(db) -> World:
+    """Two cities, each with a policy, a bureau and a county; a user of every role in city A."""
+    a, b = _side("a", "甲"), _side("b", "乙")
+    users = {
+        "reporter": f.UserFactory(username="reporter"),
+        "other_reporter": f.UserFactory(username="other_reporter"),
+        "reviewer": f.UserFactory(username="reviewer"),
+        "official": f.UserFactory(username="official"),
+        "admin": f.UserFactory(username="admin", is_staff=True, is_superuser=True),
+    }
+    f.grant(users["reporter"], Role.REPORTER, unit=a.county)
+    f.grant(users["other_reporter"], Role.REPORTER, unit=b.county)
+    f.grant(users["reviewer"], Role.REVIEWER, policy=a.policy)
+    f.grant(users["official"], Role.OFFICIAL, city=a.city)
+    return World(a, b, users)
+
+
+@pytest.fixture
+def period(db):
+    return f.PeriodFactory(year=2025, month=9)
+
+
+ON_DATE = dt.date(2025, 10, 3)
+
+
+@pytest.fixture
+def report_draft(world, period):
+    report = report_get_or_create(policy=world.a.policy, unit=world.a.county, period=period)
+    return report_save(
+        report=report,
+        by=world.users["reporter"],
+        version=report.version,
+        values={world.a.indicator.pk: "60", world.a.flow.pk: "2"},
+        on_date=ON_DATE,
+    ).report
+
+
+@pytest.fixture
+def report_submitted(world, report_draft):
+    return report_submit(report=report_draft, by=world.users["reporter"], version=report_draft.version, on_date=ON_DATE)
+
+
+@pytest.fixture
+def report_returned(world, report_submitted):
+    return report_return(report=report_submitted, by=world.users["reviewer"], reason="请核对专利数据口径")

@@ -1,0 +1,93 @@
+"""Every role against every page: what each may open, and 404 for another city's or
+unit's objects. A URL added to the project without a row here fails the last test."""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+ROLES = ["anonymous", "reporter", "other_reporter", "reviewer", "official", "admin"]
+LOGIN = 302  # anonymous users are sent to the login page
+
+# name → (kwargs builder, {role: expected status}); a builder takes the world.
+OWN = {"anonymous": LOGIN, "reporter": 200, "other_reporter": 404, "reviewer": 200, "official": 200, "admin": 200}
+EVERYONE = {"anonymous": LOGIN, "reporter": 200, "other_reporter": 200, "reviewer": 200, "official": 200, "admin": 200}
+STAFF_ONLY = {
+    "anonymous": LOGIN,
+    "reporter": LOGIN,
+    "other_reporter": LOGIN,
+    "reviewer": LOGIN,
+    "official": LOGIN,
+    "admin": 200,
+}
+
+MATRIX = {
+    "home": (lambda w: {}, EVERYONE),
+    "healthz": (lambda w: {}, dict.fromkeys(ROLES, 200)),
+    "login": (lambda w: {}, {**dict.fromkeys(ROLES, 302), "anonymous": 200}),
+    "logout": (lambda w: {}, dict.fromkeys(ROLES, 405)),  # POST only
+    "password_change": (lambda w: {}, EVERYONE),
+    "password_change_done": (lambda w: {}, EVERYONE),
+    "set_language": (lambda w: {}, dict.fromkeys(ROLES, 302)),  # GET just redirects back
+    "policies:policy_list": (lambda w: {}, EVERYONE),
+    "policies:policy_detail": (lambda w: {"code": w.a.policy.code}, OWN),
+    "policies:policy_source": (lambda w: {"code": w.a.policy.code}, OWN),
+    "policies:unit_list": (lambda w: {}, EVERYONE),
+    "policies:unit_detail": (lambda w: {"code": w.a.county.code}, OWN),
+    "targets:concept_list": (lambda w: {}, EVERYONE),
+    "targets:concept_detail": (lambda w: {"code": "high_tech_enterprise"}, EVERYONE),
+    "admin:index": (lambda w: {}, STAFF_ONLY),
+}
+
+# Objects of city B: nobody in city A may open them, whatever their role.
+FOREIGN = {
+    "policies:policy_detail": lambda w: {"code": w.b.policy.code},
+    "policies:policy_source": lambda w: {"code": w.b.policy.code},
+    "policies:unit_detail": lambda w: {"code": w.b.county.code},
+}
+
+
+def _client(client, world, role):
+    if role != "anonymous":
+        client.force_login(world.users[role])
+    return client
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_role_sees_what_its_scope_allows(client, world, name, role):
+    kwargs, expected = MATRIX[name]
+
+    response = _client(client, world, role).get(reverse(name, kwargs=kwargs(world)))
+
+    assert response.status_code == expected[role], f"{role} → {name}"
+
+
+@pytest.mark.parametrize("role", ["reporter", "reviewer", "official"])
+@pytest.mark.parametrize("name", sorted(FOREIGN))
+def test_another_citys_object_is_not_found(client, world, name, role):
+    response = _client(client, world, role).get(reverse(name, kwargs=FOREIGN[name](world)))
+
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize("name", sorted(FOREIGN))
+def test_administrator_opens_every_citys_objects(client, world, name):
+    response = _client(client, world, "admin").get(reverse(name, kwargs=FOREIGN[name](world)))
+
+    assert response.status_code == 200
+
+
+def _names(resolver, namespace=""):
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            ns = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            if entry.namespace == "admin":
+                continue  # Django's admin guards itself with is_staff; admin:index is checked above
+            yield from _names(entry, ns)
+        elif isinstance(entry, URLPattern) and entry.name:
+            yield f"{namespace}{entry.name}"
+
+
+def test_every_named_url_of_the_project_is_in_the_matrix():
+    names = set(_names(get_resolver()))
+
+    assert names - set(MATRIX) == set(), "add these pages to the permission matrix"
