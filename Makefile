@@ -34,7 +34,7 @@ demo: migrate
 
 run: demo
 	@echo "门户地址: http://$(HOST):$(PORT)/  （Ctrl-C 同时停止 web、worker 和 beat）"
-	WEB_BIND=$(HOST):$(PORT) $(VENV)/bin/honcho start -f Procfile
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" WEB_BIND=$(HOST):$(PORT) honcho start -f Procfile
 
 test: setup
 	$(VENV)/bin/pytest

@@ -148,7 +148,7 @@ def validate_policy(policy: dict, file: str, source: str | None, city_units: lis
     def bad(place, reason):
         errors.append(CatalogueError(file, place, reason))
 
-    for key in ("code", "city", "title", "sections", "lead_unit", "source"):
+    for key in ("code", "city", "title", "sections", "lead_unit"):
         if not policy.get(key):
             bad("文件", f"缺少 {key}")
     if source is None:

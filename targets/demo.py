@@ -114,11 +114,14 @@ def _at(day: dt.date, hour: int = 10) -> dt.datetime:
     return dt.datetime(day.year, day.month, day.day, hour, 0, tzinfo=TZ)
 
 
-def demo_months(*, until: dt.date, reviewers: dict[int, object], reporters: dict[int, object], seed: int = 2025) -> int:
+def demo_months(
+    *, until: dt.date, reviewers: dict[int, object], reporters: dict[int, object], left_open: set[int], seed: int = 2025
+) -> int:
     """File every demo report up to the month ending before `until`. Returns reports made.
 
     `reviewers` maps a policy id to its reviewing user, `reporters` a unit id to a user
-    who reports for it; both come from the demo accounts.
+    who reports for it; both come from the demo accounts. The units in `left_open` have
+    not filed the month now open, so that the demo reporter has something to do.
     """
     made = 0
     last_year, last_month = calendar.previous_month(until)
@@ -129,12 +132,12 @@ def demo_months(*, until: dt.date, reviewers: dict[int, object], reporters: dict
         months = _months(policy.start_date, end)
         if not months:
             continue
-        made += _policy_months(policy, months, reviewers[policy.pk], reporters, seed, until)
+        made += _policy_months(policy, months, reviewers[policy.pk], reporters, left_open, seed, until)
     return made
 
 
 @transaction.atomic
-def _policy_months(policy: Policy, months, reviewer, reporters, seed, today: dt.date) -> int:
+def _policy_months(policy: Policy, months, reviewer, reporters, left_open, seed, today: dt.date) -> int:
     open_month = calendar.previous_month(today)
     assignments = list(
         Assignment.objects.filter(indicator__policy=policy)
@@ -163,7 +166,7 @@ def _policy_months(policy: Policy, months, reviewer, reporters, seed, today: dt.
         for unit_id, (unit, indicators) in sorted(units.items(), key=lambda kv: kv[1][0].sort_order):
             rng = _rng(seed, policy.code, unit_id, year, month)
             roll = rng.random()
-            if roll < 0.05 or (is_open and (roll > 0.6 or unit_id in reporters)):
+            if roll < 0.05 or (is_open and (roll > 0.6 or unit_id in left_open)):
                 continue  # missing, or not yet filed
             late = roll > 0.88 and not is_open
             user = reporters.get(unit_id) or reviewer

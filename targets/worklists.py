@@ -108,3 +108,12 @@ def review_summary(scope, on_date: dt.date) -> list[dict]:
         }
         for p in policies
     ]
+
+
+def recent_reports(scope, limit: int = 12):
+    """The reporter's latest reports across their units, newest period first."""
+    return (
+        MonthlyReport.objects.filter(unit_id__in=scope.unit_ids)
+        .with_listing()
+        .order_by("-period__year", "-period__month", "unit__sort_order")[:limit]
+    )

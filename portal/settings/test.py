@@ -1,5 +1,5 @@
 from .base import *  # noqa: F403
-from .base import STORAGES
+from .base import BASE_DIR, CELERY_BROKER_URL, DATABASES, STORAGES
 
 # Hashing with the fastest hasher keeps the permission matrix quick.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -8,3 +8,18 @@ STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.s
 
 # WhiteNoise checks STATIC_ROOT at start-up; the suite does not collect static files.
 WHITENOISE_AUTOREFRESH = True
+
+# The suite's own broker folder and a database file (not :memory:), so that the test
+# that starts a real Celery worker process shares both with it.
+if CELERY_BROKER_URL.startswith("filesystem://"):
+    _broker = BASE_DIR / "var" / "test-broker"
+    for _sub in ("out", "processed"):
+        (_broker / _sub).mkdir(parents=True, exist_ok=True)
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(_broker / "out"),
+        "data_folder_out": str(_broker / "out"),
+        "processed_folder": str(_broker / "processed"),
+        "store_processed": False,
+    }
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / "test-db.sqlite3")}

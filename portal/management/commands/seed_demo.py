@@ -26,10 +26,12 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         until = dt.date.fromisoformat(options["until"]) if options["until"] else timezone.localdate()
-        accounts, reviewers, reporters = self.accounts()
+        accounts, reviewers, reporters, left_open = self.accounts()
         made = 0
         if not options["accounts_only"]:
-            made = demo_months(until=until, reviewers=reviewers, reporters=reporters, seed=options["seed"])
+            made = demo_months(
+                until=until, reviewers=reviewers, reporters=reporters, left_open=left_open, seed=options["seed"]
+            )
         self.stdout.write(f"演示月报：新生成 {made} 份（已有数据的政策文件不重复生成）。")
         self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
         for username, label in accounts:
@@ -54,7 +56,7 @@ class Command(BaseCommand):
         leader = user("province-leader", "省级领导")
         grant(leader, Role.OFFICIAL)
         listing.append(("province-leader", "领导：全部城市，只读"))
-        reviewers, reporters = {}, {}
+        reviewers, reporters, left_open = {}, {}, set()
         # Every reporting unit has its own clerk, so the history shows who entered what.
         for unit in Unit.objects.filter(assignments__isnull=False).distinct():
             clerk = user(f"clerk-{unit.code}", f"{unit.name}填报员")
@@ -73,13 +75,14 @@ class Command(BaseCommand):
             for unit in units:
                 grant(reporter, Role.REPORTER, unit=unit)
                 reporters[unit.pk] = reporter
+                left_open.add(unit.pk)
             lead = ", ".join(p.lead_unit.name for p in policies if p.lead_unit)
             listing += [
                 (f"{city.code}-reporter", f"填报员：{'、'.join(u.name for u in units)}"),
                 (f"{city.code}-reviewer", f"审核员：{city.name}的政策文件（{lead}）"),
                 (f"{city.code}-leader", f"领导：{city.name}，只读"),
             ]
-        return listing, reviewers, reporters
+        return listing, reviewers, reporters, left_open
 
     @staticmethod
     def demo_units(policies):
