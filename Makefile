@@ -7,7 +7,6 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
-export DJANGO_SETTINGS_MODULE ?= portal.settings.dev
 
 .PHONY: run setup assets migrate demo test lint format check bench eval-ingest clean browsers
 
@@ -37,7 +36,7 @@ run: demo
 	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" WEB_BIND=$(HOST):$(PORT) honcho start -f Procfile
 
 test: setup
-	$(VENV)/bin/pytest
+	DJANGO_SETTINGS_MODULE=portal.settings.test $(VENV)/bin/pytest $(PYTEST_ARGS)
 
 lint: setup
 	$(VENV)/bin/ruff check .

@@ -95,6 +95,10 @@ class Scope:
         """Fill in and submit a unit's reports."""
         return unit_id in self.unit_ids
 
+    def oversees(self, policy: Policy) -> bool:
+        """Reads every unit's reports of the policy (reviewer, official of its city, admin)."""
+        return self.sees_everything or policy.pk in self.reviewed_policy_ids or policy.city_id in self.official_city_ids
+
     def can_review(self, policy_id: int) -> bool:
         return self.is_admin or policy_id in self.reviewed_policy_ids
 

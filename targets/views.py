@@ -1,12 +1,217 @@
-"""Pages over indicators: the concept catalogue that lines up cities."""
+"""Pages of the reporting cycle: entry, history, review queue, and the concept catalogue.
 
+Every view reads through the user's scope: a report of another unit is not found.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
-from django.views.generic import DetailView, ListView
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.views import View
+from django.views.generic import DetailView, ListView, TemplateView
+from django_filters.views import FilterView
+from django_tables2 import SingleTableMixin
 
 from policies.scope import scope_for
 
-from .models import Concept, Indicator
+from . import calendar, services
+from .entry import entry_rows
+from .filters import QueueFilter
+from .models import Assignment, Concept, Indicator, MonthlyReport, Period, ReportEvent
+from .queue import is_overdue, queue_units
+from .tables import STATE_LABELS, QueueTable
+from .worklists import policy_asks_for
+
+State = MonthlyReport.State
+
+
+def parse_month(text: str) -> tuple[int, int]:
+    try:
+        year, month = (int(p) for p in text.split("-"))
+        dt.date(year, month, 1)
+    except (ValueError, TypeError):
+        raise Http404("报告期格式应为 YYYY-MM") from None
+    return year, month
+
+
+class ReportContext:
+    """The policy, unit and period of a URL, resolved through the user's scope."""
+
+    def __init__(self, request, policy_code: str, unit_code: str, month: str):
+        self.scope = scope_for(request.user)
+        self.policy = get_object_or_404(self.scope.policies().select_related("city", "lead_unit"), code=policy_code)
+        self.unit = get_object_or_404(self.scope.units(), code=unit_code)
+        visible = self.scope.can_enter(self.unit.pk) or self.scope.oversees(self.policy)
+        if not visible or not Assignment.objects.filter(indicator__policy=self.policy, unit=self.unit).exists():
+            raise Http404("没有这份月报")
+        year, month_no = parse_month(month)
+        today = timezone.localdate()
+        if (year, month_no) > calendar.previous_month(today) or not policy_asks_for(self.policy, year, month_no):
+            if not MonthlyReport.objects.filter(
+                policy=self.policy, unit=self.unit, period__year=year, period__month=month_no
+            ).exists():
+                raise Http404("该政策文件在此月份不需要填报")
+        self.period, _ = Period.objects.get_or_create(year=year, month=month_no)
+        self.report = (
+            MonthlyReport.objects.filter(policy=self.policy, unit=self.unit, period=self.period)
+            .select_related("updated_by", "submitted_by", "reviewed_by")
+            .first()
+        )
+        self.can_enter = self.scope.can_enter(self.unit.pk)
+        self.can_review = self.scope.can_review(self.policy.pk)
+        self.due_date = calendar.due_date(year, month_no, self.policy.due_day)
+        self.locked = bool(self.report) and services.is_locked_for(self.report, today)
+
+
+class ReportEntryView(LoginRequiredMixin, TemplateView):
+    """One screen with every indicator the unit reports for the month."""
+
+    template_name = "targets/report_entry.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.ctx = ReportContext(request, kwargs["policy"], kwargs["unit"], kwargs["month"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        ctx = self.ctx
+        report = ctx.report
+        editable = ctx.can_enter and not ctx.locked and (report is None or report.state in services.EDITABLE)
+        context.update(
+            ctx=ctx,
+            report=report,
+            policy=ctx.policy,
+            unit=ctx.unit,
+            period=ctx.period,
+            groups=entry_rows(policy=ctx.policy, unit=ctx.unit, period=ctx.period, report=report),
+            editable=editable,
+            tolerance=ctx.policy.tolerance,
+            text_fields=list(services.TEXT_FIELDS.items()),
+            is_late=timezone.localdate() > ctx.due_date and (report is None or report.first_submitted_at is None),
+        )
+        context.setdefault("posted", {})
+        context.setdefault("errors", {})
+        context.setdefault("warnings", {})
+        return context
+
+    def post(self, request, *args, **kwargs):
+        ctx = self.ctx
+        if not ctx.can_enter:
+            raise PermissionDenied("您不是该单位的填报员")
+        action = request.POST.get("action", "save")
+        values = {int(k[2:]): v for k, v in request.POST.items() if k.startswith("v-") and k[2:].isdigit()}
+        notes = {int(k[2:]): v for k, v in request.POST.items() if k.startswith("n-") and k[2:].isdigit()}
+        texts = {name: request.POST.get(name, "") for name in services.TEXT_FIELDS}
+        try:
+            version = int(request.POST.get("version") or 0)
+            report = ctx.report or services.report_get_or_create(
+                policy=ctx.policy, unit=ctx.unit, period=ctx.period, by=request.user
+            )
+            if ctx.report is None:
+                version = report.version
+            result = services.report_save(
+                report=report, by=request.user, version=version, values=values, notes=notes, texts=texts
+            )
+            report = result.report
+            if action == "submit":
+                services.report_submit(report=report, by=request.user, version=report.version)
+                messages.success(request, f"{ctx.period}月报已报送，等待审核。")
+            elif result.errors:
+                messages.warning(request, "草稿已保存；有数据不是有效数字，报送前请修改（已保留原输入）。")
+            else:
+                messages.success(request, "草稿已保存。")
+            return redirect(request.path)
+        except services.StaleVersion as exc:
+            messages.error(request, str(exc))
+            return self.render_to_response(
+                self.get_context_data(posted={"values": values, "notes": notes, "texts": texts}, stale=exc.changes)
+            )
+        except services.ReportInvalid as exc:
+            messages.error(request, str(exc))
+            ctx.report = MonthlyReport.objects.get(pk=report.pk)
+            return self.render_to_response(self.get_context_data(errors=exc.errors))
+        except services.ReportError as exc:
+            messages.error(request, str(exc))
+            return redirect(request.path)
+
+
+class ReportReviewView(LoginRequiredMixin, View):
+    """Approve, return with a reason, or reopen an approved report for correction."""
+
+    def post(self, request, pk):
+        scope = scope_for(request.user)
+        report = get_object_or_404(
+            MonthlyReport.objects.visible_to(scope).select_related("policy", "unit", "period"), pk=pk
+        )
+        if not scope.can_review(report.policy_id):
+            raise PermissionDenied("只有该政策文件的审核员可以审核")
+        action = request.POST.get("action")
+        try:
+            if action == "approve":
+                services.report_approve(report=report, by=request.user)
+                messages.success(request, f"已审核通过：{report.unit}{report.period}月报。")
+            elif action == "return":
+                services.report_return(report=report, by=request.user, reason=request.POST.get("reason", ""))
+                messages.success(request, f"已退回：{report.unit}{report.period}月报，填报员会看到原因。")
+            else:
+                raise services.ReportError("未知操作")
+        except services.ReportError as exc:
+            messages.error(request, str(exc))
+        return redirect(request.POST.get("next") or report_url(report))
+
+
+class ReportHistoryView(LoginRequiredMixin, DetailView):
+    template_name = "targets/report_history.html"
+    context_object_name = "report"
+
+    def get_queryset(self):
+        return MonthlyReport.objects.visible_to(scope_for(self.request.user)).with_listing()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["events"] = self.object.events.select_related("created_by", "indicator").order_by("-created_at", "-id")
+        return context
+
+
+class IndicatorHistoryView(LoginRequiredMixin, DetailView):
+    """Every change to one indicator's figures, across the units and months the user sees."""
+
+    template_name = "targets/indicator_history.html"
+    context_object_name = "indicator"
+    slug_field = slug_url_kwarg = "code"
+
+    def get_queryset(self):
+        return Indicator.objects.filter(policy__in=scope_for(self.request.user).policies()).select_related(
+            "policy", "task"
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        scope = scope_for(self.request.user)
+        context["events"] = (
+            ReportEvent.objects.filter(indicator=self.object)
+            .filter(scope.report_filter("report__"))
+            .select_related("created_by", "report__unit", "report__period")
+            .order_by("-created_at", "-id")[:500]
+        )
+        return context
+
+
+def report_url(report: MonthlyReport) -> str:
+    return reverse(
+        "targets:report_entry",
+        kwargs={"policy": report.policy.code, "unit": report.unit.code, "month": report.period.label},
+    )
 
 
 class ConceptListView(LoginRequiredMixin, ListView):
@@ -38,3 +243,77 @@ class ConceptDetailView(LoginRequiredMixin, DetailView):
             .order_by("policy__city__code", "policy__code", "order")
         )
         return context
+
+
+class ReviewQueueView(LoginRequiredMixin, SingleTableMixin, FilterView):
+    """The reviewer's queue for a policy and month: every unit × state, late flags, bulk approve."""
+
+    template_name = "targets/review_queue.html"
+    filterset_class = QueueFilter
+    table_class = QueueTable
+    paginate_by = 100
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        scope = scope_for(request.user)
+        self.policy = get_object_or_404(scope.overseen_policies().select_related("city"), code=kwargs["policy"])
+        self.can_review = scope.can_review(self.policy.pk)
+        months = self.months()
+        default = months[-1] if months else calendar.previous_month(timezone.localdate())
+        year, month = parse_month(request.GET.get("month") or f"{default[0]}-{default[1]:02d}")
+        self.period, _ = Period.objects.get_or_create(year=year, month=month)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return queue_units(self.policy, self.period)
+
+    def get_table_kwargs(self):
+        return {
+            "policy": self.policy,
+            "period": self.period,
+            "overdue": is_overdue(self.policy, self.period, timezone.localdate()),
+        }
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        counts = dict(queue_units(self.policy, self.period).order_by().values_list("state").annotate(n=Count("id")))
+        late = queue_units(self.policy, self.period).filter(timeliness="late").count()
+        context.update(
+            policy=self.policy,
+            period=self.period,
+            can_review=self.can_review,
+            counts={k: counts.get(k, 0) for k in STATE_LABELS},
+            total=sum(counts.values()),
+            late=late,
+            due_date=calendar.due_date(self.period.year, self.period.month, self.policy.due_day),
+            months=[f"{y}-{m:02d}" for y, m in reversed(self.months())],
+        )
+        return context
+
+    def months(self):
+        """Every month the policy asked for, up to the one open now."""
+        if not self.policy.start_date:
+            return []
+        last = calendar.previous_month(timezone.localdate())
+        if self.policy.end_date:
+            last = min(last, (self.policy.end_date.year, self.policy.end_date.month))
+        return calendar.months_between(self.policy.start_date, dt.date(*last, 1))
+
+
+class BulkApproveView(LoginRequiredMixin, View):
+    def post(self, request, policy):
+        scope = scope_for(request.user)
+        policy = get_object_or_404(scope.overseen_policies(), code=policy)
+        if not scope.can_review(policy.pk):
+            raise PermissionDenied("只有该政策文件的审核员可以审核")
+        ids = [int(i) for i in request.POST.getlist("report") if i.isdigit()]
+        approved = 0
+        for report in MonthlyReport.objects.filter(policy=policy, pk__in=ids, state=State.SUBMITTED):
+            services.report_approve(report=report, by=request.user)
+            approved += 1
+        if approved:
+            messages.success(request, f"已批量审核通过 {approved} 份月报。")
+        else:
+            messages.warning(request, "没有选中待审核的月报。")
+        return redirect(request.POST.get("next") or reverse("targets:review_queue", args=[policy.code]))

@@ -27,6 +27,10 @@ class WorkItem:
         return self.report.get_state_display() if self.report else "未填报"
 
     @property
+    def period_label(self) -> str:
+        return f"{self.year}-{self.month:02d}"
+
+    @property
     def state(self) -> str:
         return self.report.state if self.report else "missing"
 

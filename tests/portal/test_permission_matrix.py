@@ -4,12 +4,20 @@ unit's objects. A URL added to the project without a row here fails the last tes
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from targets.services import report_get_or_create
+from tests import factories as f
+
+MONTH = "2025-09"
 ROLES = ["anonymous", "reporter", "other_reporter", "reviewer", "official", "admin"]
 LOGIN = 302  # anonymous users are sent to the login page
 
 # name → (kwargs builder, {role: expected status}); a builder takes the world.
 OWN = {"anonymous": LOGIN, "reporter": 200, "other_reporter": 404, "reviewer": 200, "official": 200, "admin": 200}
 EVERYONE = {"anonymous": LOGIN, "reporter": 200, "other_reporter": 200, "reviewer": 200, "official": 200, "admin": 200}
+OVERSEERS = {"anonymous": LOGIN, "reporter": 404, "other_reporter": 404, "reviewer": 200, "official": 200, "admin": 200}
+REVIEWERS = {**OVERSEERS, "official": 403}
+ENTERERS = {**OWN, "official": 403}
+POST_ONLY = {**dict.fromkeys(ROLES, 405), "anonymous": LOGIN}
 STAFF_ONLY = {
     "anonymous": LOGIN,
     "reporter": LOGIN,
@@ -35,6 +43,16 @@ MATRIX = {
     "targets:concept_list": (lambda w: {}, EVERYONE),
     "targets:concept_detail": (lambda w: {"code": "high_tech_enterprise"}, EVERYONE),
     "admin:index": (lambda w: {}, STAFF_ONLY),
+    "targets:indicator_history": (lambda w: {"code": w.a.indicator.code}, OWN),
+    "targets:review_queue": (lambda w: {"policy": w.a.policy.code}, OVERSEERS),
+    "targets:bulk_approve": (lambda w: {"policy": w.a.policy.code}, POST_ONLY),
+    "targets:report_review": (lambda w: {"pk": report_of(w.a).pk}, POST_ONLY),
+    "targets:report_history": (lambda w: {"pk": report_of(w.a).pk}, OWN),
+    "targets:report_entry": (lambda w: entry(w.a), OWN),
+    "targets:excel_template": (lambda w: entry(w.a), OWN),
+    "targets:excel_upload": (lambda w: entry(w.a), ENTERERS),
+    "targets:policy_excel": (lambda w: {"policy": w.a.policy.code, "month": MONTH}, REVIEWERS),
+    "targets:policy_upload": (lambda w: {"policy": w.a.policy.code, "month": MONTH}, REVIEWERS),
 }
 
 # Objects of city B: nobody in city A may open them, whatever their role.
@@ -42,7 +60,23 @@ FOREIGN = {
     "policies:policy_detail": lambda w: {"code": w.b.policy.code},
     "policies:policy_source": lambda w: {"code": w.b.policy.code},
     "policies:unit_detail": lambda w: {"code": w.b.county.code},
+    "targets:indicator_history": lambda w: {"code": w.b.indicator.code},
+    "targets:review_queue": lambda w: {"policy": w.b.policy.code},
+    "targets:report_history": lambda w: {"pk": report_of(w.b).pk},
+    "targets:report_entry": lambda w: entry(w.b),
+    "targets:excel_template": lambda w: entry(w.b),
+    "targets:excel_upload": lambda w: entry(w.b),
+    "targets:policy_excel": lambda w: {"policy": w.b.policy.code, "month": MONTH},
 }
+
+
+def report_of(side):
+    period = f.PeriodFactory(year=2025, month=9)
+    return report_get_or_create(policy=side.policy, unit=side.county, period=period)
+
+
+def entry(side):
+    return {"policy": side.policy.code, "unit": side.county.code, "month": MONTH}
 
 
 def _client(client, world, role):

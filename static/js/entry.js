@@ -1,0 +1,112 @@
+// The entry grid: parse what is typed as the server does, show the running total and the
+// light it would get, ask for a note on outliers, and move by keyboard or paste a column.
+(function () {
+  "use strict";
+  const form = document.getElementById("entry-form");
+  if (!form) return;
+  const tolerance = parseFloat(form.dataset.tolerance || "10") / 100;
+
+  function parseNumber(raw) {
+    let text = (raw || "").normalize("NFKC").trim();
+    if (text === "" || text === "-" || text === "—" || text === "/") return { value: null };
+    text = text.replace(/[,\s\u00a0\u3000'’]/g, "").replace(/%$/, "").replace("−", "-");
+    if (!/^[+-]?(\d+(\.\d*)?|\.\d+)$/.test(text)) return { error: "“" + raw + "”不是数字，请只填写数字" };
+    return { value: parseFloat(text), text: text };
+  }
+
+  function median(xs) {
+    const s = xs.slice().sort((a, b) => a - b);
+    const m = Math.floor(s.length / 2);
+    return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+  }
+
+  function lightHtml(kind, c) {
+    const label = { green: "绿灯", yellow: "黄灯", red: "红灯", grey: "—" }[kind];
+    const icon = { green: "check-circle-fill", yellow: "exclamation-triangle-fill", red: "x-octagon-fill", grey: "dash-circle" }[kind];
+    const pct = c === null || c === undefined ? "" : " " + Math.round(c * 100) + "%";
+    return '<span class="light light-' + kind + '"><i class="bi bi-' + icon + '"></i> ' + label + pct + "</span>";
+  }
+
+  function check(row) {
+    const input = row.querySelector(".entry-input");
+    const note = row.querySelector(".entry-note");
+    const msg = row.querySelector(".entry-msg");
+    const d = row.dataset;
+    const parsed = parseNumber(input.value);
+    const errors = [], warnings = [];
+    if (parsed.error) errors.push(parsed.error);
+    const v = parsed.value;
+    if (v !== null && v !== undefined) {
+      if (v < 0 && d.growth !== "1") errors.push("不能为负数");
+      if (d.ratio === "1" && d.growth !== "1" && v > 100) errors.push("比例应在 0—100 之间");
+      const decimals = (parsed.text.split(".")[1] || "").replace(/0+$/, "").length;
+      if (decimals > parseInt(d.decimals || "2", 10)) errors.push("最多保留 " + d.decimals + " 位小数");
+      const history = (d.history || "").split(",").filter(Boolean).map(Number);
+      if (!errors.length && history.length) {
+        const med = median(history);
+        if (med > 0 && v > 3 * med) warnings.push("是近几个月中位数（" + med + "）的 " + (v / med).toFixed(1) + " 倍，请核实并说明原因");
+        if (d.levelUp === "1" && v < history[history.length - 1]) warnings.push("低于上月的 " + history[history.length - 1] + "，存量指标一般不应下降，请说明原因");
+      }
+    }
+    input.classList.toggle("is-invalid", errors.length > 0);
+    msg.innerHTML = errors.map(e => '<div class="text-danger">' + e + "</div>").join("") +
+      warnings.map(w => '<div class="text-warning-emphasis"><i class="bi bi-exclamation-triangle"></i> ' + w + "</div>").join("");
+    if (warnings.length || note.value) note.classList.remove("d-none");
+    note.required = warnings.length > 0;
+
+    // Running total and the light (DESIGN.md: flow → sum since the window start; level → value).
+    const total = row.querySelector(".entry-total");
+    const light = row.querySelector(".entry-light");
+    if (v === null || v === undefined || errors.length) { total.textContent = "—"; light.innerHTML = lightHtml("grey"); return; }
+    const flow = d.flow === "1";
+    const actual = flow ? parseFloat(d.yearBefore || "0") + v : v;
+    total.textContent = (Math.round(actual * 10000) / 10000).toLocaleString("zh-CN");
+    if (d.target === "") { light.innerHTML = '<span class="small text-muted">未分解，不计灯号</span>'; return; }
+    const T = parseFloat(d.target), P = d.progress === "" ? 0 : parseFloat(d.progress);
+    if (d.comparison === "at_most") { light.innerHTML = lightHtml(actual <= T ? "green" : "red"); return; }
+    let c;
+    if (d.growth === "1" || flow) c = T ? actual / T : null;
+    else {
+      const B = d.base === "" ? null : parseFloat(d.base);
+      c = (B !== null && T !== B) ? (actual - B) / (T - B) : (actual >= T ? 1 : actual / T);
+    }
+    const met = c !== null && c >= 1;
+    const kind = met || c >= P ? "green" : (c >= P - tolerance ? "yellow" : "red");
+    light.innerHTML = lightHtml(kind, c);
+  }
+
+  const rows = Array.from(form.querySelectorAll(".entry-row"));
+  const inputs = rows.map(r => r.querySelector(".entry-input"));
+  rows.forEach(check);
+  inputs.forEach((input, i) => {
+    input.addEventListener("input", () => check(rows[i]));
+    input.addEventListener("keydown", e => {
+      if (e.key !== "Enter") return;
+      e.preventDefault();
+      const next = inputs[i + (e.shiftKey ? -1 : 1)];
+      if (next) { next.focus(); next.select(); }
+    });
+    input.addEventListener("paste", e => {
+      const text = (e.clipboardData || window.clipboardData).getData("text");
+      const lines = text.replace(/\r/g, "").split("\n").filter((l, k, all) => l !== "" || k < all.length - 1);
+      if (lines.length < 2) return;
+      e.preventDefault();
+      lines.forEach((line, k) => {
+        const target = inputs[i + k];
+        if (target && !target.readOnly) { target.value = line.split("\t")[0].trim(); check(rows[i + k]); }
+      });
+    });
+  });
+  form.addEventListener("submit", e => {
+    if (e.submitter && e.submitter.value === "submit") {
+      const bad = rows.find(r => r.querySelector(".entry-input").classList.contains("is-invalid") ||
+        (r.querySelector(".entry-note").required && !r.querySelector(".entry-note").value.trim()));
+      if (bad) {
+        e.preventDefault();
+        bad.querySelector(".entry-input").focus();
+        bad.scrollIntoView({ block: "center" });
+        alert("有数据未通过校验或缺少说明，请按提示修改后再报送。");
+      }
+    }
+  });
+})();

@@ -1,0 +1,340 @@
+"""The Excel round trip of a monthly report (openpyxl).
+
+A unit downloads its own pre-filled template; the identity of policy, unit and period is
+embedded and signed, so a file cannot be uploaded for another one. An upload is read into
+a preview (old → new, errors and warnings by cell) and saved only when confirmed. A
+reviewer's workbook holds one sheet per unit and goes through the same reader.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import io
+import zipfile
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from .entry import EntryRow, TaskGroup
+from .validation import NumberInvalid, Rule, check_value, parse_number
+
+MAX_BYTES = 5 * 1024 * 1024
+META_SHEET = "_模板标识"
+FORMAT = "ptp-report-v1"
+HEADER_ROW = 6
+COLUMNS = ["序号", "任务", "指标", "计量单位", "填报口径", "今年目标", "上月", "本月填报", "说明", "指标代码"]
+VALUE_COL, NOTE_COL, CODE_COL = 8, 9, 10
+TEXT_LABELS = {"progress_text": "工作进展", "problems_text": "存在问题", "next_steps_text": "下步计划"}
+
+THIN = Side(style="thin", color="999999")
+BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+HEAD_FILL = PatternFill("solid", fgColor="D9E2F3")
+INPUT_FILL = PatternFill("solid", fgColor="FFF9DB")
+FONT = "Noto Sans CJK SC"
+
+
+class ExcelRejected(Exception):
+    """The whole file is refused; the message says why, in Chinese."""
+
+
+@dataclass(frozen=True)
+class Identity:
+    policy: str
+    unit: str
+    period: str
+
+    def signature(self, codes: list[str]) -> str:
+        message = "|".join([FORMAT, self.policy, self.unit, self.period, *codes]).encode()
+        return hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).hexdigest()[:32]
+
+
+@dataclass
+class SheetData:
+    """What one sheet of an upload says for one unit: values, notes and texts by indicator code."""
+
+    identity: Identity
+    sheet: str
+    values: dict[str, tuple[str, object]] = field(default_factory=dict)  # code → (cell reference, raw)
+    notes: dict[str, str] = field(default_factory=dict)
+    texts: dict[str, str] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+
+def _target_text(row: EntryRow) -> str:
+    parts = []
+    for t in row.targets:
+        if t.comparison == "range":
+            bound = f"{t.value.normalize():f}—{t.value_max.normalize():f}"
+        else:
+            bound = ("≤" if t.comparison == "at_most" else "") + f"{t.value.normalize():f}"
+        when = ("每年" if not t.year else f"{t.year}年") if t.window == "annual" else f"{t.year}年"
+        parts.append(f"{bound}（{when}）")
+    return "；".join(parts)
+
+
+def _write_sheet(
+    ws,
+    *,
+    identity: Identity,
+    title: str,
+    unit_name: str,
+    period_text: str,
+    due_text: str,
+    groups: list[TaskGroup],
+    texts: dict[str, str],
+) -> list[str]:
+    ws.sheet_view.showGridLines = False
+    ws["A1"] = f"{title}"
+    ws["A1"].font = Font(name=FONT, bold=True, size=13)
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(COLUMNS) - 1)
+    ws["A2"] = f"填报单位：{unit_name}　　报告期：{period_text}　　截止：{due_text}"
+    ws["A3"] = "说明：只在黄色单元格填写数字（当月数填本月发生数，月末数填月底存量）；不要改动其他单元格和工作表。"
+    ws["A4"] = "数据异常（如超过近几个月中位数3倍、存量下降）请在“说明”列写明原因。"
+    for r in (2, 3, 4):
+        ws.cell(r, 1).font = Font(name=FONT, size=10, color="444444")
+    for col, name in enumerate(COLUMNS, start=1):
+        cell = ws.cell(HEADER_ROW, col, name)
+        cell.font = Font(name=FONT, bold=True)
+        cell.fill = HEAD_FILL
+        cell.border = BORDER
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    number_rule = DataValidation(
+        type="decimal",
+        operator="between",
+        formula1="-1000000000",
+        formula2="1000000000000",
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle="请填写数字",
+        error="本单元格只能填写数字（可带小数点）。",
+    )
+    ws.add_data_validation(number_rule)
+    codes = []
+    r = HEADER_ROW
+    n = 0
+    for group in groups:
+        for row in group.rows:
+            r += 1
+            n += 1
+            ind = row.indicator
+            codes.append(ind.code)
+            cells = [
+                n,
+                f"{group.task.number + '. ' if group.task.number else ''}{group.task.title}",
+                ind.name,
+                ind.unit_of_measure,
+                row.entry_label,
+                _target_text(row),
+                float(row.last_month) if row.last_month is not None else None,
+                float(row.value.value) if row.value and row.value.value is not None else None,
+                row.value.note if row.value else "",
+                ind.code,
+            ]
+            for col, value in enumerate(cells, start=1):
+                cell = ws.cell(r, col, value)
+                cell.font = Font(name=FONT, size=10)
+                cell.border = BORDER
+                cell.alignment = Alignment(vertical="center", wrap_text=col in (2, 3, 6, 9))
+                if isinstance(value, str) and value[:1] in "=+-@":
+                    cell.data_type = "s"  # text, never a formula
+            for col in (VALUE_COL, NOTE_COL):
+                ws.cell(r, col).fill = INPUT_FILL
+                ws.cell(r, col).protection = Protection(locked=False)
+            ws.cell(r, VALUE_COL).number_format = "#,##0.####"
+            number_rule.add(ws.cell(r, VALUE_COL))
+    r += 2
+    for name, label in TEXT_LABELS.items():
+        ws.cell(r, 1, label).font = Font(name=FONT, bold=True)
+        ws.merge_cells(start_row=r, start_column=2, end_row=r, end_column=NOTE_COL)
+        cell = ws.cell(r, 2, texts.get(name, ""))
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        cell.fill = INPUT_FILL
+        cell.protection = Protection(locked=False)
+        ws.row_dimensions[r].height = 60
+        r += 1
+    for col, width in enumerate([6, 26, 30, 9, 9, 24, 10, 12, 28, 2], start=1):
+        ws.column_dimensions[get_column_letter(col)].width = width
+    ws.column_dimensions[get_column_letter(CODE_COL)].hidden = True
+    ws.freeze_panes = ws.cell(HEADER_ROW + 1, 4)
+    ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.protection.sheet = True
+    ws.protection.formatColumns = False
+    ws.protection.formatRows = False
+    ws.protection.set_password(identity.signature([])[:12])
+    return codes
+
+
+def build_template(sheets: list[dict]) -> bytes:
+    """One workbook; each sheet dict has identity, title, unit_name, period_text, due_text, groups, texts, name."""
+    wb = Workbook()
+    wb.remove(wb.active)
+    meta = wb.create_sheet(META_SHEET)
+    meta.append(["format", "sheet", "policy", "unit", "period", "signature"])
+    for spec in sheets:
+        ws = wb.create_sheet(spec["name"][:31])
+        codes = _write_sheet(
+            ws,
+            identity=spec["identity"],
+            title=spec["title"],
+            unit_name=spec["unit_name"],
+            period_text=spec["period_text"],
+            due_text=spec["due_text"],
+            groups=spec["groups"],
+            texts=spec["texts"],
+        )
+        ident = spec["identity"]
+        meta.append([FORMAT, ws.title, ident.policy, ident.unit, ident.period, ident.signature(codes)])
+    meta.sheet_state = "veryHidden"
+    meta.protection.sheet = True
+    wb.active = 0
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def _refuse_non_xlsx(name: str, data: bytes) -> None:
+    lowered = (name or "").lower()
+    if len(data) == 0:
+        raise ExcelRejected("文件是空的。")
+    if len(data) > MAX_BYTES:
+        raise ExcelRejected(f"文件超过 {MAX_BYTES // 1024 // 1024} MB，请确认上传的是本平台的填报模板。")
+    if lowered.endswith(".xlsm") or lowered.endswith(".xls") or lowered.endswith(".csv"):
+        kind = {".xlsm": "含宏的 .xlsm", ".xls": "旧版 .xls", ".csv": "CSV"}[lowered[lowered.rfind(".") :]]
+        raise ExcelRejected(f"不接受{kind}文件，请上传本平台下载的 .xlsx 模板。")
+    if not data.startswith(b"PK\x03\x04"):
+        raise ExcelRejected("文件不是有效的 Excel（.xlsx）文件，可能是改了扩展名的其他文件或已损坏。")
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            types = archive.read("[Content_Types].xml").decode("utf-8", "replace")
+            if archive.testzip() is not None:
+                raise ExcelRejected("文件已损坏，无法读取。")
+    except (zipfile.BadZipFile, KeyError, EOFError):
+        raise ExcelRejected("文件已损坏或不是 Excel（.xlsx）文件。") from None
+    if "macroEnabled" in types or "vbaProject" in types:
+        raise ExcelRejected("文件含有宏（.xlsm），出于安全原因不接受，请另存为 .xlsx 后上传。")
+
+
+def read_upload(name: str, data: bytes) -> list[SheetData]:
+    """Read every unit sheet of an uploaded template; raise ExcelRejected for a bad file."""
+    _refuse_non_xlsx(name, data)
+    try:
+        with_formulas = load_workbook(io.BytesIO(data), data_only=False)
+        with_values = load_workbook(io.BytesIO(data), data_only=True)
+    except Exception:  # openpyxl raises many kinds for damaged parts
+        raise ExcelRejected("文件已损坏，无法读取；请重新下载模板填写。") from None
+    if META_SHEET not in with_formulas.sheetnames:
+        raise ExcelRejected("这不是本平台下载的填报模板（缺少模板标识），请先下载模板再填写。")
+    meta = with_formulas[META_SHEET]
+    sheets = []
+    for row in meta.iter_rows(min_row=2, values_only=True):
+        if not row or row[0] != FORMAT:
+            continue
+        _fmt, sheet_name, policy, unit, period, signature = (list(row) + [None] * 6)[:6]
+        if sheet_name not in with_formulas.sheetnames:
+            raise ExcelRejected(f"模板中的工作表“{sheet_name}”被删除或改名，请重新下载模板。")
+        identity = Identity(str(policy), str(unit), str(period))
+        sheets.append(_read_sheet(with_formulas[sheet_name], with_values[sheet_name], identity, str(signature)))
+    if not sheets:
+        raise ExcelRejected("模板标识无效，请重新下载模板。")
+    return sheets
+
+
+def _read_sheet(ws, values_ws, identity: Identity, signature: str) -> SheetData:
+    data = SheetData(identity=identity, sheet=ws.title)
+    codes = []
+    r = HEADER_ROW + 1
+    while ws.cell(r, CODE_COL).value:
+        code = str(ws.cell(r, CODE_COL).value)
+        codes.append(code)
+        ref = ws.cell(r, VALUE_COL).coordinate
+        raw = ws.cell(r, VALUE_COL).value
+        if isinstance(raw, str) and raw.startswith("="):
+            cached = values_ws.cell(r, VALUE_COL).value
+            if cached is None:
+                raw = _FormulaWithoutValue(raw)
+            else:
+                data.warnings.append(f"{ws.title}!{ref} 是公式，已按计算结果 {cached} 取值。")
+                raw = cached
+        data.values[code] = (ref, raw)
+        note = ws.cell(r, NOTE_COL).value
+        data.notes[code] = "" if note is None else str(note).strip()
+        r += 1
+    if not hmac.compare_digest(identity.signature(codes), signature or ""):
+        raise ExcelRejected(f"工作表“{ws.title}”的模板标识或指标行被改动，请重新下载模板填写。")
+    label_rows = {ws.cell(rr, 1).value: rr for rr in range(r, r + 8)}
+    for name, label in TEXT_LABELS.items():
+        if label in label_rows:
+            value = ws.cell(label_rows[label], 2).value
+            data.texts[name] = "" if value is None else str(value).strip()
+    return data
+
+
+class _FormulaWithoutValue(str):
+    """A formula whose result the file does not carry (never computed by a spreadsheet)."""
+
+
+@dataclass
+class Change:
+    cell: str
+    indicator_id: int
+    indicator: str
+    old: str
+    new: str
+    errors: list[str]
+    warnings: list[str]
+
+
+def preview(sheet: SheetData, rows: list[EntryRow]) -> tuple[list[Change], dict[int, object], dict[int, str]]:
+    """Compare an uploaded sheet with what is saved: every change with its errors and warnings.
+
+    Returns the changes and the values and notes to save, keyed by indicator id.
+    """
+    by_code = {row.indicator.code: row for row in rows}
+    unknown = set(sheet.values) - set(by_code)
+    if unknown:
+        raise ExcelRejected(f"工作表“{sheet.sheet}”含有不属于本单位的指标，请重新下载模板。")
+    changes, values, notes = [], {}, {}
+    for code, (cell, raw) in sheet.values.items():
+        row = by_code[code]
+        ind = row.indicator
+        errors, warnings = [], []
+        if isinstance(raw, _FormulaWithoutValue):
+            errors.append("是没有计算结果的公式，请粘贴为数值")
+            number = None
+        else:
+            try:
+                number = parse_number(raw)
+            except NumberInvalid as exc:
+                errors.append(str(exc))
+                number = None
+        if number is not None:
+            check = check_value(
+                number,
+                Rule(is_ratio=ind.unit_of_measure == "%", allow_negative=ind.growth_rate, decimals=ind.decimals),
+                row.history,
+                is_level=ind.measure == "level",
+                direction_up=ind.direction == "up",
+            )
+            errors += check.errors
+            warnings += check.warnings
+        note = sheet.notes.get(code, "")
+        if warnings and not note:
+            warnings.append("请在“说明”列写明原因")
+        old = row.typed
+        new = "" if raw is None else (f"{number.normalize():f}" if number is not None else str(raw))
+        old_note = row.value.note if row.value else ""
+        if old != new or note != old_note or errors:
+            changes.append(Change(cell, ind.pk, ind.name, old, new, errors, warnings))
+        values[ind.pk] = new  # as text: the save parses it again, exactly as a typed figure
+        notes[ind.pk] = note
+    return changes, values, notes

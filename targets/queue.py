@@ -1,0 +1,54 @@
+"""The reviewer's queue for one policy and period: every reporting unit with the state of
+its report, read as one annotated queryset (so it can be filtered, sorted and paged)."""
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from django.db.models import Case, CharField, F, OuterRef, Q, Subquery, Value, When
+
+from policies.models import Policy, Unit
+
+from . import calendar
+from .models import Assignment, MonthlyReport, Period
+
+TZ = ZoneInfo("Asia/Shanghai")
+
+
+def queue_units(policy: Policy, period: Period):
+    reports = MonthlyReport.objects.filter(policy=policy, period=period, unit=OuterRef("pk"))
+    due = calendar.due_date(period.year, period.month, policy.due_day)
+    # The end of the due day in Beijing time: a report submitted by then is on time.
+    deadline = dt.datetime.combine(due + dt.timedelta(days=1), dt.time(), tzinfo=TZ)
+    return (
+        Unit.objects.filter(pk__in=Assignment.objects.filter(indicator__policy=policy).values("unit"))
+        .annotate(
+            report_id=Subquery(reports.values("pk")[:1]),
+            report_state=Subquery(reports.values("state")[:1]),
+            first_submitted_at=Subquery(reports.values("first_submitted_at")[:1]),
+            return_reason=Subquery(reports.values("return_reason")[:1]),
+        )
+        .annotate(
+            state=Case(
+                When(report_state__isnull=True, then=Value("missing")),
+                default=F("report_state"),
+                output_field=CharField(),
+            ),
+            timeliness=Case(
+                When(first_submitted_at__isnull=True, then=Value("none")),
+                When(first_submitted_at__lt=deadline, then=Value("on_time")),
+                default=Value("late"),
+                output_field=CharField(),
+            ),
+        )
+        .order_by("sort_order", "name")
+    )
+
+
+def is_overdue(policy: Policy, period: Period, today: dt.date) -> bool:
+    return today > calendar.due_date(period.year, period.month, policy.due_day)
+
+
+def unit_filter_for_state(queryset, state: str):
+    if state == "missing":
+        return queryset.filter(report_state__isnull=True)
+    return queryset.filter(Q(report_state=state))
