@@ -354,3 +354,35 @@ class ReportEvent(models.Model):
 
     def __str__(self):
         return f"{self.report} {self.field}: {self.old} → {self.new}"
+
+
+class Notification(models.Model):
+    """An in-app notice (and the e-mail sent with it); `key` makes each one go out once."""
+
+    class Kind(models.TextChoices):
+        DUE_SOON = "due_soon", _("即将截止")
+        DUE = "due", _("已到截止日")
+        RETURNED = "returned", _("月报被退回")
+        DIGEST = "digest", _("待审核汇总")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("接收人"), on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(_("类别"), max_length=10, choices=Kind.choices)
+    key = models.CharField(_("去重键"), max_length=200)
+    title = models.CharField(_("标题"), max_length=200)
+    body = models.TextField(_("内容"), blank=True)
+    url = models.CharField(_("链接"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("时间"), default=timezone.now)
+    read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
+    emailed_at = models.DateTimeField(_("邮件发送时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("通知")
+        verbose_name_plural = _("通知")
+        ordering = ["-created_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="notification_once")]
+        indexes = [models.Index(fields=["user", "read_at"], name="notification_unread")]
+
+    def __str__(self):
+        return self.title

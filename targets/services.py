@@ -16,6 +16,7 @@ from policies.models import Policy, Unit
 
 from . import calendar
 from .models import Assignment, Indicator, MonthlyReport, Period, PeriodLock, PeriodUnlock, ReportEvent, ReportValue
+from .notifications import notify_returned
 from .validation import NumberInvalid, Rule, check_value, parse_number
 from .worklists import policy_asks_for
 
@@ -384,6 +385,7 @@ def report_return(*, report: MonthlyReport, by, reason: str, at=None) -> Monthly
     report.return_reason = reason[:500]
     report.reviewed_at, report.reviewed_by = at, by
     report.save()
+    notify_returned(report)
     return report
 
 
@@ -395,3 +397,59 @@ def report_approve(*, report: MonthlyReport, by, at=None) -> MonthlyReport:
     report.reviewed_at, report.reviewed_by = at, by
     report.save()
     return report
+
+
+@transaction.atomic
+def assignment_split(*, indicator: Indicator, shares: dict[int, object], by) -> Decimal | None:
+    """Set each reporting unit's share of the city target (分解下达). Empty means unsplit.
+
+    Returns the difference between the city target and the sum of the shares, so that
+    the page can show it; shares that do not add up are kept, not refused.
+    """
+    assignments = {a.unit_id: a for a in indicator.assignments.select_for_update()}
+    parsed = {}
+    for unit_id, raw in shares.items():
+        if int(unit_id) not in assignments:
+            raise ReportError("只能分解给填报该指标的单位。")
+        try:
+            value = parse_number(raw)
+        except NumberInvalid as exc:
+            raise ReportError(f"{assignments[int(unit_id)].unit.name}：{exc}") from None
+        if value is not None and value < 0:
+            raise ReportError(f"{assignments[int(unit_id)].unit.name}：分解目标不能为负数")
+        parsed[int(unit_id)] = value
+    for unit_id, value in parsed.items():
+        assignment = assignments[unit_id]
+        if assignment.allocated_value != value:
+            assignment.allocated_value = value
+            assignment.save(update_fields=["allocated_value"])
+    target = indicator.targets.order_by("order").first()
+    given = [v for v in parsed.values() if v is not None]
+    if target is None or not given:
+        return None
+    return target.value - sum(given, Decimal(0))
+
+
+def split_proposal(*, indicator: Indicator, method: str, year: int) -> dict[int, Decimal]:
+    """Proposed shares: equal, or by each unit's share of last year's actual."""
+    target = indicator.targets.order_by("order").first()
+    units = list(indicator.assignments.values_list("unit_id", flat=True))
+    if target is None or not units:
+        return {}
+    total = target.value
+    if method == "last_year":
+        rows = ReportValue.objects.filter(
+            indicator=indicator, report__period__year=year - 1, value__isnull=False
+        ).values_list("report__unit_id", "report__period__month", "value")
+        actual: dict[int, Decimal] = {}
+        latest: dict[int, int] = {}
+        for unit_id, month, value in rows:
+            if indicator.measure == Indicator.Measure.FLOW:
+                actual[unit_id] = actual.get(unit_id, Decimal(0)) + value
+            elif month >= latest.get(unit_id, 0):
+                latest[unit_id], actual[unit_id] = month, value
+        base = sum(actual.values(), Decimal(0))
+        if base > 0:
+            return {u: (total * actual.get(u, Decimal(0)) / base).quantize(Decimal("0.01")) for u in units}
+    share = (total / len(units)).quantize(Decimal("0.01"))
+    return dict.fromkeys(units, share)

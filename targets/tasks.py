@@ -5,7 +5,7 @@ import datetime as dt
 from celery import shared_task
 from django.utils import timezone
 
-from . import services
+from . import notifications, services
 
 
 def _date(on_date: str | None) -> dt.date:
@@ -20,3 +20,13 @@ def period_open(on_date: str | None = None) -> int:
 @shared_task(name="targets.period_lock_due", autoretry_for=(Exception,), retry_backoff=True, max_retries=3)
 def period_lock_due(on_date: str | None = None) -> int:
     return len(services.period_lock_due(on_date=_date(on_date)))
+
+
+@shared_task(name="targets.reminders_send", autoretry_for=(Exception,), retry_backoff=True, max_retries=3)
+def reminders_send(on_date: str | None = None) -> int:
+    return notifications.reminders_send(on_date=_date(on_date))
+
+
+@shared_task(name="targets.reviewer_digest_send", autoretry_for=(Exception,), retry_backoff=True, max_retries=3)
+def reviewer_digest_send(on_date: str | None = None) -> int:
+    return notifications.reviewer_digest_send(on_date=_date(on_date))

@@ -13,6 +13,10 @@ urlpatterns = [
         "review/<slug:policy>/<str:month>/excel/", excel_views.PolicyTemplateDownloadView.as_view(), name="policy_excel"
     ),
     path("review/<slug:policy>/<str:month>/upload/", excel_views.UploadView.as_view(), name="policy_upload"),
+    path("review/<slug:policy>/<str:month>/lock/", views.PeriodLockView.as_view(), name="period_lock"),
+    path("timeliness/<slug:policy>/", views.TimelinessView.as_view(), name="timeliness"),
+    path("indicators/<slug:code>/split/", views.AssignmentSplitView.as_view(), name="assignment_split"),
+    path("notifications/", views.NotificationListView.as_view(), name="notifications"),
     path("reports/<int:pk>/review/", views.ReportReviewView.as_view(), name="report_review"),
     path("reports/<int:pk>/history/", views.ReportHistoryView.as_view(), name="report_history"),
     path("<slug:policy>/<slug:unit>/<str:month>/", views.ReportEntryView.as_view(), name="report_entry"),

@@ -6,12 +6,14 @@ Every view reads through the user's scope: a report of another unit is not found
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import quote
 
+import tablib
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -20,17 +22,20 @@ from django.views.generic import DetailView, ListView, TemplateView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
+from policies.models import Unit
 from policies.scope import scope_for
 
 from . import calendar, services
+from .completeness import timeliness
 from .entry import entry_rows
 from .filters import QueueFilter
-from .models import Assignment, Concept, Indicator, MonthlyReport, Period, ReportEvent
+from .models import Assignment, Concept, Indicator, MonthlyReport, Notification, Period, PeriodLock, ReportEvent
 from .queue import is_overdue, queue_units
 from .tables import STATE_LABELS, QueueTable
 from .worklists import policy_asks_for
 
 State = MonthlyReport.State
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def parse_month(text: str) -> tuple[int, int]:
@@ -288,6 +293,9 @@ class ReviewQueueView(LoginRequiredMixin, SingleTableMixin, FilterView):
             late=late,
             due_date=calendar.due_date(self.period.year, self.period.month, self.policy.due_day),
             months=[f"{y}-{m:02d}" for y, m in reversed(self.months())],
+            lock=PeriodLock.objects.filter(policy=self.policy, period=self.period)
+            .prefetch_related("unlocks__unit", "unlocks__unlocked_by")
+            .first(),
         )
         return context
 
@@ -317,3 +325,176 @@ class BulkApproveView(LoginRequiredMixin, View):
         else:
             messages.warning(request, "没有选中待审核的月报。")
         return redirect(request.POST.get("next") or reverse("targets:review_queue", args=[policy.code]))
+
+
+class AssignmentSplitView(LoginRequiredMixin, TemplateView):
+    """分解下达: the reviewer splits a city target across the units that report it."""
+
+    template_name = "targets/assignment_split.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        scope = scope_for(request.user)
+        self.indicator = get_object_or_404(
+            Indicator.objects.filter(policy__in=scope.overseen_policies()).select_related("policy", "task"),
+            code=kwargs["code"],
+        )
+        self.can_review = scope.can_review(self.indicator.policy_id)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, proposal=None, **kwargs):
+        context = super().get_context_data(**kwargs)
+        assignments = list(self.indicator.assignments.select_related("unit").order_by("unit__sort_order"))
+        target = self.indicator.targets.order_by("order").first()
+        values = [(proposal or {}).get(a.unit_id, a.allocated_value) for a in assignments]
+        given = [v for v in values if v is not None]
+        context.update(
+            indicator=self.indicator,
+            target=target,
+            can_review=self.can_review,
+            rows=list(zip(assignments, values, strict=True)),
+            total=sum(given, 0) if given else None,
+            difference=(target.value - sum(given, 0)) if target is not None and given else None,
+            proposal=proposal is not None,
+        )
+        return context
+
+    def post(self, request, code):
+        if not self.can_review:
+            raise PermissionDenied("只有审核员可以分解目标")
+        action = request.POST.get("action", "save")
+        if action in ("equal", "last_year"):
+            proposal = services.split_proposal(indicator=self.indicator, method=action, year=timezone.localdate().year)
+            messages.info(
+                request, "已按" + ("平均分配" if action == "equal" else "上年实际占比") + "生成建议，请核对后保存。"
+            )
+            return self.render_to_response(self.get_context_data(proposal=proposal))
+        shares = {int(k[2:]): v for k, v in request.POST.items() if k.startswith("s-") and k[2:].isdigit()}
+        try:
+            difference = services.assignment_split(indicator=self.indicator, shares=shares, by=request.user)
+        except services.ReportError as exc:
+            messages.error(request, str(exc))
+            return redirect(request.path)
+        if difference:
+            messages.warning(request, f"已保存；各单位分解合计与全市目标相差 {difference.normalize():f}。")
+        else:
+            messages.success(request, "已保存分解目标。")
+        return redirect(request.path)
+
+
+class TimelinessView(LoginRequiredMixin, TemplateView):
+    """Completeness and timeliness per unit and month; downloadable."""
+
+    template_name = "targets/timeliness.html"
+
+    def get(self, request, *args, **kwargs):
+        scope = scope_for(request.user)
+        self.policy = get_object_or_404(scope.overseen_policies().select_related("city"), code=kwargs["policy"])
+        today = timezone.localdate()
+        default_year = min(today.year, self.policy.end_date.year) if self.policy.end_date else today.year
+        try:
+            self.year = int(request.GET.get("year") or default_year)
+        except ValueError:
+            raise Http404("年份无效") from None
+        self.months, self.rows = timeliness(self.policy, self.year, today)
+        export = request.GET.get("_export")
+        if export in ("csv", "xlsx"):
+            return self.export(export)
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        start = self.policy.start_date.year if self.policy.start_date else self.year
+        end = min(self.policy.end_date.year, timezone.localdate().year) if self.policy.end_date else self.year
+        context.update(
+            policy=self.policy, year=self.year, months=self.months, rows=self.rows, years=list(range(start, end + 1))
+        )
+        return context
+
+    def export(self, fmt: str):
+        data = tablib.Dataset(
+            headers=[
+                "单位",
+                *[f"{m}月" for m in self.months],
+                "按时",
+                "逾期",
+                "未报",
+                "一季度按时率",
+                "二季度按时率",
+                "三季度按时率",
+                "四季度按时率",
+                "全年按时率",
+            ]
+        )
+        labels = {"on_time": "按时", "late": "逾期", "missing": "未报", "pending": "未到期"}
+        for row in self.rows:
+            rates = [None if r is None else round(r * 100, 1) for r in [*row.quarter_rates(), row.rate()]]
+            data.append(
+                [
+                    row.unit.name,
+                    *[labels[row.marks[m]] for m in self.months],
+                    row.count("on_time"),
+                    row.count("late"),
+                    row.count("missing"),
+                    *rates,
+                ]
+            )
+        name = f"{self.policy.city.name}-{self.year}-报送及时率.{fmt}"
+        body = data.export(fmt)
+        response = HttpResponse(
+            body.encode("utf-8-sig") if fmt == "csv" else body,
+            content_type="text/csv; charset=utf-8" if fmt == "csv" else XLSX,
+        )
+        response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
+        return response
+
+
+class PeriodLockView(LoginRequiredMixin, View):
+    """The reviewer closes a period early; an administrator reopens it for one unit, with a reason."""
+
+    def post(self, request, policy, month):
+        scope = scope_for(request.user)
+        policy = get_object_or_404(scope.overseen_policies(), code=policy)
+        year, month_no = parse_month(month)
+        period, _ = Period.objects.get_or_create(year=year, month=month_no)
+        lock, _ = PeriodLock.objects.get_or_create(policy=policy, period=period, defaults={"opened_at": timezone.now()})
+        back = reverse("targets:review_queue", args=[policy.code]) + f"?month={period.label}"
+        if request.POST.get("action") == "close":
+            if not scope.can_review(policy.pk):
+                raise PermissionDenied("只有审核员可以关闭报告期")
+            services.period_close(lock=lock, by=request.user)
+            messages.success(request, f"{period}报告期已关闭，各单位不能再修改。")
+            return redirect(back)
+        if not scope.is_admin:
+            raise PermissionDenied("只有管理员可以解锁报告期")
+        unit = get_object_or_404(
+            Unit.objects.filter(assignments__indicator__policy=policy).distinct(), code=request.POST.get("unit")
+        )
+        try:
+            until = dt.date.fromisoformat(request.POST.get("until") or "")
+        except ValueError:
+            until = timezone.localdate() + dt.timedelta(days=3)
+        try:
+            services.period_unlock(
+                lock=lock, unit=unit, by=request.user, reason=request.POST.get("reason", ""), until_date=until
+            )
+        except services.ReportError as exc:
+            messages.error(request, str(exc))
+            return redirect(back)
+        messages.success(request, f"已为{unit.name}解锁{period}至{until:%m月%d日}，原因已记录。")
+        return redirect(back)
+
+
+class NotificationListView(LoginRequiredMixin, ListView):
+    template_name = "targets/notification_list.html"
+    context_object_name = "notifications"
+    paginate_by = 50
+
+    def get_queryset(self):
+        return Notification.objects.filter(user=self.request.user)
+
+    def post(self, request):
+        Notification.objects.filter(user=request.user, read_at__isnull=True).update(read_at=timezone.now())
+        messages.success(request, "已全部标为已读。")
+        return redirect("targets:notifications")

@@ -75,6 +75,7 @@ def period(db):
 
 
 ON_DATE = dt.date(2025, 10, 3)
+ON_AT = dt.datetime(2025, 10, 3, 10, 0, tzinfo=dt.UTC)
 
 
 @pytest.fixture
@@ -91,7 +92,9 @@ def report_draft(world, period):
 
 @pytest.fixture
 def report_submitted(world, report_draft):
-    return report_submit(report=report_draft, by=world.users["reporter"], version=report_draft.version, on_date=ON_DATE)
+    return report_submit(
+        report=report_draft, by=world.users["reporter"], version=report_draft.version, on_date=ON_DATE, at=ON_AT
+    )
 
 
 @pytest.fixture

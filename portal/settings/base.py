@@ -189,6 +189,8 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     "open-periods": {"task": "targets.period_open", "schedule": crontab(minute=5, hour=0)},
     "lock-due-periods": {"task": "targets.period_lock_due", "schedule": crontab(minute=15, hour=0)},
+    "remind-units": {"task": "targets.reminders_send", "schedule": crontab(minute=0, hour=9)},
+    "review-digest": {"task": "targets.reviewer_digest_send", "schedule": crontab(minute=30, hour=8)},
 }
 
 LOGGING = {

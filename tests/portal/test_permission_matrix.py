@@ -53,6 +53,10 @@ MATRIX = {
     "targets:excel_upload": (lambda w: entry(w.a), ENTERERS),
     "targets:policy_excel": (lambda w: {"policy": w.a.policy.code, "month": MONTH}, REVIEWERS),
     "targets:policy_upload": (lambda w: {"policy": w.a.policy.code, "month": MONTH}, REVIEWERS),
+    "targets:period_lock": (lambda w: {"policy": w.a.policy.code, "month": MONTH}, POST_ONLY),
+    "targets:timeliness": (lambda w: {"policy": w.a.policy.code}, OVERSEERS),
+    "targets:assignment_split": (lambda w: {"code": w.a.indicator.code}, OVERSEERS),
+    "targets:notifications": (lambda w: {}, EVERYONE),
 }
 
 # Objects of city B: nobody in city A may open them, whatever their role.
@@ -67,6 +71,8 @@ FOREIGN = {
     "targets:excel_template": lambda w: entry(w.b),
     "targets:excel_upload": lambda w: entry(w.b),
     "targets:policy_excel": lambda w: {"policy": w.b.policy.code, "month": MONTH},
+    "targets:timeliness": lambda w: {"policy": w.b.policy.code},
+    "targets:assignment_split": lambda w: {"code": w.b.indicator.code},
 }
 
 

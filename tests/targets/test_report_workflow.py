@@ -147,3 +147,20 @@ class TestReportApprove:
         states = list(report_submitted.events.filter(kind="state").values_list("new", flat=True))
 
         assert states == ["已报送", "已审核"]
+
+
+class TestConcurrentSave:
+    def test_the_second_saver_is_told_what_changed_and_keeps_their_input(self, client, world, report_draft):
+        url = f"/targets/{world.a.policy.code}/{world.a.county.code}/2025-09/"
+        opened = report_draft.version
+        colleague = world.users["admin"]
+        report_save(report=report_draft, by=colleague, version=opened, values={world.a.flow.pk: "7"}, on_date=ON_DATE)
+        client.force_login(world.users["reporter"])
+
+        response = client.post(url, {"version": opened, f"v-{world.a.flow.pk}": "9", "action": "save"})
+
+        html = response.content.decode()
+        assert response.status_code == 200
+        assert "他人在您打开后修改了此月报" in html
+        assert 'value="9"' in html  # the input is kept to re-apply
+        assert report_draft.values.get(indicator=world.a.flow).value == 7  # nothing overwritten
