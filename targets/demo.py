@@ -147,6 +147,11 @@ def _policy_months(policy: Policy, months, reviewer, reporters, left_open, seed,
     reporters_of = {}
     for a in assignments:
         reporters_of.setdefault(a.indicator_id, []).append(a.unit_id)
+    # The reviewer has split each summed target equally across its reporting units (分解下达).
+    for indicator in {a.indicator for a in assignments}:
+        if indicator.rollup == Indicator.Rollup.SUM and len(reporters_of[indicator.pk]) > 1:
+            proposal = services.split_proposal(indicator=indicator, method="equal", year=months[0][0])
+            services.assignment_split(indicator=indicator, shares=proposal, by=reviewer)
     series = {}
     for a in assignments:
         share = 1.0 / len(reporters_of[a.indicator_id]) if a.indicator.rollup == Indicator.Rollup.SUM else 1.0

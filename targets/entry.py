@@ -25,7 +25,8 @@ class EntryRow:
     share: Decimal | None  # the unit's allocated part of the city target
     own_target: Decimal | None  # what this unit's figures are measured against, if anything
     last_month: Decimal | None
-    year_before: Decimal  # flows: the sum of this year's earlier months
+    window_before: Decimal  # flows: the sum of the target window's earlier months
+    window_label: str  # what the running total covers: 本年累计 or 计划期累计
     baseline: Decimal | None  # levels: the given baseline or the first value in the window
     progress: float | None  # time progress at the end of the month
     value: ReportValue | None
@@ -137,7 +138,8 @@ def entry_rows(*, policy: Policy, unit: Unit, period: Period, report: MonthlyRep
             share=share,
             own_target=own,
             last_month=next((v for ym, v in reversed(months) if ym == previous), None),
-            year_before=sum((v for ym, v in months if ym[0] == year), Decimal(0)),
+            window_before=sum(in_window, Decimal(0)),
+            window_label="本年累计" if target is None or target.window == Target.Window.ANNUAL else "计划期累计",
             baseline=baseline,
             progress=progress,
             value=saved.get(indicator.pk),

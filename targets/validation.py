@@ -12,7 +12,9 @@ import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-_SEPARATORS = re.compile(r"[,\s\u00a0\u3000'’]")
+_SPACES = re.compile(r"[\s\u00a0\u3000'’]")
+# Commas only as thousands separators: "1,800" is 1800, "2,5" is refused rather than guessed.
+_GROUPED = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?")
 
 
 class NumberInvalid(ValueError):
@@ -31,7 +33,11 @@ def parse_number(raw) -> Decimal | None:
     text = unicodedata.normalize("NFKC", str(raw)).strip()
     if text in {"", "-", "—", "/"}:
         return None
-    text = _SEPARATORS.sub("", text)
+    text = _SPACES.sub("", text)
+    if "," in text:
+        if not _GROUPED.fullmatch(text.rstrip("%")):
+            raise NumberInvalid(f"“{raw}”不是有效数字：千位分隔符应每三位一个，小数请用小数点")
+        text = text.replace(",", "")
     if text.endswith("%"):
         text = text[:-1]
     text = text.replace("−", "-")

@@ -9,7 +9,12 @@
   function parseNumber(raw) {
     let text = (raw || "").normalize("NFKC").trim();
     if (text === "" || text === "-" || text === "—" || text === "/") return { value: null };
-    text = text.replace(/[,\s\u00a0\u3000'’]/g, "").replace(/%$/, "").replace("−", "-");
+    text = text.replace(/[\s\u00a0\u3000'’]/g, "");
+    if (text.indexOf(",") >= 0) {
+      if (!/^[+-]?\d{1,3}(,\d{3})+(\.\d*)?%?$/.test(text)) return { error: "“" + raw + "”不是有效数字：千位分隔符应每三位一个，小数请用小数点" };
+      text = text.replace(/,/g, "");
+    }
+    text = text.replace(/%$/, "").replace("−", "-");
     if (!/^[+-]?(\d+(\.\d*)?|\.\d+)$/.test(text)) return { error: "“" + raw + "”不是数字，请只填写数字" };
     return { value: parseFloat(text), text: text };
   }

@@ -29,7 +29,7 @@ class TestParseNumber:
     def test_empty_means_no_figure(self, typed):
         assert parse_number(typed) is None
 
-    @pytest.mark.parametrize("typed", ["十二", "12家", "1.2.3", "abc", True])
+    @pytest.mark.parametrize("typed", ["十二", "12家", "1.2.3", "abc", True, "2,5", "12,34"])
     def test_refuses_words_with_a_message_in_chinese(self, typed):
         with pytest.raises(NumberInvalid, match="数字"):
             parse_number(typed)
