@@ -14,6 +14,10 @@ from policies.models import Policy, Task, Unit
 from .querysets import IndicatorQuerySet, MonthlyReportQuerySet, PeriodQuerySet
 
 
+def ordinal(year: int, month: int) -> int:
+    return year * 12 + month - 1
+
+
 class Concept(models.Model):
     """What several documents measure under one meaning (高新技术企业, 发明专利 …)."""
 
@@ -148,6 +152,8 @@ class Period(models.Model):
 
     year = models.PositiveSmallIntegerField(_("年"))
     month = models.PositiveSmallIntegerField(_("月"))
+    # year × 12 + month − 1: one integer so that windows are simple range filters in SQL.
+    ordinal = models.PositiveIntegerField(_("序号"), editable=False, db_index=True)
 
     objects = PeriodQuerySet.as_manager()
 
@@ -162,6 +168,10 @@ class Period(models.Model):
 
     def __str__(self):
         return f"{self.year}年{self.month}月"
+
+    def save(self, *args, **kwargs):
+        self.ordinal = ordinal(self.year, self.month)
+        super().save(*args, **kwargs)
 
     @property
     def start_date(self) -> dt.date:
@@ -386,3 +396,24 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class IndicatorMonth(models.Model):
+    """The city's figure of an indicator for a month from approved reports, kept up to date in
+    the same transaction as each approval, so that dashboards read a few thousand summary
+    rows instead of millions of values."""
+
+    indicator = models.ForeignKey(Indicator, verbose_name=_("指标"), on_delete=models.CASCADE, related_name="months")
+    ordinal = models.PositiveIntegerField(_("月份序号"))
+    year = models.PositiveSmallIntegerField(_("年"))
+    month = models.PositiveSmallIntegerField(_("月"))
+    total = models.DecimalField(_("合计"), max_digits=20, decimal_places=4)
+    reporters = models.PositiveIntegerField(_("已审核单位数"))
+
+    class Meta:
+        verbose_name = _("指标月度汇总")
+        verbose_name_plural = _("指标月度汇总")
+        constraints = [models.UniqueConstraint(fields=["indicator", "ordinal"], name="indicator_month_unique")]
+
+    def __str__(self):
+        return f"{self.indicator} {self.year}-{self.month:02d} = {self.total}"

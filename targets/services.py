@@ -9,13 +9,23 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from policies.models import Policy, Unit
 
 from . import calendar
-from .models import Assignment, Indicator, MonthlyReport, Period, PeriodLock, PeriodUnlock, ReportEvent, ReportValue
+from .models import (
+    Assignment,
+    Indicator,
+    IndicatorMonth,
+    MonthlyReport,
+    Period,
+    PeriodLock,
+    PeriodUnlock,
+    ReportEvent,
+    ReportValue,
+)
 from .notifications import notify_returned
 from .validation import NumberInvalid, Rule, check_value, parse_number
 from .worklists import policy_asks_for
@@ -381,10 +391,13 @@ def report_return(*, report: MonthlyReport, by, reason: str, at=None) -> Monthly
         raise ReportError("退回必须写明原因，填报员会看到它。")
     at = at or timezone.now()
     report = MonthlyReport.objects.select_for_update().get(pk=report.pk)
+    was_approved = report.state == State.APPROVED
     _move(report, State.RETURNED, by=by, at=at, comment=reason)
     report.return_reason = reason[:500]
     report.reviewed_at, report.reviewed_by = at, by
     report.save()
+    if was_approved:
+        indicator_months_refresh(report=report)
     notify_returned(report)
     return report
 
@@ -396,7 +409,36 @@ def report_approve(*, report: MonthlyReport, by, at=None) -> MonthlyReport:
     _move(report, State.APPROVED, by=by, at=at)
     report.reviewed_at, report.reviewed_by = at, by
     report.save()
+    indicator_months_refresh(report=report)
     return report
+
+
+def indicator_months_refresh(*, report: MonthlyReport) -> None:
+    """Recompute the city figures of the report's indicators for its month from approved
+    reports; called inside the approving (or reopening) transaction, so dashboards are
+    fresh the moment a report is approved."""
+    period = report.period
+    indicator_ids = list(report.values.values_list("indicator_id", flat=True))
+    totals = {
+        row["indicator_id"]: row
+        for row in ReportValue.objects.filter(
+            indicator_id__in=indicator_ids,
+            report__period=period,
+            report__state=State.APPROVED,
+            value__isnull=False,
+        )
+        .values("indicator_id")
+        .annotate(total=Sum("value"), reporters=Count("id"))
+    }
+    IndicatorMonth.objects.filter(indicator_id__in=indicator_ids, ordinal=period.ordinal).exclude(
+        indicator_id__in=totals
+    ).delete()
+    for indicator_id, row in totals.items():
+        IndicatorMonth.objects.update_or_create(
+            indicator_id=indicator_id,
+            ordinal=period.ordinal,
+            defaults={"year": period.year, "month": period.month, "total": row["total"], "reporters": row["reporters"]},
+        )
 
 
 @transaction.atomic

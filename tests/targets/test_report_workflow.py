@@ -164,3 +164,24 @@ class TestConcurrentSave:
         assert "他人在您打开后修改了此月报" in html
         assert 'value="9"' in html  # the input is kept to re-apply
         assert report_draft.values.get(indicator=world.a.flow).value == 7  # nothing overwritten
+
+
+class TestDashboardFreshness:
+    def test_approval_updates_the_city_figure_in_the_same_transaction(self, world, report_submitted):
+        from targets.models import IndicatorMonth
+
+        assert not IndicatorMonth.objects.exists()
+
+        report_approve(report=report_submitted, by=world.users["reviewer"])
+
+        row = IndicatorMonth.objects.get(indicator=world.a.indicator)
+        assert (row.year, row.month, row.total, row.reporters) == (2025, 9, 60, 1)
+
+    def test_reopening_an_approved_report_takes_its_figures_out(self, world, report_submitted):
+        from targets.models import IndicatorMonth
+
+        approved = report_approve(report=report_submitted, by=world.users["reviewer"])
+
+        report_return(report=approved, by=world.users["reviewer"], reason="数据口径有误，需更正")
+
+        assert not IndicatorMonth.objects.exists()
