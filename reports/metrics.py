@@ -13,6 +13,9 @@ from datetime import date
 from decimal import Decimal
 from typing import Literal
 
+from targets import calendar
+from targets.rollup import city_series  # noqa: F401 - the city's figure is part of the formulas
+
 Month = tuple[int, int]
 Comparison = Literal["at_least", "at_most", "range"]
 WindowKind = Literal["annual", "plan", "date"]
@@ -35,7 +38,8 @@ LIGHT_LABELS: dict[str, str] = {GREEN: "绿灯", YELLOW: "黄灯", RED: "红灯"
 FORMULAS = """\
 指标计算说明
 1. 时序进度 P = 目标时间窗口内已过月数 ÷ 窗口总月数，按月末计，取值 0—100%。每年目标的窗口为当年1—12月\
-（计划期在年中开始或结束的，截至计划期起止月）；计划期累计目标和截止时点目标的窗口为计划期开始至截止月。\
+（计划期在年中开始或结束的，截至计划期起止月）；计划期累计目标和截止时点目标的窗口为计划期开始至截止月\
+（截止时点的年度增量目标，如“到2025年，年营业收入达到…”，窗口为截止月所在年度）。\
 窗口尚未开始的 P = 0，已结束的 P = 100%。
 2. 实际值 A：增量指标为窗口开始至本月各月数值之和；存量指标为本月末（或此前最近一次）填报值；\
 增速指标为本窗口内最近一次填报的累计增幅。
@@ -53,7 +57,7 @@ FORMULAS = """\
 比例、增速等由一个单位填报全市数，不相加。
 """
 
-# Equal shares computed two ways (50 / 600 and 1 / 12) must not fall on different sides of a threshold.
+# Equal shares computed two ways (29 / 60 and 7 / 12 − 0.1) must not fall on different sides of a threshold.
 _EPSILON = 1e-9
 
 
@@ -121,48 +125,24 @@ class Ranked:
 
 
 def month_of(day: date) -> Month:
-    return day.year, day.month
-
-
-def _ordinal(month: Month) -> int:
-    year, number = month
-    return year * 12 + number - 1
+    return calendar.month_of(day)
 
 
 def window_for(spec: TargetSpec, at: Month) -> tuple[Month, Month] | None:
     """The (first, last) month of the target's window that applies at month `at`, or None
-    when the target does not apply then.
-
-    - `annual`: January–December of `at`'s year, clipped to the plan period. Before the plan
-      starts it is the plan's first year (not yet started); after the plan ends, its last year.
-      With `year` set: None before that year, that year's window from then on (so a finished
-      year stays evaluable at its end).
-    - `plan` and `date`: from the plan's start to the deadline (the plan's end without one).
-    """
-    plan_first, plan_last = month_of(spec.plan_start), month_of(spec.plan_end)
-    if spec.window == ANNUAL:
-        if spec.year is not None:
-            if at[0] < spec.year:
-                return None
-            year = spec.year
-        else:
-            year = min(max(at[0], plan_first[0]), plan_last[0])
-        first, last = max((year, 1), plan_first), min((year, 12), plan_last)
-        # A year outside the plan period is still a year: keep it whole rather than empty.
-        return (first, last) if first <= last else ((year, 1), (year, 12))
-    last = month_of(spec.deadline) if spec.deadline is not None else plan_last
-    return plan_first, max(last, plan_first)
+    when the target does not apply then (see `targets.calendar.target_window`)."""
+    return calendar.target_window(
+        window=spec.window,
+        year=spec.year,
+        deadline=spec.deadline,
+        measure=spec.measure,
+        plan_start=spec.plan_start,
+        plan_end=spec.plan_end,
+        at=at,
+    )
 
 
-def time_progress(start: Month, end: Month, at: Month) -> float:
-    """P = months elapsed by the end of month `at` / months in [start, end], clamped to [0, 1].
-
-    At the end of the first month of a 12-month window P = 1/12; before the window P = 0;
-    from its last month on P = 1.
-    """
-    total = _ordinal(end) - _ordinal(start) + 1
-    elapsed = _ordinal(at) - _ordinal(start) + 1
-    return min(max(elapsed / total, 0.0), 1.0)
+time_progress = calendar.time_progress
 
 
 def _progress_applies(spec: TargetSpec) -> bool:
@@ -197,7 +177,7 @@ def actual(spec: TargetSpec, series: Mapping[Month, Decimal], at: Month) -> Deci
 
 def _baseline(
     spec: TargetSpec, series: Mapping[Month, Decimal], window: tuple[Month, Month], at: Month, value: Decimal
-):
+) -> Decimal:
     if spec.baseline is not None:
         return spec.baseline
     reported = _in_window(series, window[0], min(at, window[1]))
@@ -286,34 +266,6 @@ def unit_target(spec: TargetSpec, rollup: Rollup, allocated: Decimal | None) -> 
         comparison = AT_MOST if spec.comparison == AT_MOST else AT_LEAST
         return replace(spec, value=allocated, value_max=None, comparison=comparison, baseline=None)
     return spec if rollup == SINGLE else None
-
-
-def city_series(
-    rollup: Rollup, measure: Measure, per_unit: Mapping[Hashable, Mapping[Month, Decimal]], at: Month
-) -> dict[Month, Decimal]:
-    """The city's monthly series up to month `at`, from the units' series.
-
-    `sum`: for a flow, each month's amounts added up; for a level, at each month any unit
-    reported, each unit's latest value at or before that month added up. `single`: the one
-    reporter's series (with several, the first unit in `per_unit` with data up to `at`).
-    Ratios and rates are `single`: they are never added up.
-    """
-    reported = {
-        unit: {m: v for m, v in series.items() if v is not None and m <= at} for unit, series in per_unit.items()
-    }
-    if rollup == SINGLE:
-        return next((dict(sorted(series.items())) for series in reported.values() if series), {})
-    months = sorted({month for series in reported.values() for month in series})
-    if measure == FLOW:
-        return {month: sum((s[month] for s in reported.values() if month in s), Decimal(0)) for month in months}
-    city: dict[Month, Decimal] = {}
-    latest: dict[Hashable, Decimal] = {}
-    for month in months:
-        for unit, series in reported.items():
-            if month in series:
-                latest[unit] = series[month]
-        city[month] = sum(latest.values(), Decimal(0))
-    return city
 
 
 def ranking_score(pairs: Iterable[tuple[float | None, float | None]]) -> float | None:

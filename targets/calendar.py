@@ -34,3 +34,64 @@ def months_between(start: dt.date, end: dt.date) -> list[tuple[int, int]]:
         months.append((y, m))
         y, m = following_month(y, m)
     return months
+
+
+Month = tuple[int, int]
+
+
+def month_of(day: dt.date) -> Month:
+    return day.year, day.month
+
+
+def month_ordinal(month: Month) -> int:
+    year, number = month
+    return year * 12 + number - 1
+
+
+def target_window(
+    *,
+    window: str,
+    year: int | None,
+    deadline: dt.date | None,
+    measure: str,
+    plan_start: dt.date,
+    plan_end: dt.date,
+    at: Month,
+) -> tuple[Month, Month] | None:
+    """The (first, last) month of a target's window that applies at month `at`, or None when
+    the target does not apply then (DESIGN.md's windows; reports.metrics builds on this).
+
+    - `annual`: January–December of `at`'s year, clipped to the plan period. Before the plan
+      starts it is the plan's first year (not yet started); after the plan ends, its last year.
+      With `year` set: None before that year, that year's window from then on (so a finished
+      year stays evaluable at its end).
+    - `plan`, and `date` for a level: from the plan's start to the deadline (the plan's end
+      without one).
+    - `date` for a flow (到2025年 年营业收入达到…): the deadline's year up to the deadline,
+      clipped to the plan; in earlier years it has not started yet.
+    """
+    plan_first, plan_last = month_of(plan_start), month_of(plan_end)
+    if window == "annual":
+        if year is not None:
+            if at[0] < year:
+                return None
+            chosen = year
+        else:
+            chosen = min(max(at[0], plan_first[0]), plan_last[0])
+        first, last = max((chosen, 1), plan_first), min((chosen, 12), plan_last)
+        # A year outside the plan period is still a year: keep it whole rather than empty.
+        return (first, last) if first <= last else ((chosen, 1), (chosen, 12))
+    last = month_of(deadline) if deadline is not None else plan_last
+    first = max((last[0], 1), plan_first) if window == "date" and measure == "flow" else plan_first
+    return first, max(last, first)
+
+
+def time_progress(start: Month, end: Month, at: Month) -> float:
+    """P = months elapsed by the end of month `at` / months in [start, end], clamped to [0, 1].
+
+    At the end of the first month of a 12-month window P = 1/12; before the window P = 0;
+    from its last month on P = 1.
+    """
+    total = month_ordinal(end) - month_ordinal(start) + 1
+    elapsed = month_ordinal(at) - month_ordinal(start) + 1
+    return min(max(elapsed / total, 0.0), 1.0)

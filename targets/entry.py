@@ -67,26 +67,6 @@ def applicable_targets(targets: list[Target], year: int, month: int) -> list[Tar
     return shown or targets[-1:]
 
 
-def window_of(target: Target, policy: Policy, year: int) -> tuple[tuple[int, int], tuple[int, int]]:
-    """The months a target is measured over (DESIGN.md: per year, over the plan, by a date)."""
-    plan_start = policy.start_date or dt.date(year, 1, 1)
-    if target.window == Target.Window.ANNUAL:
-        y = target.year or year
-        start = max((y, 1), (plan_start.year, plan_start.month))
-        end = (y, 12)
-        if policy.end_date:
-            end = min(end, (policy.end_date.year, policy.end_date.month))
-        return start, end
-    deadline = target.deadline_date or policy.end_date or dt.date(year, 12, 31)
-    return (plan_start.year, plan_start.month), (deadline.year, deadline.month)
-
-
-def progress_at(start: tuple[int, int], end: tuple[int, int], at: tuple[int, int]) -> float:
-    total = (end[0] - start[0]) * 12 + end[1] - start[1] + 1
-    elapsed = (at[0] - start[0]) * 12 + at[1] - start[1] + 1
-    return min(max(elapsed / total, 0.0), 1.0) if total > 0 else 1.0
-
-
 def entry_rows(*, policy: Policy, unit: Unit, period: Period, report: MonthlyReport | None) -> list[TaskGroup]:
     year, month = period.year, period.month
     assignments = {a.indicator_id: a for a in Assignment.objects.filter(indicator__policy=policy, unit=unit)}
@@ -124,9 +104,20 @@ def entry_rows(*, policy: Policy, unit: Unit, period: Period, report: MonthlyRep
         sole = indicator.rollup == Indicator.Rollup.SINGLE or reporter_counts.get(indicator.pk) == 1
         own = share if share is not None else (target.value if target is not None and sole else None)
         progress = baseline = None
+        window = None
         if target is not None:
-            start, end = window_of(target, policy, year)
-            progress = progress_at(start, end, (year, month))
+            window = calendar.target_window(
+                window=target.window,
+                year=target.year,
+                deadline=target.deadline_date,
+                measure=indicator.measure,
+                plan_start=policy.start_date or dt.date(year, 1, 1),
+                plan_end=policy.end_date or dt.date(year, 12, 31),
+                at=(year, month),
+            )
+        if window is not None:
+            start, end = window
+            progress = calendar.time_progress(start, end, (year, month))
             in_window = [v for ym, v in months if start <= ym <= end]
             baseline = (
                 target.baseline_value if target.baseline_value is not None else (in_window[0] if in_window else None)

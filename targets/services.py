@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Count, Q, Sum
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from policies.models import Policy, Unit
@@ -25,8 +25,10 @@ from .models import (
     PeriodUnlock,
     ReportEvent,
     ReportValue,
+    ordinal,
 )
 from .notifications import notify_returned
+from .rollup import city_series
 from .validation import NumberInvalid, Rule, check_value, parse_number
 from .worklists import policy_asks_for
 
@@ -414,31 +416,41 @@ def report_approve(*, report: MonthlyReport, by, at=None) -> MonthlyReport:
 
 
 def indicator_months_refresh(*, report: MonthlyReport) -> None:
-    """Recompute the city figures of the report's indicators for its month from approved
-    reports; called inside the approving (or reopening) transaction, so dashboards are
-    fresh the moment a report is approved."""
+    """Recompute the city figures of the report's indicators from approved reports; called
+    inside the approving (or reopening) transaction, so dashboards are fresh the moment a
+    report is approved. A summed flow changes only its own month; a summed level carries
+    each unit's latest value forward, so later months change too (targets.rollup)."""
     period = report.period
-    indicator_ids = list(report.values.values_list("indicator_id", flat=True))
-    totals = {
-        row["indicator_id"]: row
-        for row in ReportValue.objects.filter(
-            indicator_id__in=indicator_ids,
-            report__period=period,
-            report__state=State.APPROVED,
-            value__isnull=False,
-        )
-        .values("indicator_id")
-        .annotate(total=Sum("value"), reporters=Count("id"))
-    }
-    IndicatorMonth.objects.filter(indicator_id__in=indicator_ids, ordinal=period.ordinal).exclude(
-        indicator_id__in=totals
-    ).delete()
-    for indicator_id, row in totals.items():
-        IndicatorMonth.objects.update_or_create(
-            indicator_id=indicator_id,
-            ordinal=period.ordinal,
-            defaults={"year": period.year, "month": period.month, "total": row["total"], "reporters": row["reporters"]},
-        )
+    indicators = Indicator.objects.filter(pk__in=report.values.values("indicator_id"))
+    approved = ReportValue.objects.filter(report__state=State.APPROVED, value__isnull=False)
+    for indicator in indicators:
+        rows = approved.filter(indicator=indicator)
+        if indicator.measure == Indicator.Measure.FLOW and indicator.rollup == Indicator.Rollup.SUM:
+            rows = rows.filter(report__period=period)
+        else:
+            rows = rows.filter(report__period__ordinal__lte=_last_reported(indicator))
+        per_unit: dict[int, dict] = {}
+        counts: dict[tuple[int, int], int] = {}
+        for unit_id, year, month, value in rows.order_by("report__unit__sort_order", "report__unit_id").values_list(
+            "report__unit_id", "report__period__year", "report__period__month", "value"
+        ):
+            per_unit.setdefault(unit_id, {})[(year, month)] = value
+            counts[(year, month)] = counts.get((year, month), 0) + 1
+        city = city_series(indicator.rollup, indicator.measure, per_unit, (9999, 12))
+        city = {ym: v for ym, v in city.items() if ordinal(*ym) >= period.ordinal}
+        IndicatorMonth.objects.filter(indicator=indicator, ordinal__gte=period.ordinal).exclude(
+            ordinal__in=[ordinal(*ym) for ym in city]
+        ).delete()
+        for (year, month), total in city.items():
+            IndicatorMonth.objects.update_or_create(
+                indicator=indicator,
+                ordinal=ordinal(year, month),
+                defaults={"year": year, "month": month, "total": total, "reporters": counts.get((year, month), 0)},
+            )
+
+
+def _last_reported(indicator: Indicator) -> int:
+    return ReportValue.objects.filter(indicator=indicator).aggregate(last=Max("report__period__ordinal"))["last"] or 0
 
 
 @transaction.atomic

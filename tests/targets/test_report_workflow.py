@@ -185,3 +185,27 @@ class TestDashboardFreshness:
         report_return(report=approved, by=world.users["reviewer"], reason="数据口径有误，需更正")
 
         assert not IndicatorMonth.objects.exists()
+
+    def test_a_summed_level_carries_a_silent_units_latest_value_forward(self, world, period):
+        from targets.models import IndicatorMonth
+        from tests import factories as f
+
+        def file(unit, month, value):
+            p = f.PeriodFactory(year=2025, month=month)
+            r = report_get_or_create(policy=world.a.policy, unit=unit, period=p)
+            r = report_save(
+                report=r,
+                by=None,
+                version=r.version,
+                values={world.a.indicator.pk: value, world.a.flow.pk: "1"},
+                on_date=ON_DATE,
+            ).report
+            r = report_submit(report=r, by=None, version=r.version, on_date=ON_DATE)
+            report_approve(report=r, by=world.users["reviewer"])
+
+        file(world.a.bureau, 9, "30")
+        file(world.a.county, 9, "60")
+        file(world.a.county, 10, "65")
+
+        totals = dict(IndicatorMonth.objects.filter(indicator=world.a.indicator).values_list("month", "total"))
+        assert totals == {9: 90, 10: 95}  # the bureau's 30 is carried into October

@@ -1,0 +1,206 @@
+"""Numbers and quantities as Chinese policy documents write them.
+
+Works on folded text (``script.fold``): Arabic digits are ASCII there, whatever width the
+document used. Chinese numerals (三家, 两个, 十五项, 一千亿元) are parsed too.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+CN_SMALL = {"十": 10, "百": 100, "千": 1000}
+CN_BIG = {"万": 10_000, "亿": 100_000_000}
+
+
+def parse_cn(text: str) -> int | None:
+    """一千 → 1000, 十五 → 15, 两 → 2, 三百五十 → 350, 一万二千 → 12000; None if not a numeral."""
+    if not text:
+        return None
+    total = section = number = 0
+    seen = False
+    for c in text:
+        if c in CN_DIGITS:
+            number = CN_DIGITS[c]
+            seen = True
+        elif c in CN_SMALL:
+            section += (number or 1) * CN_SMALL[c]
+            number = 0
+            seen = True
+        elif c in CN_BIG:
+            section = (section + number) * CN_BIG[c]
+            total += section
+            section = number = 0
+            seen = True
+        else:
+            return None
+    return total + section + number if seen else None
+
+
+def parse_number(text: str) -> float | None:
+    """A number written in Arabic digits (ASCII after folding) or in Chinese numerals."""
+    text = text.replace(",", "").strip()
+    if not text:
+        return None
+    try:
+        return float(text)
+    except ValueError:
+        value = parse_cn(text)
+        return None if value is None else float(value)
+
+
+def tidy(value: float | None):
+    """3.0 → 3, 3.50 → 3.5; targets are exported as plain JSON numbers."""
+    if value is None:
+        return None
+    value = round(value, 4)
+    return int(value) if value == int(value) else value
+
+
+# Units of measure, longest first so that 万元/人 wins over 万元 and 个百分点 over 个.
+UNITS = [
+    "吨标准煤/万元",
+    "吨标煤/万元",
+    "万元/人",
+    "万元/亩",
+    "亿元/平方公里",
+    "个百分点",
+    "个工作日",
+    "平方公里",
+    "万平方米",
+    "平方米",
+    "万千瓦时",
+    "千瓦时",
+    "万千瓦",
+    "千瓦",
+    "兆瓦",
+    "亿美元",
+    "万美元",
+    "美元",
+    "亿元",
+    "万元",
+    "元",
+    "万人次",
+    "人次",
+    "万人",
+    "万户",
+    "万亩",
+    "万吨",
+    "工作日",
+    "百分点",
+    "公里",
+    "公顷",
+    "小时",
+    "批次",
+    "亩",
+    "吨",
+    "人",
+    "名",
+    "家",
+    "个",
+    "件",
+    "项",
+    "次",
+    "场",
+    "所",
+    "座",
+    "条",
+    "台",
+    "套",
+    "款",
+    "种",
+    "户",
+    "篇",
+    "处",
+    "辆",
+    "艘",
+    "倍",
+    "天",
+    "%",
+    "‰",
+]
+MONEY_UNITS = {"亿元", "万元", "元", "亿美元", "万美元", "美元"}
+TIME_LIMIT_UNITS = {"天", "小时", "工作日", "个工作日"}
+SHARE_UNITS = {"%", "‰", "百分点"}
+
+_UNIT_RE = "|".join(re.escape(u) for u in UNITS)
+_ARABIC = r"\d+(?:\.\d+)?"
+_CN = r"[零〇一二两三四五六七八九十百千]+(?:[万亿](?![元美亩吨人户千平]))?[零〇一二两三四五六七八九十百千]*"
+_NUM = rf"(?:{_ARABIC}(?:[万亿](?=[家个件项人名次场所座条台套款种户篇处]))?|{_CN})"
+_SEP = r"\s*(?:—{1,2}|－|-|–|~|至|到(?=\d))\s*"
+
+QUANTITY_RE = re.compile(
+    rf"(?P<a>{_NUM})(?:(?P<sep>{_SEP})(?P<b>{_NUM}))?\s*"
+    rf"(?:(?P<unit>{_UNIT_RE})|(?P<class>[万亿]?亿级|[百千万]亿级)|(?P<frac>/\d+))?"
+    rf"(?P<alt>\([^)]{{0,4}}\))?(?P<suffix>以上|以下|以内|左右|多)?"
+)
+
+
+@dataclass
+class Quantity:
+    start: int
+    end: int
+    value: float
+    value_max: float | None
+    unit: str
+    suffix: str
+    chinese: bool
+    size_class: bool = False  # "1000亿级": a size class, a target only when nothing else is
+
+
+def _value(text: str) -> float | None:
+    multiplier = 1
+    if text and text[-1] in "万亿" and re.match(r"\d", text):
+        multiplier = CN_BIG[text[-1]]
+        text = text[:-1]
+    value = parse_number(text)
+    return None if value is None else value * multiplier
+
+
+def find_quantities(masked: str, start: int = 0, end: int | None = None) -> list[Quantity]:
+    """Every number that carries a unit of measure (or is a share such as 2/3), in order."""
+    end = len(masked) if end is None else end
+    found = []
+    for m in QUANTITY_RE.finditer(masked, start, end):
+        a = m.group("a")
+        if not a or m.start() > 0 and re.match(r"[\d.]", masked[m.start() - 1]):
+            continue
+        chinese = not a[0].isdigit()
+        unit = m.group("unit") or ""
+        size_class = False
+        if m.group("class"):
+            cls = m.group("class")
+            unit, size_class = "亿元", True
+            if not a[0].isdigit() or cls[0] in "百千万":
+                # 千亿级 / 百亿级 without a digit before it is a class name, not a number
+                continue
+        value = _value(a)
+        if value is None:
+            continue
+        if m.group("frac"):
+            denominator = float(m.group("frac")[1:])
+            if not denominator or chinese:
+                continue
+            value, unit = round(value / denominator * 100, 2), "%"
+        value_max = _value(m.group("b")) if m.group("b") else None
+        if m.group("b") and not unit and not m.group("suffix"):
+            continue  # 2018-2020 and the like: two bare numbers are not a range of anything
+        if not unit and not m.group("suffix"):
+            continue
+        if chinese and (a[0] in "百千万亿" or not unit):
+            continue
+        q_end = m.end()
+        found.append(
+            Quantity(
+                start=m.start(),
+                end=q_end,
+                value=value,
+                value_max=value_max,
+                unit=unit,
+                suffix=m.group("suffix") or "",
+                chinese=chinese,
+                size_class=size_class,
+            )
+        )
+    return found

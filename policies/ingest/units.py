@@ -1,0 +1,296 @@
+"""Responsible units: the 责任单位 clauses of a task and the names in them.
+
+Forms read: "（责任单位：A、B、C）", "〔责任单位:…〕", "【责任单位】…", "责任单位：…" at the end of
+a paragraph, "牵头单位：A；配合单位：B、C", "（A牵头，B、C配合）", a bare bracketed list of
+unit names "（A、B、C等）", and "以下均需各县(市、区)政府…落实,不再列出" (the counties are
+responsible for this task and every one after it). The first unit of a plain list leads.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .script import CLOSE_BRACKETS, OPEN_BRACKETS, fold, simplified
+
+# What a unit's name ends with (general administrative vocabulary).
+UNIT_SUFFIXES = (
+    "管理委员会",
+    "委员会",
+    "管委会",
+    "领导小组",
+    "办公室",
+    "工作专班",
+    "联席会议",
+    "中心支行",
+    "分行",
+    "支行",
+    "银行",
+    "分局",
+    "总局",
+    "公司",
+    "集团",
+    "政府",
+    "街道",
+    "中心",
+    "小组",
+    "协会",
+    "商会",
+    "学院",
+    "大学",
+    "法院",
+    "检察院",
+    "研究院",
+    "局",
+    "委",
+    "办",
+    "部",
+    "厅",
+    "署",
+    "院",
+    "所",
+    "站",
+    "队",
+    "社",
+    "会",
+    "处",
+    "镇",
+    "乡",
+    "县",
+    "区",
+    "市",
+)
+_SUFFIX_RE = "|".join(UNIT_SUFFIXES)
+# 各县(市、区)、各区县、开发区(管理区)管委会 …: the city's divisions as a group.
+_COUNTY_GROUP_RE = re.compile(
+    r"^(各|所有|有关|相关)?(县|区|市|乡|镇|园区|开发区|功能区)[^、]{0,12}(政府|管委会|管理委员会|党委|街道|办事处)?$"
+    r"|各(县|区|市|乡|镇|开发区|园区|功能区)|县\(市|市\(区|区\(县|区县|县区|县市区"
+)
+_LEAD_LABEL = r"(?:牵头单位|牵头部门|主责单位|主办单位|负责单位)"
+_CO_LABEL = r"(?:配合单位|配合部门|协办单位|协助单位|参与单位|协同单位|成员单位)"
+_ANY_LABEL = r"(?:责任单位|责任部门|牵头单位|牵头部门|主责单位|主办单位|负责单位|配合单位|配合部门|协办单位|协助单位|参与单位|协同单位)"
+_FOLLOWING_RE = re.compile(r"以下.{0,40}?(不再|不另)(一一)?列(出|明|举)")
+_TRAILING_NOISE = re.compile(r"(等(单位|部门)?|按职责分工负责|按职责负责|分别负责|分别牵头|负责|落实)$")
+
+
+@dataclass
+class Responsibility:
+    lead: list[str] = field(default_factory=list)
+    co: list[str] = field(default_factory=list)
+    counties: bool = False
+    following_counties: bool = False
+    span: tuple[int, int] | None = None  # the clause's place in the paragraph
+    explicit: bool = True
+
+
+def split_top(text: str, seps: str = "、,，;；") -> list[str]:
+    """Split on separators that are not inside brackets (各县(市、区)政府 stays whole)."""
+    parts, depth, current = [], 0, []
+    for c in text:
+        if c in OPEN_BRACKETS:
+            depth += 1
+        elif c in CLOSE_BRACKETS and depth:
+            depth -= 1
+        if c in seps and not depth:
+            parts.append("".join(current))
+            current = []
+        else:
+            current.append(c)
+    parts.append("".join(current))
+    return [p.strip(" 。.:：") for p in parts if p.strip(" 。.:：")]
+
+
+def clean_name(name: str) -> str:
+    name = name.strip(" 。.:：;；,，")
+    for _ in range(2):
+        name = _TRAILING_NOISE.sub("", name).strip(" 。.:：")
+    return simplified(name)
+
+
+def is_county_group(name: str) -> bool:
+    return bool(_COUNTY_GROUP_RE.search(fold(name)))
+
+
+def looks_like_unit(name: str) -> bool:
+    """A name that ends like an organisation's (市科技局, 人行唐山分行, 海北镇)."""
+    folded = fold(name).strip()
+    if not 2 <= len(folded) <= 30 or re.search(r"[,，。;；:：\d]", folded):
+        return False
+    return bool(re.search(rf"({_SUFFIX_RE})(\([^)]*\))?$", folded))
+
+
+def unit_kind(name: str) -> str:
+    """The catalogue's unit kinds, from how the name ends."""
+    folded = fold(name)
+    if re.search(r"(街道|镇|乡)$", folded):
+        return "town"
+    if re.search(r"(开发区|高新区|管理区|新区|园区|示范区|管委会|管理委员会)$", folded):
+        return "zone"
+    if re.search(r"(小组|联席会议|专班)$", folded):
+        return "other"
+    if re.search(r"(局|委|办|委员会|办公室|中心|部|厅|行|分局|总局|院|所|站)$", folded):
+        return "bureau"
+    if folded.endswith("县"):
+        return "county"
+    if folded.endswith("区"):
+        return "district"
+    if folded.endswith("市") and len(folded) > 2:
+        return "county_city"
+    return "bureau"
+
+
+def _names(text: str) -> tuple[list[str], bool]:
+    names, counties = [], False
+    for part in split_top(text):
+        part = re.sub(r"^(和|及|以及|与)", "", part)
+        if not part:
+            continue
+        if is_county_group(part):
+            counties = True
+            continue
+        name = clean_name(part)
+        if name and name not in names and not re.match(r"^(各|有关|相关|其他)", fold(name)):
+            names.append(name)
+    return names, counties
+
+
+def parse_clause(content: str) -> Responsibility:
+    """The units of one clause's content (without its brackets)."""
+    folded = fold(content)
+    result = Responsibility()
+    following = _FOLLOWING_RE.search(folded)
+    if following:
+        result.following_counties = True
+        result.counties = True
+        cut = folded.rfind("以下", 0, following.start() + 2)
+        content, folded = content[:cut], folded[:cut]
+    lead_m = re.search(rf"{_LEAD_LABEL}\s*[:：]?", folded)
+    co_m = re.search(rf"{_CO_LABEL}\s*[:：]?", folded)
+    if lead_m:
+        lead_end = co_m.start() if co_m and co_m.start() > lead_m.end() else len(folded)
+        result.lead, c1 = _names(content[lead_m.end() : lead_end])
+        result.co, c2 = _names(content[co_m.end() :]) if co_m else ([], False)
+        result.counties = result.counties or c1 or c2
+        return result
+    body = re.sub(rf"^\s*{_ANY_LABEL}\s*[:：]?\s*", "", folded)
+    offset = len(folded) - len(body)
+    # "A、B牵头，C、D配合"
+    lead_verb = re.search(r"牵头", body)
+    if lead_verb:
+        co_verb = re.search(r"(配合|参与|协同|协助)", body[lead_verb.end() :])
+        lead_text = content[offset : offset + lead_verb.start()]
+        co_text = content[offset + lead_verb.end() : offset + lead_verb.end() + co_verb.start()] if co_verb else ""
+        result.lead, c1 = _names(lead_text)
+        result.co, c2 = _names(co_text)
+        result.counties = result.counties or c1 or c2
+        return result
+    names, counties = _names(content[offset:])
+    result.counties = result.counties or counties
+    result.lead, result.co = names[:1], names[1:]
+    return result
+
+
+def _bracket_start(folded: str, close: int) -> int | None:
+    depth = 0
+    for i in range(close, -1, -1):
+        c = folded[i]
+        if c in CLOSE_BRACKETS:
+            depth += 1
+        elif c in OPEN_BRACKETS:
+            depth -= 1
+            if depth == 0:
+                return i
+    return None
+
+
+def find_clause(text: str) -> Responsibility | None:
+    """The responsibility clause of a task paragraph, with its span; None if it has none."""
+    folded = fold(text)
+    end = len(folded.rstrip(" ?？。.;；\t"))
+    if end and folded[end - 1] in CLOSE_BRACKETS:
+        start = _bracket_start(folded, end - 1)
+        if start is not None:
+            inner = text[start + 1 : end - 1]
+            inner_folded = folded[start + 1 : end - 1]
+            labelled = re.match(rf"\s*{_ANY_LABEL}", inner_folded) or re.search(r"(牵头|配合)", inner_folded)
+            listed = split_top(inner_folded)
+            bare_list = listed and all(
+                looks_like_unit(_TRAILING_NOISE.sub("", p)) or is_county_group(p) for p in listed
+            )
+            if labelled or _FOLLOWING_RE.search(inner_folded) or bare_list:
+                result = parse_clause(inner)
+                result.span = (start, len(text))
+                if result.lead or result.co or result.counties:
+                    return result
+    # An unbracketed "责任单位：…" closing the paragraph, or a labelled bracket inside it.
+    m = None
+    for m in re.finditer(rf"[{re.escape(OPEN_BRACKETS)}]?\s*{_ANY_LABEL}\s*[:：]", folded):
+        pass
+    if m is not None:
+        start = m.start()
+        stop = len(text)
+        if folded[start] in OPEN_BRACKETS:
+            depth = 0
+            for i in range(start, len(folded)):
+                if folded[i] in OPEN_BRACKETS:
+                    depth += 1
+                elif folded[i] in CLOSE_BRACKETS:
+                    depth -= 1
+                    if depth == 0:
+                        stop = i + 1
+                        break
+            inner = text[start + 1 : stop - 1]
+        else:
+            inner = text[start:stop]
+        result = parse_clause(inner)
+        result.span = (start, stop)
+        if result.lead or result.co or result.counties:
+            return result
+    return None
+
+
+# A unit named at the head of a sentence and doing something: "市效能办研究制定…".
+_SUBJECT_RE = re.compile(
+    rf"^(?:由|具体由|并由|具体是|是|其中)?(?P<name>(?:市|区|县|省|州|镇)[^,，。;；、:：\s]{{1,16}}?(?:{_SUFFIX_RE}))"
+    r"(?=牵头|统筹|负责|会同|研究|组织|协调|指导|联合|要|进一步|建立|制定|加强|按照|做好)"
+)
+_LEADS_RE = re.compile(
+    rf"(?P<name>[^,，。;；、:：\s]{{2,18}}?(?:{'|'.join(s for s in UNIT_SUFFIXES if len(s) > 1 or s in '局委办部厅')}))"
+    r"(?:牵头(?:推进|负责|抓总|组织|实施|落实)|负责牵头|发挥牵头抓总作用)"
+)
+_CO_PROSE_RE = re.compile(
+    r"与(?P<name>[^,，。;；、:：\s]{2,16}?(?:分局|局|委|办|中心|部门|分行))(?:密切)?(?:配合|协作|合作)"
+)
+_LEADING_WORDS = re.compile(r"^(具体是|具体由|主要由|分别由|并由|均由|由|是|其中|并|且|和|及|同时)")
+
+
+def sentence_subject(text: str) -> str | None:
+    """The unit a paragraph opens with, if it opens with one ("市民营经济领导小组统筹…")."""
+    m = _SUBJECT_RE.match(fold(text).strip())
+    if not m:
+        return None
+    return clean_name(text.strip()[m.start("name") : m.end("name")])
+
+
+def prose_leads(text: str) -> list[str]:
+    """Units that a sentence makes lead something: "市食药监局牵头推进…, 科技局牵头推进…"."""
+    folded = fold(text)
+    names = []
+    for m in _LEADS_RE.finditer(folded):
+        raw = text[m.start("name") : m.end("name")]
+        raw = raw[len(_LEADING_WORDS.match(fold(raw)).group(0)) :] if _LEADING_WORDS.match(fold(raw)) else raw
+        name = clean_name(raw)
+        if looks_like_unit(name) and name not in names:
+            names.append(name)
+    return names
+
+
+def prose_co_units(text: str) -> list[str]:
+    """Units a task says it works with: "与市各招商分局密切配合"."""
+    folded = fold(text)
+    names = []
+    for m in _CO_PROSE_RE.finditer(folded):
+        name = clean_name(text[m.start("name") : m.end("name")])
+        if name not in names:
+            names.append(name)
+    return names
