@@ -418,35 +418,59 @@ def report_approve(*, report: MonthlyReport, by, at=None) -> MonthlyReport:
 def indicator_months_refresh(*, report: MonthlyReport) -> None:
     """Recompute the city figures of the report's indicators from approved reports; called
     inside the approving (or reopening) transaction, so dashboards are fresh the moment a
-    report is approved. A summed flow changes only its own month; a summed level carries
-    each unit's latest value forward, so later months change too (targets.rollup)."""
+    report is approved. A summed level carries each unit's latest value forward, so the
+    months after this one can change too (targets.rollup). A fixed number of queries."""
     period = report.period
-    indicators = Indicator.objects.filter(pk__in=report.values.values("indicator_id"))
-    approved = ReportValue.objects.filter(report__state=State.APPROVED, value__isnull=False)
-    for indicator in indicators:
-        rows = approved.filter(indicator=indicator)
-        if indicator.measure == Indicator.Measure.FLOW and indicator.rollup == Indicator.Rollup.SUM:
-            rows = rows.filter(report__period=period)
-        else:
-            rows = rows.filter(report__period__ordinal__lte=_last_reported(indicator))
-        per_unit: dict[int, dict] = {}
-        counts: dict[tuple[int, int], int] = {}
-        for unit_id, year, month, value in rows.order_by("report__unit__sort_order", "report__unit_id").values_list(
-            "report__unit_id", "report__period__year", "report__period__month", "value"
-        ):
-            per_unit.setdefault(unit_id, {})[(year, month)] = value
-            counts[(year, month)] = counts.get((year, month), 0) + 1
-        city = city_series(indicator.rollup, indicator.measure, per_unit, (9999, 12))
-        city = {ym: v for ym, v in city.items() if ordinal(*ym) >= period.ordinal}
-        IndicatorMonth.objects.filter(indicator=indicator, ordinal__gte=period.ordinal).exclude(
-            ordinal__in=[ordinal(*ym) for ym in city]
-        ).delete()
-        for (year, month), total in city.items():
-            IndicatorMonth.objects.update_or_create(
-                indicator=indicator,
-                ordinal=ordinal(year, month),
-                defaults={"year": year, "month": month, "total": total, "reporters": counts.get((year, month), 0)},
+    indicators = Indicator.objects.in_bulk(list(report.values.values_list("indicator_id", flat=True)))
+    approved = ReportValue.objects.filter(
+        indicator_id__in=indicators, report__state=State.APPROVED, value__isnull=False
+    )
+    # Each unit's latest value before this month: what a level carries into it.
+    carried = Q(pk__in=[])
+    for row in (
+        approved.filter(report__period__ordinal__lt=period.ordinal, indicator__measure=Indicator.Measure.LEVEL)
+        .values("indicator_id", "report__unit")
+        .annotate(last=Max("report__period__ordinal"))
+    ):
+        carried |= Q(
+            indicator_id=row["indicator_id"], report__unit=row["report__unit"], report__period__ordinal=row["last"]
+        )
+    per_unit: dict[int, dict[int, dict]] = {pk: {} for pk in indicators}
+    counts: dict[tuple[int, int], int] = {}
+    rows = approved.filter(Q(report__period__ordinal__gte=period.ordinal) | carried).order_by(
+        "report__unit__sort_order", "report__unit_id"
+    )
+    for indicator_id, unit_id, year, month, value in rows.values_list(
+        "indicator_id", "report__unit_id", "report__period__year", "report__period__month", "value"
+    ):
+        per_unit[indicator_id].setdefault(unit_id, {})[(year, month)] = value
+        counts[(indicator_id, ordinal(year, month))] = counts.get((indicator_id, ordinal(year, month)), 0) + 1
+    wanted: dict[tuple[int, int], Decimal] = {}
+    for pk, indicator in indicators.items():
+        for (year, month), total in city_series(indicator.rollup, indicator.measure, per_unit[pk], (9999, 12)).items():
+            if ordinal(year, month) >= period.ordinal:
+                wanted[(pk, ordinal(year, month))] = total
+    existing = {
+        (row.indicator_id, row.ordinal): row
+        for row in IndicatorMonth.objects.filter(indicator_id__in=indicators, ordinal__gte=period.ordinal)
+    }
+    IndicatorMonth.objects.filter(pk__in=[row.pk for key, row in existing.items() if key not in wanted]).delete()
+    changed, new = [], []
+    for (pk, number), total in wanted.items():
+        reporters = counts.get((pk, number), 0)
+        row = existing.get((pk, number))
+        if row is None:
+            year, month = divmod(number, 12)
+            new.append(
+                IndicatorMonth(
+                    indicator_id=pk, ordinal=number, year=year, month=month + 1, total=total, reporters=reporters
+                )
             )
+        elif row.total != total or row.reporters != reporters:
+            row.total, row.reporters = total, reporters
+            changed.append(row)
+    IndicatorMonth.objects.bulk_create(new)
+    IndicatorMonth.objects.bulk_update(changed, ["total", "reporters"])
 
 
 def _last_reported(indicator: Indicator) -> int:

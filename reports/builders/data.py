@@ -1,0 +1,101 @@
+"""The plain data the dispatch and bulletin builders take: assembled from the database by
+reports.services, turned into files by the builders without any query or clock."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+
+@dataclass(frozen=True)
+class IndicatorRow:
+    """One indicator of the policy evaluated at the report's month (the city's figure)."""
+
+    section: str  # top-level heading, e.g. "二、重点任务"
+    task: str  # "1. 大力培育创新主体"
+    lead_units: list[str]  # 牵头单位 names
+    responsible_units: list[str]  # every unit that reports it (牵头 + 落实), for 滞后事项
+    indicator: str
+    unit_of_measure: str  # 家, 件, 亿元, % …
+    target_text: str  # "≥1800家（2025年底）", "2—3个（每年）"
+    target_value: Decimal | None
+    period_value: Decimal | None  # this month's amount (dispatch) or this quarter's (bulletin); None for levels
+    to_date: Decimal | None  # the actual A: flow → sum over the window to date; level → latest value
+    completion: float | None  # C as a fraction (1.0 = 100%)
+    progress: float | None  # P as a fraction
+    gap: float | None  # C − P as a fraction
+    light: str  # "green" | "yellow" | "red" | "grey"
+    met: bool = False
+    problems: list[tuple[str, str]] = field(default_factory=list)  # (unit, 存在问题) of its reporters
+
+
+@dataclass(frozen=True)
+class UnitStanding:
+    unit: str
+    kind: str  # 部门 / 县 / 区 / 县级市 / 开发区 …
+    score: float | None  # ranking score (0–120)
+    rank: int | None
+    change: int | None  # previous rank − rank: positive = rose
+    on_time_rate: float | None  # fraction
+    tier: str = ""  # "前三" / "后三" / ""
+
+
+@dataclass(frozen=True)
+class UnitTimeliness:
+    unit: str
+    expected: int
+    on_time: int
+    late: int
+    missing: int
+
+
+@dataclass(frozen=True)
+class Narrative:
+    unit: str
+    progress: str  # 工作进展
+    problems: str  # 存在问题
+    next_steps: str  # 下步计划
+
+
+@dataclass(frozen=True)
+class ReportHeader:
+    city: str  # 唐山市
+    policy_title: str
+    doc_number: str
+    lead_unit: str  # the bureau that issues the report, e.g. 市工业和信息化局
+    cutoff_at: dt.datetime  # data cut-off (aware, Asia/Shanghai)
+    generated_at: dt.datetime
+    tolerance: float  # percentage points for the yellow light
+    formulas: str  # reports.metrics.FORMULAS already formatted with the tolerance
+
+
+@dataclass(frozen=True)
+class DispatchData:
+    """月调度 for one policy and month."""
+
+    header: ReportHeader
+    year: int
+    month: int
+    rows: list[IndicatorRow]
+    lights: dict[str, int]  # light → count of indicators
+    reports_expected: int
+    reports_on_time: int
+    reports_late: int
+    reports_missing: int
+    narratives: list[Narrative]  # the lead units' texts for the month
+    missing_units: list[str]  # units that did not report
+
+
+@dataclass(frozen=True)
+class BulletinData:
+    """季通报 for one policy and quarter (rows are evaluated at the quarter's last month)."""
+
+    header: ReportHeader
+    year: int
+    quarter: int
+    rows: list[IndicatorRow]  # period_value = the quarter's amount
+    lights_by_section: dict[str, dict[str, int]]  # section → light → count
+    standings: list[UnitStanding]  # ordered by rank, with change since last quarter
+    timeliness: list[UnitTimeliness]  # months in the quarter
+    completed_for_year: list[str] = field(default_factory=list)  # indicators already met

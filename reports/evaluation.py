@@ -1,0 +1,289 @@
+"""A policy evaluated at a month: every indicator's city figure against its target, and
+every unit's figures against its share, with the ranking. The same numbers feed the
+dashboards, the dispatch and the bulletin.
+
+The database does the aggregation: city figures come from the approval summary
+(IndicatorMonth), unit figures from one annotated query over the assignments whose
+subqueries sum each unit's window or pick its latest value. Python only applies the
+formulas of reports.metrics to those few numbers per indicator.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from django.db.models import Case, DecimalField, IntegerField, Max, OuterRef, Subquery, Sum, Value, When
+
+from policies.models import Policy, Section
+from targets import calendar
+from targets.models import Assignment, Indicator, IndicatorMonth, MonthlyReport, ReportValue, Target, ordinal
+
+from . import metrics
+
+TZ = ZoneInfo("Asia/Shanghai")
+Month = tuple[int, int]
+
+
+def spec_of(target: Target, indicator: Indicator, policy: Policy) -> metrics.TargetSpec:
+    return metrics.TargetSpec(
+        value=target.value,
+        value_max=target.value_max,
+        comparison=target.comparison,
+        window=target.window,
+        year=target.year,
+        deadline=target.deadline_date,
+        baseline=target.baseline_value,
+        measure=indicator.measure,
+        growth_rate=indicator.growth_rate,
+        plan_start=policy.start_date or dt.date(2000, 1, 1),
+        plan_end=policy.end_date or dt.date(2099, 12, 31),
+    )
+
+
+def target_text(target: Target | None, unit_of_measure: str) -> str:
+    if target is None:
+        return "—"
+    value = f"{target.value.normalize():f}"
+    if target.comparison == Target.Comparison.RANGE and target.value_max is not None:
+        bound = f"{value}—{target.value_max.normalize():f}"
+    elif target.comparison == Target.Comparison.AT_MOST:
+        bound = f"≤{value}"
+    else:
+        bound = f"≥{value}"
+    if target.window == Target.Window.ANNUAL:
+        when = f"{target.year}年" if target.year else "每年"
+    elif target.window == Target.Window.PLAN:
+        when = f"累计至{target.year}年" if target.year else "计划期累计"
+    else:
+        when = f"{target.year}年底" if target.year else "期末"
+    return f"{bound}{unit_of_measure}（{when}）"
+
+
+@dataclass
+class IndicatorResult:
+    indicator: Indicator
+    section: Section  # the top-level section
+    target: Target | None
+    evaluation: metrics.Evaluation
+    month_value: Decimal | None  # the city's figure reported for the month itself
+    series: dict[Month, Decimal] = field(default_factory=dict)
+
+    @property
+    def light(self) -> str:
+        return self.evaluation.light
+
+    @property
+    def target_text(self) -> str:
+        return target_text(self.target, self.indicator.unit_of_measure)
+
+
+@dataclass
+class UnitResult:
+    unit_id: int
+    indicator_id: int
+    allocated: Decimal | None
+    evaluation: metrics.Evaluation | None  # None: the unit has no target of its own for it
+
+
+def _root_sections(policy: Policy) -> dict[int, Section]:
+    sections = {s.pk: s for s in Section.objects.filter(policy=policy)}
+    roots = {}
+    for pk, section in sections.items():
+        root = section
+        while root.parent_id and root.parent_id in sections:
+            root = sections[root.parent_id]
+        roots[pk] = root
+    return roots
+
+
+def _targets(indicator: Indicator) -> list[Target]:
+    return sorted(indicator.targets.all(), key=lambda t: t.order)
+
+
+def chosen_target(indicator: Indicator, policy: Policy, at: Month) -> tuple[Target | None, metrics.TargetSpec | None]:
+    targets = _targets(indicator)
+    specs = [spec_of(t, indicator, policy) for t in targets]
+    spec = metrics.choose_target(specs, at)
+    if spec is None:
+        return (targets[-1], specs[-1]) if targets else (None, None)
+    return targets[specs.index(spec)], spec
+
+
+def indicators_of(policy: Policy):
+    return (
+        Indicator.objects.filter(policy=policy)
+        .select_related("task", "task__section", "concept")
+        .prefetch_related("targets")
+        .order_by("task__order", "order")
+    )
+
+
+def city_results(policy: Policy, at: Month, indicators=None) -> list[IndicatorResult]:
+    """Every indicator's city figure at the end of month `at` (three queries)."""
+    indicators = list(indicators if indicators is not None else indicators_of(policy))
+    roots = _root_sections(policy)
+    series: dict[int, dict[Month, Decimal]] = {}
+    for indicator_id, year, month, total in IndicatorMonth.objects.filter(
+        indicator__in=indicators, ordinal__lte=ordinal(*at)
+    ).values_list("indicator_id", "year", "month", "total"):
+        series.setdefault(indicator_id, {})[(year, month)] = total
+    tolerance = float(policy.tolerance)
+    results = []
+    for indicator in indicators:
+        target, spec = chosen_target(indicator, policy, at)
+        own = series.get(indicator.pk, {})
+        evaluation = (
+            metrics.evaluate(spec, own, at, tolerance)
+            if spec is not None
+            else metrics.Evaluation(None, None, None, None, None, metrics.GREY, False, None)
+        )
+        results.append(
+            IndicatorResult(
+                indicator=indicator,
+                section=roots[indicator.task.section_id],
+                target=target,
+                evaluation=evaluation,
+                month_value=own.get(at),
+                series=own,
+            )
+        )
+    return results
+
+
+def unit_results(policy: Policy, at: Month, indicators=None) -> list[UnitResult]:
+    """Every assignment's own evaluation at month `at`: one query with subqueries, whatever
+    the number of units, indicators and months."""
+    indicators = {i.pk: i for i in (indicators if indicators is not None else indicators_of(policy))}
+    windows, specs = {}, {}
+    for pk, indicator in indicators.items():
+        _target, spec = chosen_target(indicator, policy, at)
+        window = metrics.window_for(spec, at) if spec is not None else None
+        if window is not None:
+            windows[pk], specs[pk] = window, spec
+    if not windows:
+        return []
+    at_ordinal = ordinal(*at)
+    start = Case(
+        *[When(indicator_id=pk, then=Value(calendar.month_ordinal(w[0]))) for pk, w in windows.items()],
+        output_field=IntegerField(),
+    )
+    until = Case(
+        *[
+            When(indicator_id=pk, then=Value(min(calendar.month_ordinal(w[1]), at_ordinal)))
+            for pk, w in windows.items()
+        ],
+        output_field=IntegerField(),
+    )
+    approved = ReportValue.objects.filter(
+        report__unit=OuterRef("unit"),
+        indicator=OuterRef("indicator"),
+        report__state=MonthlyReport.State.APPROVED,
+        value__isnull=False,
+    )
+    in_window = approved.filter(
+        report__period__ordinal__gte=OuterRef("window_start"), report__period__ordinal__lte=OuterRef("window_until")
+    )
+    rows = (
+        Assignment.objects.filter(indicator_id__in=windows)
+        .annotate(window_start=start, window_until=until)
+        .annotate(
+            window_sum=Subquery(
+                in_window.order_by().values("indicator").annotate(s=Sum("value")).values("s")[:1],
+                output_field=DecimalField(max_digits=20, decimal_places=4),
+            ),
+            latest=Subquery(
+                approved.filter(report__period__ordinal__lte=OuterRef("window_until"))
+                .order_by("-report__period__ordinal")
+                .values("value")[:1]
+            ),
+            latest_at=Subquery(
+                approved.filter(report__period__ordinal__lte=OuterRef("window_until"))
+                .order_by("-report__period__ordinal")
+                .values("report__period__ordinal")[:1]
+            ),
+            first_in_window=Subquery(in_window.order_by("report__period__ordinal").values("value")[:1]),
+            first_at=Subquery(in_window.order_by("report__period__ordinal").values("report__period__ordinal")[:1]),
+        )
+        .values_list(
+            "unit_id",
+            "indicator_id",
+            "allocated_value",
+            "window_sum",
+            "latest",
+            "latest_at",
+            "first_in_window",
+            "first_at",
+        )
+    )
+    tolerance = float(policy.tolerance)
+    results = []
+    for unit_id, indicator_id, allocated, total, latest, latest_at, first, first_at in rows:
+        indicator = indicators[indicator_id]
+        spec = metrics.unit_target(specs[indicator_id], indicator.rollup, allocated)
+        if spec is None:
+            results.append(UnitResult(unit_id, indicator_id, allocated, None))
+            continue
+        # The few numbers the database computed, as the series the formulas expect.
+        series: dict[Month, Decimal] = {}
+        if indicator.measure == Indicator.Measure.FLOW:
+            if total is not None:
+                series[windows[indicator_id][0]] = total
+        else:
+            if first is not None:
+                series[_month(first_at)] = first
+            if latest is not None:
+                series[_month(latest_at)] = latest
+        results.append(UnitResult(unit_id, indicator_id, allocated, metrics.evaluate(spec, series, at, tolerance)))
+    return results
+
+
+def _month(value: int) -> Month:
+    return value // 12, value % 12 + 1
+
+
+def on_time_rates(policy: Policy, year: int, until: Month) -> dict[int, float | None]:
+    """Each unit's on-time rate over the months of `year` up to `until` (reports, not values)."""
+    months = [
+        (year, m)
+        for m in range(1, 13)
+        if (year, m) <= until
+        and (not policy.start_date or (year, m) >= calendar.month_of(policy.start_date))
+        and (not policy.end_date or (year, m) <= calendar.month_of(policy.end_date))
+    ]
+    units = set(Assignment.objects.filter(indicator__policy=policy).values_list("unit_id", flat=True))
+    on_time: dict[int, int] = dict.fromkeys(units, 0)
+    for unit_id, month, submitted in MonthlyReport.objects.filter(
+        policy=policy, period__year=year, first_submitted_at__isnull=False
+    ).values_list("unit_id", "period__month", "first_submitted_at"):
+        if (year, month) in months and unit_id in on_time:
+            due = calendar.due_date(year, month, policy.due_day)
+            if submitted.astimezone(TZ).date() <= due:
+                on_time[unit_id] += 1
+    return {u: metrics.on_time_rate(len(months), n) for u, n in on_time.items()}
+
+
+def standings(policy: Policy, at: Month, previous: Month | None, indicators=None) -> list[metrics.Ranked]:
+    """The 赛马 ranking at `at`, with the change of rank since `previous`."""
+    indicators = list(indicators if indicators is not None else indicators_of(policy))
+
+    def scored(month: Month):
+        pairs: dict[int, list] = {}
+        for result in unit_results(policy, month, indicators):
+            pairs.setdefault(result.unit_id, [])
+            if result.evaluation is not None:
+                pairs[result.unit_id].append((result.evaluation.completion, result.evaluation.progress))
+        rates = on_time_rates(policy, month[0], month)
+        return [metrics.Standing(u, metrics.ranking_score(p), rates.get(u)) for u, p in pairs.items()]
+
+    before = None
+    if previous is not None:
+        before = {r.unit: r.rank for r in metrics.rank(scored(previous)) if r.rank is not None}
+    return metrics.rank(scored(at), before)
+
+
+def latest_month_with_data(policy: Policy) -> Month | None:
+    last = IndicatorMonth.objects.filter(indicator__policy=policy).aggregate(last=Max("ordinal"))["last"]
+    return None if last is None else _month(last)
