@@ -14,6 +14,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("policies/", include("policies.urls")),
     path("targets/", include("targets.urls")),
+    path("dashboards/", include("reports.urls")),
     path("admin/", admin.site.urls),
 ]
 

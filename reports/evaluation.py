@@ -116,7 +116,7 @@ def indicators_of(policy: Policy):
     return (
         Indicator.objects.filter(policy=policy)
         .select_related("task", "task__section", "concept")
-        .prefetch_related("targets")
+        .prefetch_related("targets", "task__responsibilities__unit")
         .order_by("task__order", "order")
     )
 

@@ -57,6 +57,10 @@ MATRIX = {
     "targets:timeliness": (lambda w: {"policy": w.a.policy.code}, OVERSEERS),
     "targets:assignment_split": (lambda w: {"code": w.a.indicator.code}, OVERSEERS),
     "targets:notifications": (lambda w: {}, EVERYONE),
+    "reports:policy": (lambda w: {"policy": w.a.policy.code}, OVERSEERS),
+    "reports:indicator": (lambda w: {"code": w.a.indicator.code}, OWN),
+    "reports:unit": (lambda w: {"code": w.a.county.code}, OWN),
+    "reports:concept": (lambda w: {"code": "high_tech_enterprise"}, EVERYONE),
 }
 
 # Objects of city B: nobody in city A may open them, whatever their role.
@@ -73,6 +77,9 @@ FOREIGN = {
     "targets:policy_excel": lambda w: {"policy": w.b.policy.code, "month": MONTH},
     "targets:timeliness": lambda w: {"policy": w.b.policy.code},
     "targets:assignment_split": lambda w: {"code": w.b.indicator.code},
+    "reports:policy": lambda w: {"policy": w.b.policy.code},
+    "reports:indicator": lambda w: {"code": w.b.indicator.code},
+    "reports:unit": lambda w: {"code": w.b.county.code},
 }
 
 

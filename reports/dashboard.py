@@ -1,0 +1,229 @@
+"""What the officials' dashboards show, assembled from reports.evaluation in a bounded
+number of queries: the policy at a month, one indicator's history, one unit across
+policies, one concept across cities."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Max
+
+from policies.models import Policy, Unit
+from targets import calendar
+from targets.models import Assignment, Indicator, IndicatorMonth, MonthlyReport, Period
+from targets.queue import queue_units
+
+from . import metrics
+from .evaluation import (
+    IndicatorResult,
+    city_results,
+    indicators_of,
+    latest_month_with_data,
+    spec_of,
+    standings,
+    unit_results,
+)
+
+Month = tuple[int, int]
+LIGHTS = ["green", "yellow", "red", "grey"]
+
+
+def previous(month: Month) -> Month:
+    return calendar.previous_month(dt.date(month[0], month[1], 1))
+
+
+def months_of(policy: Policy, today: dt.date) -> list[Month]:
+    """Every month the dashboard can show: the plan's months up to the one just ended."""
+    if not policy.start_date:
+        return []
+    last = calendar.previous_month(today)
+    if policy.end_date:
+        last = min(last, calendar.month_of(policy.end_date))
+    return calendar.months_between(policy.start_date, dt.date(*last, 1))
+
+
+def default_month(policy: Policy, today: dt.date) -> Month | None:
+    months = months_of(policy, today)
+    latest = latest_month_with_data(policy)
+    if latest is not None and latest in months:
+        return latest
+    return months[-1] if months else None
+
+
+@dataclass
+class Change:
+    result: IndicatorResult
+    before: str  # light last month
+
+
+def reports_summary(policy: Policy, at: Month) -> dict:
+    period = Period.objects.filter(year=at[0], month=at[1]).first()
+    if period is None:
+        expected = Assignment.objects.filter(indicator__policy=policy).values("unit").distinct().count()
+        return {"expected": expected, "on_time": 0, "late": 0, "missing": expected}
+    counts = Counter(queue_units(policy, period).values_list("timeliness", flat=True))
+    expected = sum(counts.values())
+    return {
+        "expected": expected,
+        "on_time": counts.get("on_time", 0),
+        "late": counts.get("late", 0),
+        "missing": counts.get("none", 0),
+    }
+
+
+def policy_dashboard(policy: Policy, at: Month) -> dict:
+    indicators = list(indicators_of(policy))
+    results = city_results(policy, at, indicators)
+    before = {r.indicator.pk: r for r in city_results(policy, previous(at), indicators)}
+    lights = Counter(r.light for r in results)
+    sections: dict[str, Counter] = {}
+    for r in results:
+        sections.setdefault(str(r.section), Counter())[r.light] += 1
+    ranking = standings(policy, at, previous(at), indicators)
+    units = Unit.objects.in_bulk([r.unit for r in ranking])
+    per_unit = unit_results(policy, at, indicators)
+    heat_indicators = sorted({u.indicator_id for u in per_unit if u.evaluation is not None and u.evaluation.progress})
+    heat_units = [r.unit for r in ranking]
+    heat = [
+        [heat_indicators.index(u.indicator_id), heat_units.index(u.unit_id), _heat_value(u.evaluation)]
+        for u in per_unit
+        if u.evaluation is not None and u.indicator_id in heat_indicators and u.unit_id in heat_units
+    ]
+    by_pk = {i.pk: i for i in indicators}
+    turned_red = [
+        Change(r, before[r.indicator.pk].light)
+        for r in results
+        if r.light == "red" and before[r.indicator.pk].light != "red"
+    ]
+    new_figures = [r for r in results if r.month_value is not None]
+    return {
+        "results": results,
+        "lights": {k: lights.get(k, 0) for k in LIGHTS},
+        "total": len(results),
+        "sections": [(name, [c.get(k, 0) for k in LIGHTS]) for name, c in sections.items()],
+        "ranking": [(r, units[r.unit]) for r in ranking],
+        "heat": {
+            "indicators": [by_pk[pk].name for pk in heat_indicators],
+            "units": [units[u].name for u in heat_units],
+            "cells": heat,
+        },
+        "turned_red": turned_red,
+        "new_figures": new_figures,
+        "reports": reports_summary(policy, at),
+    }
+
+
+def _heat_value(evaluation: metrics.Evaluation) -> float | None:
+    """C / P as a percentage, capped like the score, so a cell reads as "share of pace"."""
+    if evaluation.completion is None or not evaluation.progress:
+        return None
+    return round(min(evaluation.completion / evaluation.progress, metrics.SCORE_CAP) * 100, 1)
+
+
+def indicator_dashboard(indicator: Indicator, at: Month) -> dict:
+    """One indicator: monthly actual against the time-progress line and the target, the
+    units' figures against their shares, and what the responsible units wrote."""
+    policy = indicator.policy
+    result = city_results(policy, at, [indicator])[0]
+    spec_target = result.target
+    line = []
+    if spec_target is not None and result.evaluation.window is not None:
+        spec = spec_of(spec_target, indicator, policy)
+        first, _last = result.evaluation.window
+        for month in calendar.months_between(dt.date(*first, 1), dt.date(*at, 1)):
+            evaluation = metrics.evaluate(spec, result.series, month, float(policy.tolerance))
+            # The pace line: where the figure should be by then (baseline + P × (T − B)).
+            base = evaluation.baseline if evaluation.baseline is not None else Decimal(0)
+            pace = None
+            if evaluation.progress is not None:
+                pace = float(base) + evaluation.progress * float(spec.value - base)
+            line.append(
+                {
+                    "month": f"{month[0]}-{month[1]:02d}",
+                    "actual": None if evaluation.actual is None else float(evaluation.actual),
+                    "pace": pace,
+                    "target": float(spec.value),
+                }
+            )
+    units = {a.unit_id: a for a in Assignment.objects.filter(indicator=indicator).select_related("unit")}
+    per_unit = [(units[u.unit_id].unit, u) for u in unit_results(policy, at, [indicator])]
+    per_unit.sort(key=lambda pair: pair[0].sort_order)
+    narratives = (
+        MonthlyReport.objects.filter(policy=policy, period__year=at[0], period__month=at[1], unit__in=units)
+        .exclude(progress_text="", problems_text="")
+        .select_related("unit")
+        .order_by("unit__sort_order")
+    )
+    return {"result": result, "line": line, "per_unit": per_unit, "narratives": narratives}
+
+
+def unit_dashboard(unit: Unit, policies, today: dt.date) -> list[dict]:
+    """A unit across the policies it reports for: its own lights, rank and timeliness."""
+    blocks = []
+    for policy in policies:
+        at = default_month(policy, today)
+        if at is None:
+            continue
+        indicators = list(indicators_of(policy).filter(assignments__unit=unit))
+        if not indicators:
+            continue
+        own = {u.indicator_id: u for u in unit_results(policy, at, indicators) if u.unit_id == unit.pk}
+        ranking = standings(policy, at, previous(at))
+        mine = next((r for r in ranking if r.unit == unit.pk), None)
+        blocks.append(
+            {
+                "policy": policy,
+                "at": at,
+                "rows": [(i, own.get(i.pk)) for i in indicators],
+                "rank": mine,
+                "of": len(ranking),
+            }
+        )
+    return blocks
+
+
+def concept_comparison(concept, policies, today: dt.date) -> list[dict]:
+    """The same concept in each city, each against its own target and time progress, read
+    from the approval summary (a few thousand rows however many values there are)."""
+    rows = []
+    indicators = (
+        Indicator.objects.filter(concept=concept, policy__in=policies)
+        .select_related("policy__city", "task__section")
+        .prefetch_related("targets")
+        .order_by("policy__city__code", "order")
+    )
+    by_policy: dict[int, list[Indicator]] = {}
+    for indicator in indicators:
+        by_policy.setdefault(indicator.policy_id, []).append(indicator)
+    latest = dict(
+        IndicatorMonth.objects.filter(indicator__in=indicators)
+        .values_list("indicator__policy_id")
+        .annotate(last=Max("ordinal"))
+    )
+    for items in by_policy.values():
+        policy = items[0].policy
+        months = months_of(policy, today)
+        if not months:
+            continue
+        last = latest.get(policy.pk)
+        at = divmod(last, 12) if last is not None else None
+        at = (at[0], at[1] + 1) if at else months[-1]
+        for result in city_results(policy, at, items):
+            rows.append({"policy": policy, "at": at, "result": result})
+    return rows
+
+
+def month_label(month: Month) -> str:
+    return f"{month[0]}-{month[1]:02d}"
+
+
+def parse_month(text: str | None) -> Month | None:
+    try:
+        year, month = (int(x) for x in (text or "").split("-"))
+        dt.date(year, month, 1)
+        return year, month
+    except ValueError:
+        return None

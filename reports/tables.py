@@ -1,0 +1,70 @@
+import django_tables2 as tables
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+LIGHT_WORDS = {"green": "绿灯", "yellow": "黄灯", "red": "红灯", "grey": "无数据"}
+LIGHT_ICONS = {
+    "green": "check-circle-fill",
+    "yellow": "exclamation-triangle-fill",
+    "red": "x-octagon-fill",
+    "grey": "dash-circle",
+}
+
+
+def pct(value) -> str:
+    return "—" if value is None else f"{value * 100:.1f}%"
+
+
+class IndicatorResultTable(tables.Table):
+    """The policy dashboard's indicator table; rows are dicts made from IndicatorResult."""
+
+    section = tables.Column(verbose_name=_("章节"))
+    task = tables.Column(verbose_name=_("任务"))
+    indicator = tables.Column(verbose_name=_("指标"), linkify=lambda record: record["url"])
+    target = tables.Column(verbose_name=_("目标"), orderable=False)
+    actual = tables.Column(verbose_name=_("累计/当前"), attrs={"td": {"class": "text-end"}})
+    completion = tables.Column(verbose_name=_("完成率"), attrs={"td": {"class": "text-end"}})
+    progress = tables.Column(verbose_name=_("时序进度"), attrs={"td": {"class": "text-end"}})
+    gap = tables.Column(verbose_name=_("差距"), attrs={"td": {"class": "text-end"}})
+    light = tables.Column(verbose_name=_("灯号"))
+
+    class Meta:
+        attrs = {"class": "table table-sm table-hover align-middle"}
+        empty_text = _("没有符合条件的指标。")
+        order_by = ()
+
+    def render_actual(self, value, record):
+        return "—" if value is None else f"{value:,.4f}".rstrip("0").rstrip(".") + f" {record['unit_of_measure']}"
+
+    def render_completion(self, value):
+        return pct(value)
+
+    def render_progress(self, value):
+        return pct(value)
+
+    def render_gap(self, value):
+        if value is None:
+            return "—"
+        return format_html(
+            '<span class="{}">{}</span>', "text-danger" if value < 0 else "text-success", f"{value * 100:+.1f}"
+        )
+
+    def render_light(self, value):
+        return format_html(
+            '<span class="light light-{}"><i class="bi bi-{}"></i> {}</span>',
+            value,
+            LIGHT_ICONS[value],
+            LIGHT_WORDS[value],
+        )
+
+    def value_light(self, value):
+        return LIGHT_WORDS[value]
+
+    def value_completion(self, value):
+        return pct(value)
+
+    def value_progress(self, value):
+        return pct(value)
+
+    def value_gap(self, value):
+        return "" if value is None else f"{value * 100:+.1f}"

@@ -1,0 +1,66 @@
+// ECharts for the dashboards. Lights use colour *and* a pattern-free label so the charts
+// also read in print and for colour-blind users (the tables carry the words).
+window.PortalCharts = (function () {
+  "use strict";
+  const COLORS = { green: "#2f9e44", yellow: "#f59f00", red: "#e03131", grey: "#adb5bd" };
+  const NAMES = { green: "绿灯", yellow: "黄灯", red: "红灯", grey: "无数据" };
+  const keys = ["green", "yellow", "red", "grey"];
+  function init(id) {
+    const el = document.getElementById(id);
+    if (!el || !window.echarts) return null;
+    const chart = echarts.init(el, null, { renderer: "svg" });
+    window.addEventListener("resize", () => chart.resize());
+    return chart;
+  }
+  return {
+    sections(id, rows) {
+      const chart = init(id); if (!chart) return;
+      chart.setOption({
+        animation: false, tooltip: { trigger: "axis" }, legend: { top: 0 },
+        grid: { left: 8, right: 16, top: 30, bottom: 8, containLabel: true },
+        xAxis: { type: "value", minInterval: 1 },
+        yAxis: { type: "category", inverse: true, data: rows.map(r => r[0]), axisLabel: { width: 140, overflow: "truncate" } },
+        series: keys.map((k, i) => ({ name: NAMES[k], type: "bar", stack: "all", itemStyle: { color: COLORS[k] },
+          label: { show: true, formatter: p => p.value ? p.value : "" }, data: rows.map(r => r[1][i]) })),
+      });
+    },
+    heat(id, data) {
+      const chart = init(id); if (!chart) return;
+      chart.setOption({
+        animation: false,
+        tooltip: { formatter: p => data.units[p.value[1]] + "<br>" + data.indicators[p.value[0]] + "：" + (p.value[2] === null ? "无数据" : p.value[2] + "%") },
+        grid: { left: 8, right: 8, top: 8, bottom: 60, containLabel: true },
+        xAxis: { type: "category", data: data.indicators, axisLabel: { rotate: 40, width: 90, overflow: "truncate", fontSize: 10 } },
+        yAxis: { type: "category", data: data.units, inverse: true, axisLabel: { fontSize: 11 } },
+        visualMap: { type: "piecewise", orient: "horizontal", left: "center", bottom: 0, dimension: 2,
+          pieces: [{ lt: 90, label: "< 90%（落后）", color: COLORS.red }, { gte: 90, lt: 100, label: "90%–100%", color: COLORS.yellow },
+                   { gte: 100, label: "≥ 100%（达到序时）", color: COLORS.green }] },
+        series: [{ type: "heatmap", data: data.cells.filter(c => c[2] !== null), label: { show: data.units.length <= 12, fontSize: 9, formatter: p => Math.round(p.value[2]) } }],
+      });
+    },
+    line(id, rows, unit) {
+      const chart = init(id); if (!chart) return;
+      chart.setOption({
+        animation: false, tooltip: { trigger: "axis" }, legend: { top: 0 },
+        grid: { left: 8, right: 16, top: 30, bottom: 8, containLabel: true },
+        xAxis: { type: "category", data: rows.map(r => r.month) },
+        yAxis: { type: "value", name: unit },
+        series: [
+          { name: "实际（累计/当前）", type: "line", data: rows.map(r => r.actual), symbolSize: 6, lineStyle: { width: 3 } },
+          { name: "时序进度线", type: "line", data: rows.map(r => r.pace), lineStyle: { type: "dashed" }, symbol: "none" },
+          { name: "目标", type: "line", data: rows.map(r => r.target), lineStyle: { type: "dotted", color: "#e03131" }, symbol: "none" },
+        ],
+      });
+    },
+    bars(id, rows) {
+      const chart = init(id); if (!chart) return;
+      chart.setOption({
+        animation: false, tooltip: { trigger: "axis" }, legend: { top: 0 },
+        grid: { left: 8, right: 16, top: 30, bottom: 8, containLabel: true },
+        xAxis: { type: "value", axisLabel: { formatter: "{value}%" } },
+        yAxis: { type: "category", inverse: true, data: rows.map(r => r.name), axisLabel: { width: 160, overflow: "truncate" } },
+        series: [{ name: "完成率", type: "bar", data: rows.map(r => r.c) }, { name: "时序进度", type: "bar", data: rows.map(r => r.p) }],
+      });
+    },
+  };
+})();
