@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import Http404
-from django.shortcuts import get_object_or_404
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.views import View
 from django.views.generic import TemplateView
 from django_tables2 import RequestConfig
 from django_tables2.export import TableExport
@@ -14,7 +17,8 @@ from django_tables2.export import TableExport
 from policies.scope import scope_for
 from targets.models import Concept, Indicator
 
-from . import dashboard
+from . import dashboard, services
+from .models import ReportRun
 from .tables import IndicatorResultTable
 
 
@@ -172,5 +176,111 @@ class ConceptDashboardView(DashboardAccessMixin, TemplateView):
                 }
                 for r in rows
             ],
+        )
+        return context
+
+
+class RunArchiveView(DashboardAccessMixin, TemplateView):
+    """Every run of a policy's dispatch and bulletin: state, version, who asked, download;
+    and the "生成" form with a progress bar that follows the run."""
+
+    template_name = "reports/run_archive.html"
+
+    def get_policy(self, code):
+        return get_object_or_404(self.scope.overseen_policies().select_related("city"), code=code)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        policy = self.get_policy(kwargs["policy"])
+        today = timezone.localdate()
+        months = dashboard.months_of(policy, today)
+        quarters = sorted({f"{y}Q{(m - 1) // 3 + 1}" for y, m in months}, reverse=True)
+        context.update(
+            policy=policy,
+            runs=ReportRun.objects.filter(policy=policy)
+            .select_related("requested_by")
+            .order_by("-requested_at", "-id"),
+            months=[dashboard.month_label(m) for m in reversed(months)],
+            quarters=quarters,
+            can_review=self.scope.can_review(policy.pk),
+            watch=self.request.GET.get("watch"),
+        )
+        return context
+
+    def post(self, request, policy):
+        policy = self.get_policy(policy)
+        if not self.scope.can_review(policy.pk):
+            raise PermissionDenied("只有审核员可以生成月调度和季通报")
+        kind = request.POST.get("kind")
+        label = request.POST.get("month") if kind == ReportRun.Kind.DISPATCH else request.POST.get("quarter")
+        if kind not in ReportRun.Kind.values or not label:
+            messages.error(request, "请选择要生成的月份或季度。")
+            return redirect("reports:run_archive", policy.code)
+        try:
+            run, created = services.run_request(kind=kind, policy=policy, label=label, by=request.user)
+        except services.RunRefused as exc:
+            messages.error(request, str(exc))
+            return redirect("reports:run_archive", policy.code)
+        if created:
+            messages.success(request, f"已开始生成{run.get_kind_display()}（{run.period_label}，第{run.version}版）。")
+        elif run.status == ReportRun.Status.DONE:
+            messages.info(request, f"数据自第{run.version}版生成以来没有变化，未重复生成。")
+        else:
+            messages.info(request, "该期次正在生成中。")
+        return redirect(reverse("reports:run_archive", args=[policy.code]) + f"?watch={run.pk}")
+
+
+class RunProgressView(DashboardAccessMixin, TemplateView):
+    """The progress bar's partial, polled by htmx until the run ends."""
+
+    template_name = "reports/_run_progress.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["run"] = get_object_or_404(
+            ReportRun.objects.filter(policy__in=self.scope.overseen_policies()), pk=kwargs["pk"]
+        )
+        return context
+
+
+class RunDownloadView(DashboardAccessMixin, View):
+    def get(self, request, pk):
+        run = get_object_or_404(
+            ReportRun.objects.filter(policy__in=self.scope.overseen_policies(), status=ReportRun.Status.DONE), pk=pk
+        )
+        name = run.file.name.rsplit("/", 1)[-1]
+        return FileResponse(run.file.open("rb"), as_attachment=True, filename=name)
+
+
+class RunIssueView(DashboardAccessMixin, View):
+    def post(self, request, pk):
+        run = get_object_or_404(ReportRun.objects.filter(policy__in=self.scope.overseen_policies()), pk=pk)
+        if not self.scope.can_review(run.policy_id):
+            raise PermissionDenied("只有审核员可以印发")
+        try:
+            services.run_issue(run=run, by=request.user)
+            messages.success(request, f"第{run.version}版已标记为印发，文件不再改变。")
+        except services.RunRefused as exc:
+            messages.error(request, str(exc))
+        return redirect("reports:run_archive", run.policy.code)
+
+
+class DispatchPageView(DashboardAccessMixin, TemplateView):
+    """月调度 as a page: the same data the xlsx is built from."""
+
+    template_name = "reports/dispatch.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        policy = get_object_or_404(
+            self.scope.overseen_policies().select_related("city", "lead_unit"), code=kwargs["policy"]
+        )
+        at, months = self.month_for(policy)
+        context.update(
+            policy=policy,
+            at=at,
+            at_label=dashboard.month_label(at),
+            months=[dashboard.month_label(m) for m in reversed(months)],
+            data=services.dispatch_data(policy, *at, generated_at=timezone.now()),
         )
         return context

@@ -183,6 +183,9 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 600)
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 660)
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
+# Seconds a report build waits before starting: 0 except in the test that kills a worker
+# half way through a run (it needs a run that is certainly still running).
+REPORTS_BUILD_PAUSE = float(env_str("REPORTS_BUILD_PAUSE", "0") or 0)
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Every job is safe to run twice; what each policy wants when (due day, lock day) is data
 # on the policy, so the jobs run daily and act on the policies whose day it is.
@@ -191,6 +194,8 @@ CELERY_BEAT_SCHEDULE = {
     "lock-due-periods": {"task": "targets.period_lock_due", "schedule": crontab(minute=15, hour=0)},
     "remind-units": {"task": "targets.reminders_send", "schedule": crontab(minute=0, hour=9)},
     "review-digest": {"task": "targets.reviewer_digest_send", "schedule": crontab(minute=30, hour=8)},
+    "build-dispatch-and-bulletin": {"task": "reports.runs_schedule", "schedule": crontab(minute=30, hour=1)},
+    "reap-stale-runs": {"task": "reports.runs_reap_stale", "schedule": crontab(minute="*/10")},
 }
 
 LOGGING = {

@@ -28,3 +28,5 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         **DATABASES["default"].get("OPTIONS", {}),
         "init_command": "PRAGMA synchronous=OFF; PRAGMA journal_mode=WAL;",
     }
+
+MEDIA_ROOT = BASE_DIR / "var" / "test-media"

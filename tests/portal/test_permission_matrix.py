@@ -2,8 +2,10 @@
 unit's objects. A URL added to the project without a row here fails the last test."""
 
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from reports.models import ReportRun
 from targets.services import report_get_or_create
 from tests import factories as f
 
@@ -61,6 +63,11 @@ MATRIX = {
     "reports:indicator": (lambda w: {"code": w.a.indicator.code}, OWN),
     "reports:unit": (lambda w: {"code": w.a.county.code}, OWN),
     "reports:concept": (lambda w: {"code": "high_tech_enterprise"}, EVERYONE),
+    "reports:run_archive": (lambda w: {"policy": w.a.policy.code}, OVERSEERS),
+    "reports:dispatch": (lambda w: {"policy": w.a.policy.code}, OVERSEERS),
+    "reports:run_progress": (lambda w: {"pk": run_of(w.a).pk}, OVERSEERS),
+    "reports:run_download": (lambda w: {"pk": run_of(w.a, done=True).pk}, OVERSEERS),
+    "reports:run_issue": (lambda w: {"pk": run_of(w.a).pk}, POST_ONLY),
 }
 
 # Objects of city B: nobody in city A may open them, whatever their role.
@@ -80,12 +87,25 @@ FOREIGN = {
     "reports:policy": lambda w: {"policy": w.b.policy.code},
     "reports:indicator": lambda w: {"code": w.b.indicator.code},
     "reports:unit": lambda w: {"code": w.b.county.code},
+    "reports:run_archive": lambda w: {"policy": w.b.policy.code},
+    "reports:dispatch": lambda w: {"policy": w.b.policy.code},
+    "reports:run_progress": lambda w: {"pk": run_of(w.b).pk},
+    "reports:run_download": lambda w: {"pk": run_of(w.b, done=True).pk},
 }
 
 
 def report_of(side):
     period = f.PeriodFactory(year=2025, month=9)
     return report_get_or_create(policy=side.policy, unit=side.county, period=period)
+
+
+def run_of(side, done=False):
+    run, _ = ReportRun.objects.get_or_create(kind="dispatch", policy=side.policy, period_label=MONTH, version=1)
+    if done and not run.file:
+        run.file.save("dispatch.xlsx", ContentFile(b"PK-test"), save=False)
+        run.status = "done"
+        run.save()
+    return run
 
 
 def entry(side):
