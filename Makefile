@@ -50,5 +50,12 @@ check: setup
 	$(PY) manage.py check
 	$(PY) manage.py makemigrations --check --dry-run
 
+bench: setup
+	$(PY) -m pip install --quiet xlsxwriter==3.3.1
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/portal_bench} $(PY) scripts/bench.py
+
+eval-ingest: setup
+	$(PY) scripts/eval_ingest.py
+
 clean:
 	rm -rf $(VENV) node_modules staticfiles var db.sqlite3

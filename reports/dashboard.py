@@ -25,6 +25,7 @@ from .evaluation import (
     spec_of,
     standings,
     unit_results,
+    unit_results_at,
 )
 
 Month = tuple[int, int]
@@ -82,9 +83,10 @@ def policy_dashboard(policy: Policy, at: Month) -> dict:
     sections: dict[str, Counter] = {}
     for r in results:
         sections.setdefault(str(r.section), Counter())[r.light] += 1
-    ranking = standings(policy, at, previous(at), indicators)
+    both = unit_results_at(policy, [at, previous(at)], indicators)
+    ranking = standings(policy, at, previous(at), indicators, results=both)
     units = Unit.objects.in_bulk([r.unit for r in ranking])
-    per_unit = unit_results(policy, at, indicators)
+    per_unit = both[at]
     heat_indicators = sorted({u.indicator_id for u in per_unit if u.evaluation is not None and u.evaluation.progress})
     heat_units = [r.unit for r in ranking]
     heat = [
@@ -167,18 +169,21 @@ def unit_dashboard(unit: Unit, policies, today: dt.date) -> list[dict]:
         at = default_month(policy, today)
         if at is None:
             continue
-        indicators = list(indicators_of(policy).filter(assignments__unit=unit))
+        everything = list(indicators_of(policy))
+        mine = set(Assignment.objects.filter(unit=unit, indicator__policy=policy).values_list("indicator_id", flat=True))
+        indicators = [i for i in everything if i.pk in mine]
         if not indicators:
             continue
-        own = {u.indicator_id: u for u in unit_results(policy, at, indicators) if u.unit_id == unit.pk}
-        ranking = standings(policy, at, previous(at))
-        mine = next((r for r in ranking if r.unit == unit.pk), None)
+        both = unit_results_at(policy, [at, previous(at)], everything)
+        own = {u.indicator_id: u for u in both[at] if u.unit_id == unit.pk}
+        ranking = standings(policy, at, previous(at), everything, results=both)
+        standing = next((r for r in ranking if r.unit == unit.pk), None)
         blocks.append(
             {
                 "policy": policy,
                 "at": at,
                 "rows": [(i, own.get(i.pk)) for i in indicators],
-                "rank": mine,
+                "rank": standing,
                 "of": len(ranking),
             }
         )

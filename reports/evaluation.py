@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from django.db.models import Case, DecimalField, IntegerField, Max, OuterRef, Subquery, Sum, Value, When
+from django.db.models import Case, F, IntegerField, Max, Min, Q, Sum, Value, When
 
 from policies.models import Policy, Section
 from targets import calendar
@@ -154,90 +154,96 @@ def city_results(policy: Policy, at: Month, indicators=None) -> list[IndicatorRe
 
 
 def unit_results(policy: Policy, at: Month, indicators=None) -> list[UnitResult]:
-    """Every assignment's own evaluation at month `at`: one query with subqueries, whatever
-    the number of units, indicators and months."""
+    """Every assignment's own evaluation at month `at` (see `unit_results_at`)."""
+    return unit_results_at(policy, [at], indicators)[at]
+
+
+def unit_results_at(policy: Policy, months: list[Month], indicators=None) -> dict[Month, list[UnitResult]]:
+    """Every assignment's own evaluation at each of `months`, from one grouped pass over the
+    policy's approved values (and one small read of the level values it points at),
+    whatever the number of units, indicators and months."""
     indicators = {i.pk: i for i in (indicators if indicators is not None else indicators_of(policy))}
-    windows, specs = {}, {}
-    for pk, indicator in indicators.items():
-        _target, spec = chosen_target(indicator, policy, at)
-        window = metrics.window_for(spec, at) if spec is not None else None
-        if window is not None:
-            windows[pk], specs[pk] = window, spec
-    if not windows:
-        return []
-    at_ordinal = ordinal(*at)
-    start = Case(
-        *[When(indicator_id=pk, then=Value(calendar.month_ordinal(w[0]))) for pk, w in windows.items()],
-        output_field=IntegerField(),
-    )
-    until = Case(
-        *[
-            When(indicator_id=pk, then=Value(min(calendar.month_ordinal(w[1]), at_ordinal)))
-            for pk, w in windows.items()
-        ],
-        output_field=IntegerField(),
-    )
-    approved = ReportValue.objects.filter(
-        report__unit=OuterRef("unit"),
-        indicator=OuterRef("indicator"),
+    plans: dict[Month, tuple[dict, dict]] = {}
+    for at in months:
+        windows, specs = {}, {}
+        for pk, indicator in indicators.items():
+            _target, spec = chosen_target(indicator, policy, at)
+            window = metrics.window_for(spec, at) if spec is not None else None
+            if window is not None:
+                windows[pk], specs[pk] = window, spec
+        plans[at] = (windows, specs)
+    wanted = {pk for windows, _specs in plans.values() for pk in windows}
+    if not wanted:
+        return {at: [] for at in months}
+    values = ReportValue.objects.filter(
+        indicator_id__in=wanted,
         report__state=MonthlyReport.State.APPROVED,
+        report__period__ordinal__lte=max(ordinal(*at) for at in months),
         value__isnull=False,
-    )
-    in_window = approved.filter(
-        report__period__ordinal__gte=OuterRef("window_start"), report__period__ordinal__lte=OuterRef("window_until")
-    )
-    rows = (
-        Assignment.objects.filter(indicator_id__in=windows)
-        .annotate(window_start=start, window_until=until)
-        .annotate(
-            window_sum=Subquery(
-                in_window.order_by().values("indicator").annotate(s=Sum("value")).values("s")[:1],
-                output_field=DecimalField(max_digits=20, decimal_places=4),
-            ),
-            latest=Subquery(
-                approved.filter(report__period__ordinal__lte=OuterRef("window_until"))
-                .order_by("-report__period__ordinal")
-                .values("value")[:1]
-            ),
-            latest_at=Subquery(
-                approved.filter(report__period__ordinal__lte=OuterRef("window_until"))
-                .order_by("-report__period__ordinal")
-                .values("report__period__ordinal")[:1]
-            ),
-            first_in_window=Subquery(in_window.order_by("report__period__ordinal").values("value")[:1]),
-            first_at=Subquery(in_window.order_by("report__period__ordinal").values("report__period__ordinal")[:1]),
+    ).annotate(month_no=F("report__period__ordinal"))
+    aggregates = {}
+    for k, at in enumerate(months):
+        windows, _specs = plans[at]
+        # Indicators share a handful of windows (this year, the plan, a deadline's year): one
+        # CASE branch per window, not per indicator, keeps the per-row cost flat.
+        by_window: dict[tuple[int, int], list[int]] = {}
+        for pk, (first, last) in windows.items():
+            key = (calendar.month_ordinal(first), min(calendar.month_ordinal(last), ordinal(*at)))
+            by_window.setdefault(key, []).append(pk)
+        start = Case(
+            *[When(indicator_id__in=pks, then=Value(f)) for (f, _l), pks in by_window.items()],
+            output_field=IntegerField(),
         )
-        .values_list(
-            "unit_id",
-            "indicator_id",
-            "allocated_value",
-            "window_sum",
-            "latest",
-            "latest_at",
-            "first_in_window",
-            "first_at",
+        until = Case(
+            *[When(indicator_id__in=pks, then=Value(last)) for (_f, last), pks in by_window.items()],
+            output_field=IntegerField(),
         )
+        values = values.annotate(**{f"ws{k}": start, f"wu{k}": until})
+        in_window = Q(**{"month_no__gte": F(f"ws{k}"), "month_no__lte": F(f"wu{k}")})
+        aggregates[f"sum{k}"] = Sum("value", filter=in_window)
+        aggregates[f"first{k}"] = Min("month_no", filter=in_window)
+        aggregates[f"latest{k}"] = Max("month_no", filter=Q(month_no__lte=F(f"wu{k}")))
+    grouped = {
+        (row["report__unit_id"], row["indicator_id"]): row
+        for row in values.values("report__unit_id", "indicator_id").annotate(**aggregates).order_by()
+    }
+    points = {row[key] for row in grouped.values() for key in row if key.startswith(("first", "latest"))} - {None}
+    level_values = {
+        (unit_id, indicator_id, month_no): value
+        for unit_id, indicator_id, month_no, value in values.filter(
+            indicator__measure=Indicator.Measure.LEVEL, report__period__ordinal__in=points
+        ).values_list("report__unit_id", "indicator_id", "month_no", "value")
+    }
+    assignments = list(
+        Assignment.objects.filter(indicator_id__in=wanted).values_list("unit_id", "indicator_id", "allocated_value")
     )
     tolerance = float(policy.tolerance)
-    results = []
-    for unit_id, indicator_id, allocated, total, latest, latest_at, first, first_at in rows:
-        indicator = indicators[indicator_id]
-        spec = metrics.unit_target(specs[indicator_id], indicator.rollup, allocated)
-        if spec is None:
-            results.append(UnitResult(unit_id, indicator_id, allocated, None))
-            continue
-        # The few numbers the database computed, as the series the formulas expect.
-        series: dict[Month, Decimal] = {}
-        if indicator.measure == Indicator.Measure.FLOW:
-            if total is not None:
-                series[windows[indicator_id][0]] = total
-        else:
-            if first is not None:
-                series[_month(first_at)] = first
-            if latest is not None:
-                series[_month(latest_at)] = latest
-        results.append(UnitResult(unit_id, indicator_id, allocated, metrics.evaluate(spec, series, at, tolerance)))
-    return results
+    out: dict[Month, list[UnitResult]] = {}
+    for k, at in enumerate(months):
+        windows, specs = plans[at]
+        results = []
+        for unit_id, indicator_id, allocated in assignments:
+            if indicator_id not in windows:
+                continue
+            indicator = indicators[indicator_id]
+            spec = metrics.unit_target(specs[indicator_id], indicator.rollup, allocated)
+            if spec is None:
+                results.append(UnitResult(unit_id, indicator_id, allocated, None))
+                continue
+            row = grouped.get((unit_id, indicator_id), {})
+            # The few numbers the database computed, as the series the formulas expect.
+            series: dict[Month, Decimal] = {}
+            if indicator.measure == Indicator.Measure.FLOW:
+                if row.get(f"sum{k}") is not None:
+                    series[windows[indicator_id][0]] = row[f"sum{k}"]
+            else:
+                for key in (f"first{k}", f"latest{k}"):
+                    value = level_values.get((unit_id, indicator_id, row.get(key)))
+                    if value is not None:
+                        series[_month(row[key])] = value
+            results.append(UnitResult(unit_id, indicator_id, allocated, metrics.evaluate(spec, series, at, tolerance)))
+        out[at] = results
+    return out
 
 
 def _month(value: int) -> Month:
@@ -265,13 +271,16 @@ def on_time_rates(policy: Policy, year: int, until: Month) -> dict[int, float | 
     return {u: metrics.on_time_rate(len(months), n) for u, n in on_time.items()}
 
 
-def standings(policy: Policy, at: Month, previous: Month | None, indicators=None) -> list[metrics.Ranked]:
-    """The 赛马 ranking at `at`, with the change of rank since `previous`."""
+def standings(policy: Policy, at: Month, previous: Month | None, indicators=None, results=None) -> list[metrics.Ranked]:
+    """The 赛马 ranking at `at`, with the change of rank since `previous`. `results` may
+    carry unit_results_at(policy, [at, previous]) when the caller already has them."""
     indicators = list(indicators if indicators is not None else indicators_of(policy))
+    months = [at] + ([previous] if previous is not None else [])
+    results = results or unit_results_at(policy, months, indicators)
 
     def scored(month: Month):
         pairs: dict[int, list] = {}
-        for result in unit_results(policy, month, indicators):
+        for result in results[month]:
             pairs.setdefault(result.unit_id, [])
             if result.evaluation is not None:
                 pairs[result.unit_id].append((result.evaluation.completion, result.evaluation.progress))
