@@ -19,7 +19,7 @@ _LINE_PATTERNS = [
     r"扫一扫",
     r"在手机(上)?打开",
     r"分享到",
-    r"^[\[【]?\s*(打印|关闭|收藏|纠错|我要纠错|返回顶部|打印本页|关闭窗口|下载)\s*[\]】]?(\s*[\[【]?\s*(打印|关闭|收藏|纠错|返回顶部)\s*[\]】]?)*$",
+    r"^(\s*[\[【]?\s*(打印本页|打印此页|关闭窗口|关闭本页|打印|关闭|收藏|我要纠错|纠错|返回顶部|下载|分享)\s*[\]】]?)+\s*$",
     r"^字[体号]\s*[:：]",
     r"^[•·\s]*(发布|发文|成文|印发|更新)?(时间|日期)\s*[:：]\s*\d",
     r"^[•·\s]*(信息)?来源\s*[:：]",
@@ -39,13 +39,14 @@ _LINE_PATTERNS = [
     r"^\d{4}[-/.]\d{1,2}[-/.]\d{1,2}(\s*\d{1,2}:\d{2})?\s*$",
 ]
 _LINE_RE = [re.compile(p) for p in _LINE_PATTERNS]
-# A related-link row: a date glued to a title ("2022-06-01芦台…方案").
+# A related-link row: a date glued to a title ("2022-06-01某某区…方案").
 _DATED_LINK_RE = re.compile(r"^\d{4}[-/.]\d{1,2}[-/.]\d{1,2}\s*\S")
 # Markers after which a page only has links, notices and footers.
 _TAIL_RE = re.compile(r"^(来源|信息来源|文章来源)\s*[:：]|扫一扫|分享到|相关链接|相关文章|声明\s*[:：]|版权所有")
 # Lines a document may start with: its 文号, a title, a notice heading, an addressee, a heading.
 _START_RE = re.compile(
-    r"〔\d{4}〕|\[\d{4}\]|关于|通知|方案|意见|办法|规划|计划|措施|决定|细则|纲要|《|^[一二三四五六七八九十]+、|[:：]$"
+    r"〔\d{4}〕|\[\d{4}\]|关于|通知|方案|意见|办法|规划|计划|措施|决定|细则|纲要|要点|安排|规定|条例|政策|清单|指引|指南|"
+    r"《|^[一二三四五六七八九十]+、|[:：]$"
 )
 
 

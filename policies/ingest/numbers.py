@@ -60,6 +60,7 @@ def tidy(value: float | None):
 
 # Units of measure, longest first so that 万元/人 wins over 万元 and 个百分点 over 个.
 UNITS = [
+    "微克/立方米",
     "吨标准煤/万元",
     "吨标煤/万元",
     "万元/人",
@@ -81,12 +82,19 @@ UNITS = [
     "亿元",
     "万元",
     "元",
+    "亿",
     "万人次",
     "人次",
     "万人",
     "万户",
     "万亩",
+    "万吨标准煤",
+    "吨标准煤",
     "万吨",
+    "万立方米",
+    "立方米",
+    "千克",
+    "公斤",
     "工作日",
     "百分点",
     "公里",
@@ -124,17 +132,22 @@ MONEY_UNITS = {"亿元", "万元", "元", "亿美元", "万美元", "美元"}
 TIME_LIMIT_UNITS = {"天", "小时", "工作日", "个工作日"}
 SHARE_UNITS = {"%", "‰", "百分点"}
 
-_UNIT_RE = "|".join(re.escape(u) for u in UNITS)
-_ARABIC = r"\d+(?:\.\d+)?"
+# Counting words that may take 万/亿 in front as written ("5万辆", "1.2万人", "3万亩").
+_COUNT_UNITS = "家个件项人名次场所座条台套款种户篇处辆艘亩吨"
+# "个" before 月 is a duration ("2个月内"), not a count.
+_UNIT_RE = "|".join(re.escape(u) + (r"(?!月|半月)" if u == "个" else "") for u in UNITS)
+_ARABIC = r"\d{1,3}(?:,\d{3})+(?![\d,])(?:\.\d+)?|\d+(?:\.\d+)?"
 _CN = r"[零〇一二两三四五六七八九十百千]+(?:[万亿](?![元美亩吨人户千平]))?[零〇一二两三四五六七八九十百千]*"
-_NUM = rf"(?:{_ARABIC}(?:[万亿](?=[家个件项人名次场所座条台套款种户篇处]))?|{_CN})"
+_NUM = rf"(?:{_ARABIC}|{_CN})"
 _SEP = r"\s*(?:—{1,2}|－|-|–|~|至|到(?=\d))\s*"
 
 QUANTITY_RE = re.compile(
-    rf"(?P<a>{_NUM})(?:(?P<sep>{_SEP})(?P<b>{_NUM}))?\s*"
-    rf"(?:(?P<unit>{_UNIT_RE})|(?P<class>[万亿]?亿级|[百千万]亿级)|(?P<frac>/\d+))?"
+    rf"(?:百分之(?P<pct>{_ARABIC}|[零〇一二两三四五六七八九十点]+))"
+    rf"|(?P<a>{_NUM})(?:(?P<sep>{_SEP})(?P<b>{_NUM}))?\s*"
+    rf"(?:(?P<class>[万亿]?亿级|[百千万]亿级)|(?P<unit>{_UNIT_RE}|[万亿][{_COUNT_UNITS}])|(?P<frac>/\d+))?"
     rf"(?P<alt>\([^)]{{0,4}}\))?(?P<suffix>以上|以下|以内|左右|多)?"
 )
+_RANGE_JOIN_RE = re.compile(_SEP)
 
 
 @dataclass
@@ -150,57 +163,65 @@ class Quantity:
 
 
 def _value(text: str) -> float | None:
-    multiplier = 1
-    if text and text[-1] in "万亿" and re.match(r"\d", text):
-        multiplier = CN_BIG[text[-1]]
-        text = text[:-1]
-    value = parse_number(text)
-    return None if value is None else value * multiplier
+    if "点" in text:  # 百分之三点五
+        whole, _dot, frac = text.partition("点")
+        head, tail = parse_cn(whole) if whole else 0, "".join(str(CN_DIGITS.get(c, "")) for c in frac)
+        return None if head is None or not tail else float(f"{head}.{tail}")
+    return parse_number(text)
 
 
 def find_quantities(masked: str, start: int = 0, end: int | None = None) -> list[Quantity]:
     """Every number that carries a unit of measure (or is a share such as 2/3), in order."""
     end = len(masked) if end is None else end
-    found = []
+    found: list[Quantity] = []
     for m in QUANTITY_RE.finditer(masked, start, end):
-        a = m.group("a")
-        if not a or m.start() > 0 and re.match(r"[\d.]", masked[m.start() - 1]):
+        if m.group("pct"):
+            value = _value(m.group("pct"))
+            if value is not None:
+                found.append(Quantity(m.start(), m.end(), value, None, "%", m.group("suffix") or "", True))
             continue
+        a = m.group("a")
+        if not a or re.search(r"(\d[.,]?)$", masked[max(0, m.start() - 2) : m.start()]):
+            continue  # the tail of a longer number
+        if m.start() > 0 and re.match(r"[A-Za-z]", masked[m.start() - 1]):
+            continue  # PM2.5, G60: part of a name
         chinese = not a[0].isdigit()
         unit = m.group("unit") or ""
         size_class = False
         if m.group("class"):
-            cls = m.group("class")
             unit, size_class = "亿元", True
-            if not a[0].isdigit() or cls[0] in "百千万":
-                # 千亿级 / 百亿级 without a digit before it is a class name, not a number
-                continue
+            if chinese or m.group("class")[0] in "百千万":
+                continue  # 千亿级 / 百亿级 without a digit before it is a class name, not a number
+        if chinese and a.endswith("亿") and not unit and masked[m.end() : m.end() + 1] != "级":
+            a, unit = a[:-1], "亿元"  # 五千亿规模
         value = _value(a)
         if value is None:
             continue
+        if unit == "亿":
+            unit = "亿元"  # 1000亿: an amount of yuan unless said otherwise
         if m.group("frac"):
             denominator = float(m.group("frac")[1:])
             if not denominator or chinese:
                 continue
             value, unit = round(value / denominator * 100, 2), "%"
         value_max = _value(m.group("b")) if m.group("b") else None
-        if m.group("b") and not unit and not m.group("suffix"):
-            continue  # 2018-2020 and the like: two bare numbers are not a range of anything
         if not unit and not m.group("suffix"):
-            continue
+            continue  # 2018-2020, 5G, 3.0: a bare number is not a quantity
         if chinese and (a[0] in "百千万亿" or not unit):
             continue
-        q_end = m.end()
-        found.append(
-            Quantity(
-                start=m.start(),
-                end=q_end,
-                value=value,
-                value_max=value_max,
-                unit=unit,
-                suffix=m.group("suffix") or "",
-                chinese=chinese,
-                size_class=size_class,
-            )
-        )
+        q = Quantity(m.start(), m.end(), value, value_max, unit, m.group("suffix") or "", chinese, size_class)
+        previous = found[-1] if found else None
+        joint = masked[previous.end : q.start] if previous else ""
+        if (
+            previous
+            and previous.unit == q.unit
+            and previous.value_max is None
+            and q.value_max is None
+            and not previous.suffix
+            and _RANGE_JOIN_RE.fullmatch(joint)
+        ):
+            # "3家至5家": one range written with the unit twice
+            previous.value_max, previous.end, previous.suffix = q.value, q.end, q.suffix
+            continue
+        found.append(q)
     return found

@@ -79,8 +79,8 @@ _QUOTE_PAIRS = {"“": "”", "‘": "’", "「": "」", "『": "』", "《": "
 def mask(folded: str) -> str:
     """Hide what sits inside quotes, book-title marks and brackets.
 
-    Numbers and keywords inside “…” or (…) are names, citations or asides ("“1+1+N”行动",
-    "(邢字〔2020〕10号)"), not targets; separators inside them do not split clauses. The
+    Numbers and keywords inside “…” or (…) are names, citations or asides ("“1+3+N”行动",
+    "(某政发〔2021〕8号)"), not targets; separators inside them do not split clauses. The
     marks themselves stay, so a pattern can still step over a bracketed aside.
     """
     out = list(folded)

@@ -63,8 +63,8 @@ UNIT_SUFFIXES = (
 _SUFFIX_RE = "|".join(UNIT_SUFFIXES)
 # 各县(市、区)、各区县、开发区(管理区)管委会 …: the city's divisions as a group.
 _COUNTY_GROUP_RE = re.compile(
-    r"^(各|所有|有关|相关)?(县|区|市|乡|镇|园区|开发区|功能区)[^、]{0,12}(政府|管委会|管理委员会|党委|街道|办事处)?$"
-    r"|各(县|区|市|乡|镇|开发区|园区|功能区)|县\(市|市\(区|区\(县|区县|县区|县市区"
+    r"^(各|所有|有关|相关)(县|区|市|乡|镇|园区|开发区|功能区|管理区|街道)"
+    r"|县\(市|市\(区|区\(县|区\)|县\)|区县|县区|县市区|开发区\(管理区\)|乡镇\(街道\)|乡\(镇"
 )
 _LEAD_LABEL = r"(?:牵头单位|牵头部门|主责单位|主办单位|负责单位)"
 _CO_LABEL = r"(?:配合单位|配合部门|协办单位|协助单位|参与单位|协同单位|成员单位)"
@@ -83,7 +83,7 @@ class Responsibility:
     explicit: bool = True
 
 
-def split_top(text: str, seps: str = "、,，;；") -> list[str]:
+def split_top(text: str, seps: str = "、,，;；\n") -> list[str]:
     """Split on separators that are not inside brackets (各县(市、区)政府 stays whole)."""
     parts, depth, current = [], 0, []
     for c in text:
@@ -97,7 +97,7 @@ def split_top(text: str, seps: str = "、,，;；") -> list[str]:
         else:
             current.append(c)
     parts.append("".join(current))
-    return [p.strip(" 。.:：") for p in parts if p.strip(" 。.:：")]
+    return [p.strip(" \t\n。.:：") for p in parts if p.strip(" \t\n。.:：")]
 
 
 def clean_name(name: str) -> str:
@@ -112,7 +112,7 @@ def is_county_group(name: str) -> bool:
 
 
 def looks_like_unit(name: str) -> bool:
-    """A name that ends like an organisation's (市科技局, 人行唐山分行, 海北镇)."""
+    """A name that ends like an organisation's (市科技局, 人行某某分行, 某某镇)."""
     folded = fold(name).strip()
     if not 2 <= len(folded) <= 30 or re.search(r"[,，。;；:：\d]", folded):
         return False
@@ -149,9 +149,29 @@ def _names(text: str) -> tuple[list[str], bool]:
             counties = True
             continue
         name = clean_name(part)
-        if name and name not in names and not re.match(r"^(各|有关|相关|其他)", fold(name)):
+        generic = re.match(r"^(各|其他|其它)", fold(name)) or re.search(r"有关|相关|其他|其它", fold(name))
+        if name and name not in names and not generic:
             names.append(name)
     return names, counties
+
+
+def _prose_units(content: str, result: Responsibility) -> None:
+    """Units of an unlabelled list: "A、B、C" (A leads) or "A、B牵头，C、D配合"."""
+    folded = fold(content)
+    lead_verb = re.search(r"牵头", folded)
+    if lead_verb:
+        co_verb = re.search(r"(配合|参与|协同|协助|落实|负责)", folded[lead_verb.end() :])
+        co_end = lead_verb.end() + co_verb.start() if co_verb else len(folded)
+        lead, c1 = _names(content[: lead_verb.start()])
+        co, c2 = _names(content[lead_verb.end() : co_end])
+    else:
+        names, c1 = _names(content)
+        lead, co, c2 = names[:1], names[1:], False
+    result.counties = result.counties or c1 or c2
+    if result.lead:
+        lead, co = [], lead + co
+    result.lead.extend(n for n in lead if n not in result.lead)
+    result.co.extend(n for n in co if n not in result.lead + result.co)
 
 
 def parse_clause(content: str) -> Responsibility:
@@ -164,29 +184,27 @@ def parse_clause(content: str) -> Responsibility:
         result.counties = True
         cut = folded.rfind("以下", 0, following.start() + 2)
         content, folded = content[:cut], folded[:cut]
-    lead_m = re.search(rf"{_LEAD_LABEL}\s*[:：]?", folded)
-    co_m = re.search(rf"{_CO_LABEL}\s*[:：]?", folded)
-    if lead_m:
-        lead_end = co_m.start() if co_m and co_m.start() > lead_m.end() else len(folded)
-        result.lead, c1 = _names(content[lead_m.end() : lead_end])
-        result.co, c2 = _names(content[co_m.end() :]) if co_m else ([], False)
-        result.counties = result.counties or c1 or c2
+    labels = list(re.finditer(rf"{_ANY_LABEL}\s*[:：]?", folded))
+    if not labels:
+        _prose_units(content, result)
         return result
-    body = re.sub(rf"^\s*{_ANY_LABEL}\s*[:：]?\s*", "", folded)
-    offset = len(folded) - len(body)
-    # "A、B牵头，C、D配合"
-    lead_verb = re.search(r"牵头", body)
-    if lead_verb:
-        co_verb = re.search(r"(配合|参与|协同|协助)", body[lead_verb.end() :])
-        lead_text = content[offset : offset + lead_verb.start()]
-        co_text = content[offset + lead_verb.end() : offset + lead_verb.end() + co_verb.start()] if co_verb else ""
-        result.lead, c1 = _names(lead_text)
-        result.co, c2 = _names(co_text)
-        result.counties = result.counties or c1 or c2
-        return result
-    names, counties = _names(content[offset:])
-    result.counties = result.counties or counties
-    result.lead, result.co = names[:1], names[1:]
+    has_lead_label = any(re.match(_LEAD_LABEL, lm.group(0)) for lm in labels)
+    if labels[0].start() > 0 and folded[: labels[0].start()].strip(" ,，;；"):
+        _prose_units(content[: labels[0].start()], result)
+    for index, lm in enumerate(labels):
+        stop = labels[index + 1].start() if index + 1 < len(labels) else len(folded)
+        segment = content[lm.end() : stop]
+        if re.match(_LEAD_LABEL, lm.group(0)):
+            names, counties = _names(segment)
+            result.counties = result.counties or counties
+            result.co = [n for n in result.co if n not in names]
+            result.lead.extend(n for n in names if n not in result.lead)
+        elif re.match(_CO_LABEL, lm.group(0)) or has_lead_label:
+            names, counties = _names(segment)
+            result.counties = result.counties or counties
+            result.co.extend(n for n in names if n not in result.lead + result.co)
+        else:  # 责任单位：the first leads, unless a "…牵头" says otherwise
+            _prose_units(segment, result)
     return result
 
 
@@ -222,14 +240,27 @@ def find_clause(text: str) -> Responsibility | None:
                 result.span = (start, len(text))
                 if result.lead or result.co or result.counties:
                     return result
-    # An unbracketed "责任单位：…" closing the paragraph, or a labelled bracket inside it.
-    m = None
-    for m in re.finditer(rf"[{re.escape(OPEN_BRACKETS)}]?\s*{_ANY_LABEL}\s*[:：]", folded):
-        pass
+    # An unbracketed "责任单位：…" closing the paragraph, "【责任单位】…", or a labelled bracket inside it.
+    labels = list(re.finditer(rf"[{re.escape(OPEN_BRACKETS)}]?\s*{_ANY_LABEL}\s*(?:[:：]|[】\]］]\s*[:：]?)", folded))
+    # The clause starts at the first label after which the paragraph says nothing else.
+    m = next(
+        (
+            lm
+            for lm in labels
+            if not re.search(
+                rf"[。;；]\s*(?![{re.escape(OPEN_BRACKETS)}]?\s*{_ANY_LABEL})[^\s。;；?{re.escape(CLOSE_BRACKETS)}]",
+                folded[lm.end() :],
+            )
+        ),
+        labels[-1] if labels else None,
+    )
     if m is not None:
         start = m.start()
         stop = len(text)
-        if folded[start] in OPEN_BRACKETS:
+        if folded[m.end() - 1] in "】]］" or folded[m.end() - 2 : m.end()] in ("】:", "]:"):
+            inner = text[m.end() :]
+            inner = re.sub(r"^[:：\s]+", "", inner)
+        elif folded[start] in OPEN_BRACKETS:
             depth = 0
             for i in range(start, len(folded)):
                 if folded[i] in OPEN_BRACKETS:
@@ -249,7 +280,7 @@ def find_clause(text: str) -> Responsibility | None:
     return None
 
 
-# A unit named at the head of a sentence and doing something: "市效能办研究制定…".
+# A unit named at the head of a sentence and doing something: "市统计局研究制定…".
 _SUBJECT_RE = re.compile(
     rf"^(?:由|具体由|并由|具体是|是|其中)?(?P<name>(?:市|区|县|省|州|镇)[^,，。;；、:：\s]{{1,16}}?(?:{_SUFFIX_RE}))"
     r"(?=牵头|统筹|负责|会同|研究|组织|协调|指导|联合|要|进一步|建立|制定|加强|按照|做好)"
@@ -264,8 +295,23 @@ _CO_PROSE_RE = re.compile(
 _LEADING_WORDS = re.compile(r"^(具体是|具体由|主要由|分别由|并由|均由|由|是|其中|并|且|和|及|同时)")
 
 
+_PROSE_CLAUSE_RE = re.compile(r"^(?P<clause>[^。;；]{2,80}?牵头[^。;；]{0,80}?(?:配合|参与|协同|协助))")
+
+
+def prose_clause(text: str) -> Responsibility | None:
+    """The units of a measure given in its prose: "A牵头，B、C配合，…" opening the paragraph's body."""
+    m = _PROSE_CLAUSE_RE.match(fold(text).strip())
+    if not m:
+        return None
+    offset = len(text) - len(text.lstrip())
+    result = parse_clause(text[offset : offset + m.end("clause")])
+    if result.lead and all(looks_like_unit(n) for n in result.lead + result.co):
+        return result
+    return None
+
+
 def sentence_subject(text: str) -> str | None:
-    """The unit a paragraph opens with, if it opens with one ("市民营经济领导小组统筹…")."""
+    """The unit a paragraph opens with, if it opens with one ("市数字经济领导小组统筹…")."""
     m = _SUBJECT_RE.match(fold(text).strip())
     if not m:
         return None
@@ -273,7 +319,7 @@ def sentence_subject(text: str) -> str | None:
 
 
 def prose_leads(text: str) -> list[str]:
-    """Units that a sentence makes lead something: "市食药监局牵头推进…, 科技局牵头推进…"."""
+    """Units that a sentence makes lead something: "市药监局牵头推进…, 科技局牵头推进…"."""
     folded = fold(text)
     names = []
     for m in _LEADS_RE.finditer(folded):

@@ -1,0 +1,211 @@
+"""The outline of a document: headings, sections and numbered measures.
+
+Heading levels as Chinese official documents number them:
+
+    一、            section                (also 第一章 / 第一部分)
+    (一) or （一）   sub-section, or a measure when a sentence follows its title on the line
+    1. or 1． or 1、 numbered measure (a task)
+    (1) or （1）, ①  item of the measure above it (or a task where no 1. level is used)
+
+A paragraph without a number is a task of its own where no numbered measure is open
+(the paragraphs of 主要目标, a section's lead-in), and continues the open measure
+otherwise, unless it starts with a short title of its own ("集群规模。…").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .script import fold
+
+_L1 = re.compile(
+    r"^\s*(?:(?P<n>[一二三四五六七八九十]{1,3})\s*[、.]|第(?P<c>[一二三四五六七八九十]{1,3})(?:章|部分)\s*)"
+)
+_L2 = re.compile(
+    r"^\s*(?:\(\s*(?P<n>[一二三四五六七八九十]{1,3})\s*\)\s*[、.]?|第(?P<c>[一二三四五六七八九十百]{1,4})条\s*)"
+)
+_L3 = re.compile(
+    r"^\s*(?:(?P<n>\d{1,2}(?:\.(?!0)\d{1,2})?)\s*(?:[.、](?!\d)|\s(?=[\u4e00-\u9fff])|(?<=\d\.\d)(?=[\u4e00-\u9fff])"
+    r"|(?<=\d\.\d\d)(?=[\u4e00-\u9fff])))"
+)
+_L4 = re.compile(r"^\s*(?:\(\s*(?P<n>\d{1,2})\s*\)|(?P<c>[①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳]))\s*")
+_ATTACHMENT = re.compile(r"^\s*附件\s*\d*\s*[:：.]?")
+_OWN_TITLE = re.compile(r"^([^。,，;；:：]{2,14})[。:：]")
+_UNIT_LABEL = re.compile(r"^[(\[【〔]?\s*(责任单位|责任部门|牵头单位|牵头部门|配合单位|主办单位|协办单位)")
+_CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+
+
+@dataclass
+class TaskNode:
+    number: str | None
+    title: str
+    text: str
+    level: int
+    line: int
+
+
+@dataclass
+class SectionNode:
+    number: str | None
+    title: str
+    level: int
+    sections: list[SectionNode] = field(default_factory=list)
+    tasks: list[TaskNode] = field(default_factory=list)
+
+
+@dataclass
+class Outline:
+    preamble: list[str]
+    sections: list[SectionNode]
+
+
+def _classify(line: str) -> tuple[int, str | None, int]:
+    """(level, number, where the text after the number starts); level 0 for a plain paragraph."""
+    folded = fold(line)
+    for level, regex in ((1, _L1), (2, _L2), (3, _L3), (4, _L4)):
+        m = regex.match(folded)
+        if m:
+            number = m.group("n") or m.groupdict().get("c") or ""
+            if level == 4 and number in _CIRCLED:
+                number = str(_CIRCLED.index(number) + 1)
+            return level, number, m.end()
+    return 0, None, 0
+
+
+def _has_body(rest: str) -> bool:
+    """True when a heading's line goes on after its title ("(一)强化统筹。各县…")."""
+    folded = fold(rest).strip()
+    m = re.search(r"[。;!?]", folded)
+    if m and folded[m.end() :].strip(" ?"):
+        return True
+    return len(folded) > 60
+
+
+_TIME_LEAD = re.compile(r"^(?:到|至|力争到)?\d{4}年(?:底|末)?(?:前)?[,，]")
+
+
+def _is_body_paragraph(line: str) -> bool:
+    folded = fold(line).strip()
+    return (
+        len(folded) >= 20
+        and bool(re.search(r"[,。;]", folded))
+        and not re.search(r"印发|通知|[:：]$|已经.{0,20}(同意|通过)", folded)
+    )
+
+
+def _is_article(rest: str, next_level: int) -> bool:
+    """A 第N条 is a measure of its own unless it only titles the numbered items after it."""
+    return not (next_level == 3 and len(fold(rest).strip(" 。")) <= 15)
+
+
+def title_of(rest: str) -> str:
+    lead = _TIME_LEAD.match(fold(rest))
+    if lead and fold(rest).find("。") > 40:
+        rest = rest[lead.end() :]
+    folded = fold(rest)
+    stop = folded.find("。")
+    if 0 < stop <= 40:
+        return rest[:stop].strip()
+    m = re.search(r"[,;:]", folded)
+    if m and 0 < m.start() <= 30:
+        return rest[: m.start()].strip()
+    return rest[:30].strip(" 。;；")
+
+
+def parse(lines: list[str]) -> Outline:
+    levels = [_classify(line) for line in lines]
+    first = next((i for i, (lv, _n, _e) in enumerate(levels) if lv == 1), None)
+    if first is None:
+        first = next((i for i, (lv, _n, _e) in enumerate(levels) if lv in (2, 3)), None)
+    if first is None:
+        # No numbering at all: the paragraphs after the title and notice are tasks of one section.
+        first = next((i for i, line in enumerate(lines) if _is_body_paragraph(line)), 0)
+        levels = [(0, None, 0)] * len(lines)
+    preamble = lines[:first]
+    sections: list[SectionNode] = []
+    # The open section at each heading level: 一、 / (一) / a "1." heading its "(1)" items.
+    open_at: dict[int, SectionNode | None] = {1: None, 2: None, 3: None}
+    open_task: TaskNode | None = None
+
+    def container() -> SectionNode:
+        for level in (3, 2, 1):
+            if open_at[level] is not None:
+                return open_at[level]
+        top = SectionNode(None, "正文", 1)
+        sections.append(top)
+        open_at[1] = top
+        return top
+
+    def open_section(section: SectionNode) -> None:
+        if section.level == 1:
+            sections.append(section)
+        else:
+            parent = next((open_at[lv] for lv in range(section.level - 1, 0, -1) if open_at[lv] is not None), None)
+            (parent or container()).sections.append(section)
+        open_at[section.level] = section
+        for deeper in range(section.level + 1, 4):
+            open_at[deeper] = None
+
+    def next_level(index: int) -> int:
+        return next((lv for lv, _n, _e in levels[index + 1 :] if lv), 0)
+
+    for index in range(first, len(lines)):
+        line = lines[index]
+        level, number, at = levels[index]
+        if _ATTACHMENT.match(fold(line)) and index > first:
+            break
+        rest = line[at:].strip()
+        body = _has_body(rest)
+        if level == 1:
+            title = title_of(rest) if body else rest.strip(" 。")
+            open_section(SectionNode(number, title, 1))
+            open_task = None
+            if body:
+                task = TaskNode(None, title, rest[len(title) :].lstrip("。 "), 0, index)
+                open_at[1].tasks.append(task)
+                open_task = task
+        elif (
+            level == 2
+            and not body
+            and not (fold(line).lstrip().startswith("第") and _is_article(rest, next_level(index)))
+        ):
+            open_section(SectionNode(number, rest.strip(" 。"), 2))
+            open_task = None
+        elif level == 3 and not body and len(fold(rest)) <= 30 and next_level(index) == 4:
+            open_section(SectionNode(number, rest.strip(" 。"), 3))  # "1.创新平台" heading "(1)…(2)…"
+            open_task = None
+        elif level in (2, 3):
+            # A measure: it closes the headings below its own level.
+            for deeper in range(level, 4):
+                open_at[deeper] = None
+            task = TaskNode(number, title_of(rest), rest, level, index)
+            container().tasks.append(task)
+            open_task = task
+        elif level == 4 and open_task is not None and open_task.level == 3:
+            open_task.text += "\n" + line
+        elif level == 4:
+            task = TaskNode(number, title_of(rest), rest, 4, index)
+            container().tasks.append(task)
+            open_task = task
+        else:
+            own = _OWN_TITLE.match(fold(line))
+            if open_task is not None and _UNIT_LABEL.match(fold(line)):
+                open_task.text += "\n" + line  # the units of the measure, on a line of their own
+                continue
+            if open_task is not None and open_task.number is not None and not own:
+                open_task.text += "\n" + line
+                continue
+            box = container()
+            title = line[: own.end(1)].strip() if own else box.title
+            task = TaskNode(None, title, line, 0, index)
+            box.tasks.append(task)
+            open_task = task
+    return Outline(preamble=preamble, sections=sections)
+
+
+def iter_tasks(sections: list[SectionNode], path: tuple[SectionNode, ...] = ()):
+    for section in sections:
+        for task in section.tasks:
+            yield path + (section,), task
+        yield from iter_tasks(section.sections, path + (section,))

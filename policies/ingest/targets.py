@@ -1,0 +1,734 @@
+"""Numeric targets in one paragraph of a policy document.
+
+The paragraph is read sentence by sentence (。！？), a sentence clause by clause (，；：),
+a clause item by item (、). Each item that holds a quantity (a number with a unit of
+measure) or a fixed form (全覆盖 → 100%, 清零 → 0, 倍增 → +100%, 零的突破 → 1) gives a
+target. Context carries forward as a reader of Chinese policy prose expects:
+
+- a deadline ("到2025年底", "2027年底前", "2018—2020年") holds until the next one in the
+  paragraph; without one the plan's end applies and the deadline is marked inferred;
+- "每年"/"每季度"/"每半年"/"每月" holds to the end of the sentence (so "每年培育A企业10家、
+  B企业50家" gives two annual targets), "年均" to the end of its clause (and to a growth
+  gap "高于…N个百分点" after it); a clause that states a level (达到, 突破, 占比 …) is not
+  swept into a "每年" said before it;
+- the verb nearest before the number decides the window: 累计/新增/培育/建成 … sum over
+  the plan, 达到/突破/形成/占比 … a level by the deadline; with no verb the item takes the
+  window of the item before it ("累计建成A 3个、B 8个");
+- a later milestone of the same indicator ("到2026年建成4家", "到2026年,分别达到65%、70%")
+  joins the indicator it continues.
+
+Numbers that are not targets are skipped: inside quotes, titles and brackets
+(“1+3+N”, 《…》, (某政发〔2021〕8号)), size qualifiers ("投资超1亿元的项目", "3000万元以上的企业",
+"超20亿元企业达到15家"), ordinals (第23次), enumeration counts ("等12个重点产业链"),
+rewards and subsidies ("奖励100万元"), years and dates.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field, replace
+
+from .numbers import MONEY_UNITS, SHARE_UNITS, TIME_LIMIT_UNITS, UNITS, Quantity, find_quantities, tidy
+from .script import MASK, fold, mask, simplified
+
+DEADLINE_RE = re.compile(
+    r"(?:(?:到|至|截至|截止到?|力争到|力争在|在)\s*)?(?P<ym>\d{4})\s*年\s*(?P<m>\d{1,2})\s*月(?:底|末)?(?:前|以前|之前)?"
+    r"(?<=前|底|末|月)(?![日\d])"
+    r"|(?:到|至|截至|截止到?|力争到|力争在|在)\s*(?P<y>\d{4})\s*年(?:底|末|年底)?"
+    r"|(?P<y2>\d{4})\s*年(?:底|末)?(?:前|以前|之前)"
+    r"|(?P<y3a>\d{4})\s*(?:—{1,2}|-|–|~|至)\s*(?P<y3>\d{4})\s*年"
+)
+_CLAUSE_YEAR_RE = re.compile(r"^\s*(?P<y>\d{4})\s*年(?:底|末)?\s*$")
+# "2024年全市…增长15%": a year opening a clause is the year the clause speaks of.
+LEADING_YEAR_RE = re.compile(r"(?:^|(?<=[,;:。\s]))(?P<y>\d{4})\s*年(?:底|末)?(?![\d月度])")
+_PERIODIC = {"每年度": 1, "每年": 1, "每季度": 4, "每季": 4, "每半年": 2, "每个月": 12, "每月": 12}
+_PERIODIC_RE = re.compile("|".join(sorted(_PERIODIC, key=len, reverse=True)))
+_ANNUAL_CLAUSE_RE = re.compile(r"年均|年平均|平均每年")
+_YEARLY_AMOUNT_RE = re.compile(r"(?<![\d均])年(?:营业|销售|主营业务)?(?:收入|产值|营收|销售额|交易额|总产值)|全年")
+_GROWTH_RE = re.compile(r"增长|增幅|增速|递增")
+_GAP_RE = re.compile(r"(高于|快于|低于|超过)[^,;。]{0,20}$")
+
+LEVEL_WORDS = (
+    "达到 达 突破 超过 超 高于 提高到 提升到 提高至 提升至 提高 提升 增长到 增加到 保持 稳定在 形成 总数 总量 拥有 "
+    "规模 占比 比重 比例 覆盖率 普及率 不低于 低于 控制在 下降到 降低到 降至 压减到"
+).split()
+FLOW_WORDS = (
+    "新增 新培育 培育 培养 建成 建设 创建 争创 引进 引育 招引 实施 完成 落地 腾出 认定 组织 举办 开展 获批 制定 "
+    "制修订 统筹 签约 竣工 开工 推进 服务 选派 投入 发放 新建 改造 打造和提升 安排 培训 节约 节能"
+).split()
+# 达 and 超 count only before a number ("占比达60%", "超50亿元"), not in 达标 or 超常规.
+_GUARDED = {"达": r"达(?=\s*[\d零一二两三四五六七八九十])", "超": r"超(?=\s*\d)"}
+_VERB_RE = re.compile(
+    "|".join(_GUARDED.get(w, re.escape(w)) for w in sorted(set(LEVEL_WORDS + FLOW_WORDS), key=len, reverse=True))
+)
+_LEVEL_SET = set(LEVEL_WORDS)
+# An item that does something (not a bare noun that may share the next item's number).
+_ACTION_RE = re.compile(
+    "|".join(sorted(set(FLOW_WORDS) | {"达到", "突破", "超过", "提高", "提升", "实现", "推动", "加快", "支持", "鼓励"}))
+)
+# A clause that states a level is not swept into a "每年" said earlier in the sentence.
+_LEVEL_BREAK_RE = re.compile(r"达到|突破|超过|全覆盖|占比|比重|比例|提高到|提升到|提高至|提升至|覆盖率|普及率|规模")
+_REWARD_RE = re.compile(r"奖励|资助|补助|补贴|奖补|扶持资金|给予.{0,8}奖|最高")
+_CN_TRIGGER_RE = re.compile(
+    r"达到|达|新增|培育|每年|每月|每季度|每半年|至少|不少于|不低于|累计|建成|建设|创建|突破|超过|引进|实现|打造|组织|"
+    r"举办|开展|认定|完成|入企|选派|推动"
+)
+_COMPARATOR_START_RE = re.compile(r"^\s*(高于|低于|达到|达|占|超过|突破|提高到|提升到|不低于|不少于|保持|增长|增加到)")
+_AT_MOST_RE = re.compile(r"(不超过|不高于|低于|控制在|少于|降至|降低到|下降到|压减到|压降到|以内|小于)\s*$")
+_AT_LEAST_GUARD_RE = re.compile(r"(不低于|不少于)\s*$")
+# A number without a unit counts after a comparator ("PUE低于1.3", "容积率提升0.5以上").
+_BARE_RE = re.compile(
+    r"(?:低于|不高于|不超过|控制在|降至|下降到|降低到|达到|提高到|提升到|不低于|提升|提高)\s*"
+    r"(?P<n>\d+(?:\.\d+)?)(?![\d.%])(?P<suffix>以上|以下|以内|左右)?(?=\s*(?:[,;。、)]|$|以上|以下|以内|左右))"
+)
+_SPECIALS = (
+    (re.compile(r"(?:100\s*%\s*)?全覆盖"), "cover"),
+    (re.compile(r"清零|归零"), "zero"),
+    (re.compile(r"翻两番|翻一番|翻番|倍增"), "double"),
+    (re.compile(r"零的突破"), "break"),
+)
+
+_NAME_LEAD_RE = re.compile(
+    r"^(?:(?:到|至|截至|力争到|力争在|在)?\W?十[一二三四五六]五\W?(?:期末|末|时期|期间)?|"
+    r"(?:到|至|截至|力争到|力争在|在)?\d{4}年(?:\d{1,2}月)?(?:底|末)?(?:前|以前)?|\d{4}[—\-–~至]\d{4}年|力争|确保|争取|其中|并|同时|"
+    r"全市|全区|全县|全省|实现|推动|推进|带动|每年|年均|至少|对|[,，、;；:：\s])+"
+)
+_NAME_TRAIL_RE = re.compile(
+    r"(?:达到|达|突破|超过|超|提高到|提升到|提高至|提升至|保持|不少于|不低于|至少|分别|力争|确保|低于|不高于|不超过|控制在|"
+    r"下降到|降低到|降至|增加到|增长到|[,，、;；:：\s])+$"
+)
+_BASELINE_PHRASE_RE = re.compile(r"(由|从)[^,，;；]*?(提高|增加|提升|增长|扩大|降低|下降|减少|压减)(到|至)$")
+_ENUMERATOR_RE = re.compile(r"\s*(?:[(（]\s*\d{1,2}\s*[)）]|[①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳])\s*")
+_KEY_DROP_RE = re.compile(
+    r"\d{4}年(?:底|末)?|力争|确保|争取|实现|达到|达|突破|超过|全市|全区|全县|其中|新培育|培育形成|培育|新增|建成|创建|建设|"
+    r"累计|每年|年均|打造|推动|完成|形成|提高到|提升到|以上|左右|不少于|不低于|至少|数量|总数|数|新建|引进|招引|认定|实施|"
+    r"[“”\"'‘’()（）\[\]【】〔〕《》,，、;；:：。\s" + MASK + "]"
+)
+_METRIC_ONLY_RE = re.compile(r"^(年均)?(增长|增速|增幅|增长率|提高|提升|下降|降低)$")
+
+CONCEPTS = [
+    (r"小巨人", "little_giant"),
+    (r"专精特新", "specialized_sme"),
+    (r"高新技术企业", "high_tech_enterprise"),
+    (r"科技型中小企业", "tech_sme"),
+    (r"发明专利", "invention_patent"),
+    (r"研发(投入|经费).*(占|比重|强度)|R&D.*(占|比重|强度)", "rd_intensity"),
+    (r"绿色工厂", "green_factory"),
+    (r"标准(制|修订|化)|(国际|国家|行业|团体|地方|企业)标准", "standards"),
+    (r"上市", "listed_company"),
+    (r"工业互联网", "industrial_internet"),
+    (r"领跑者", "leader_enterprise"),
+    (r"研发平台|研发机构|技术中心|创新中心|重点实验室", "rd_platform"),
+    (r"单项冠军", "manufacturing_champion"),
+    (r"共享工厂", "shared_factory"),
+    (r"首台", "first_set_equipment"),
+    (r"质量奖|名牌|品牌", "quality_brand"),
+    (r"技术改造|技改", "technical_renovation"),
+    (r"数字化|智能制造|智能工厂|上云|智能化改造", "digital_transformation"),
+    (r"集群.*(营业收入|产值)|亿级", "cluster_revenue"),
+    (r"研究生|人才", "talent"),
+]
+
+
+@dataclass
+class Draft:
+    """One target as found, before indicators are formed; start/end locate its quote."""
+
+    value: float
+    value_max: float | None
+    comparison: str
+    unit: str
+    name: str
+    start: int
+    end: int
+    window: str = "date"
+    year: int | None = None
+    month: int | None = None  # a deadline within the year ("2024年6月底前")
+    year_explicit: bool = False
+    growth: bool = False
+    per_entity: bool = False
+    yearly_amount: bool = False  # a flow measured over the deadline's year (年营业收入达到…)
+    baseline: float | None = None
+    elided: int = 0  # >0: no subject; it continues the last `elided` indicators
+    notes: list[str] = field(default_factory=list)
+    confidence: float = 0.9
+    quote: str = ""
+
+    @property
+    def key(self) -> str:
+        return indicator_key(self.name)
+
+    @property
+    def money_flow(self) -> bool:
+        """An amount of money that accrues (产值, 收入, 投资 …) rather than a stock (余额, 基金规模)."""
+        said = fold(self.name + self.quote)
+        return self.unit in MONEY_UNITS and bool(re.search(r"收入|产值|增加值|交易额|投资|营收|销售", said))
+
+    def note(self, text: str, confidence: float) -> None:
+        self.notes.append(text)
+        self.confidence = min(self.confidence, confidence)
+
+
+@dataclass
+class IndicatorDraft:
+    name: str
+    unit: str
+    targets: list[Draft]
+
+    @property
+    def key(self) -> str:
+        return indicator_key(self.name)
+
+
+def indicator_key(name: str) -> str:
+    """The core of an indicator's name, for telling whether two mentions are one indicator."""
+    return _KEY_DROP_RE.sub("", re.sub(r"\([^()]*\)", "", fold(name)))
+
+
+def _spans(masked: str, seps: str, start: int, end: int) -> list[tuple[int, int]]:
+    spans, s = [], start
+    for i in range(start, end):
+        if masked[i] in seps:
+            if i > s:
+                spans.append((s, i))
+            s = i + 1
+    if end > s:
+        spans.append((s, end))
+    return [(a, b) for a, b in spans if masked[a:b].strip(" " + MASK)]
+
+
+# 十四五 (2021–2025) and the other five-year plans: "到“十四五”末".
+FIVE_YEAR_RE = re.compile(r"十([一二三四五六])五\W{0,2}(?:期末|末|时期|期间|期)")
+
+
+def year_of(m: re.Match) -> int | None:
+    groups = m.groupdict()
+    year = int(next(groups[g] for g in ("ym", "y", "y2", "y3") if groups.get(g)))
+    return year if 1990 <= year <= 2100 else None
+
+
+def month_of(m: re.Match) -> int | None:
+    month = int(m.group("m")) if m.groupdict().get("m") else None
+    return month if month and 1 <= month <= 12 else None
+
+
+def five_year_end(n: str) -> int:
+    return 2005 + 5 * "一二三四五六".index(n) + 5
+
+
+class _Paragraph:
+    def __init__(self, text: str, plan_end_year: int | None, exclude: tuple[int, int] | None, context_year: int | None):
+        self.text = text
+        self.plan_end_year = plan_end_year
+        self.context_year = context_year
+        masked = mask(fold(text))
+        if exclude:
+            a, b = exclude
+            masked = masked[:a] + "。" + MASK * max(0, b - a - 1) + masked[b:]
+        self.masked = masked
+        self.folded = fold(text)
+        # Thousands separators ("1,000家") are not clause breaks.
+        self.breaks = re.sub(r"(?<=\d),(?=\d{3}(?!\d))", "'", masked)
+        self.year: int | None = None
+        self.month: int | None = None
+        self.drafts: list[Draft] = []
+        self._sentence()
+
+    def _sentence(self) -> None:
+        self.periodic: tuple[str, int, int] | None = None  # marker, multiplier, position
+        self.growth_annual = False
+        self.last_window: str | None = None
+        self.sentence_drafts: list[Draft] = []
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def read(self) -> list[Draft]:
+        m = self.masked
+        for s_start, s_end in _spans(self.breaks, "。!?\n", 0, len(m)):
+            self._sentence()
+            prev: tuple[int, int] | None = None
+            prev_found = True
+            for c_start, c_end in _spans(self.breaks, ",;:", s_start, s_end):
+                clause = m[c_start:c_end]
+                if self._dates(c_start, c_end):
+                    continue  # "到2025年," on its own: it only dates what follows
+                for pm in _PERIODIC_RE.finditer(clause):
+                    self.periodic = (pm.group(0), _PERIODIC[pm.group(0)], c_start + pm.start())
+                merge_from = prev[0] if prev and not prev_found and _COMPARATOR_START_RE.match(clause) else None
+                found = self._clause(c_start, c_end, merge_from)
+                self.drafts.extend(found)
+                self.sentence_drafts.extend(found)
+                if _ANNUAL_CLAUSE_RE.search(clause):
+                    self.growth_annual = True
+                prev, prev_found = (c_start, c_end), bool(found)
+        return self.drafts
+
+    def _dates(self, c_start: int, c_end: int) -> bool:
+        """Take the deadline a clause states; True when the clause states nothing else."""
+        clause = self.masked[c_start:c_end]
+        for dm in DEADLINE_RE.finditer(clause):
+            year = year_of(dm)
+            if year:
+                self.year, self.month = year, month_of(dm)
+                if (dm.group("y") or dm.group("ym")) and self.periodic and self.periodic[2] < c_start + dm.start():
+                    self.periodic = None  # "每年…,到2025年实现…": the new deadline ends the "每年"
+        for fm in FIVE_YEAR_RE.finditer(self.folded, c_start, c_end):
+            self.year, self.month = five_year_end(fm.group(1)), None
+        leading = LEADING_YEAR_RE.match(clause.lstrip())
+        if leading and not DEADLINE_RE.search(clause) and 1990 <= int(leading.group("y")) <= 2100:
+            self.year, self.month = int(leading.group("y")), None
+        bare = re.sub(DEADLINE_RE, "", clause)
+        return not bare.strip(" " + MASK) or bool(_CLAUSE_YEAR_RE.match(clause))
+
+    def _quantities(self, c_start: int, c_end: int) -> list[Quantity]:
+        m = self.masked
+        clause = m[c_start:c_end]
+        reward = _REWARD_RE.search(clause)
+        kept = []
+        for q in find_quantities(m, c_start, c_end):
+            if q.chinese and not (q.suffix or _CN_TRIGGER_RE.search(m[c_start : q.start])):
+                continue
+            if q.unit in TIME_LIMIT_UNITS and not self._time_limit(q, c_start):
+                continue  # "24小时在线": round the clock, not a time limit
+            if reward and (q.unit in MONEY_UNITS or "奖" in clause):
+                continue
+            kept.append(q)
+        for bm in _BARE_RE.finditer(m, c_start, c_end):
+            if not any(q.start <= bm.start("n") < q.end for q in kept):
+                kept.append(
+                    Quantity(bm.start("n"), bm.end(), float(bm.group("n")), None, "", bm.group("suffix") or "", False)
+                )
+        return sorted(kept, key=lambda q: q.start)
+
+    def _time_limit(self, q: Quantity, c_start: int) -> bool:
+        """A number of days or hours is a target when something must be done within it."""
+        m = self.masked
+        after = m[q.end : q.end + 4]
+        before = m[max(c_start, q.start - 6) : q.start]
+        done = r"^(内|以内)?(办结|完成|答复|应答|回复|办理|响应|到达|到场|处置|明确|反馈|审结|审批|出具)"
+        return bool(re.search(done, after) or _AT_MOST_RE.search(before) or re.search(r"压缩|缩短|控制", before))
+
+    def _qualifier(self, q: Quantity, item_start: int) -> bool:
+        """A number that qualifies a noun rather than sets a target."""
+        m = self.masked
+        after = m[q.end : q.end + 2]
+        before = m[max(item_start, q.start - 5) : q.start]
+        if after.startswith("的"):
+            if re.search(r"(不低于|低于|不少于|不超过|不高于|达到|至少)\s*$", before):
+                return False
+            # "50%的社区建成…": a share of something that is to happen, unless it describes ("占比3%以上的企业")
+            rest = m[q.end : q.end + 30]
+            share_target = q.unit == "%" and not re.search(r"占|比重|比例|率", m[item_start : q.start])
+            return not (share_target and re.search(r"建成|实现|达到|完成|纳入|开展|具备|通过|覆盖", rest))
+        if re.search(r"(第|届|排名前|前)\s*$", before):
+            return True
+        if re.search(r"等\s*$", before) and not q.suffix and re.match(r"[\u4e00-\u9fff]", after):
+            return True  # "等12个重点产业链": the size of a list
+        return bool(re.match(r"[至到]\s*\d", m[q.end : q.end + 3]))  # lower end of a size band
+
+    def _clause(self, c_start: int, c_end: int, merge_from: int | None) -> list[Draft]:
+        m = self.masked
+        quantities = self._quantities(c_start, c_end)
+        specials = [
+            (sm.start(), sm.end(), kind) for regex, kind in _SPECIALS for sm in regex.finditer(m, c_start, c_end)
+        ]
+        if not quantities and not specials:
+            return []
+        # A clause that opens with a comparator takes its subject from the clause before it
+        # ("营业收入年均增幅,高于…2个百分点"; "…的企业,达到6%以上").
+        start = c_start if merge_from is None else merge_from
+        targets = [q for q in quantities if not self._qualifier(q, c_start)]
+        if "分别" in m[c_start:c_end] and len(targets) >= 2:
+            return self._respectively(start, c_end, targets)
+        items = []
+        for i_start, i_end in _spans(m, "、", start, c_end):
+            items.extend(self._split_and(i_start, i_end, quantities))
+        out: list[Draft] = []
+        for index, (i_start, i_end) in enumerate(items):
+            item_qs = [q for q in quantities if i_start <= q.start < i_end and not self._qualifier(q, i_start)]
+            item_specials = sorted(s for s in specials if i_start <= s[0] < i_end)
+            if item_specials:
+                drafts = self._special(i_start, i_end, item_specials, start, c_end)
+            elif item_qs:
+                rest = items[index + 1 :]
+                tail = (
+                    rest
+                    and not any(q.start >= rest[0][0] for q in quantities if not self._qualifier(q, rest[0][0]))
+                    and not any(s[0] >= rest[0][0] for s in specials)
+                    and "的" in m[rest[-1][0] : rest[-1][1]]
+                )
+                drafts = [self._quantity(i_start, i_end, item_qs, start, c_end, rest[-1][1] if tail else None)]
+            else:
+                continue
+            out.extend(self._shared(items, index, drafts))
+        return out
+
+    def _split_and(self, a: int, b: int, quantities: list[Quantity]) -> list[tuple[int, int]]:
+        """Split "3个百亿级园区和8个五十亿级园区" at 和/及 when both sides carry a target."""
+        m = self.masked
+        for joint in re.finditer(r"和|及|以及|并", m[a:b]):
+            cut = a + joint.start()
+            left = [q for q in quantities if a <= q.start < cut and not self._qualifier(q, a)]
+            right = [q for q in quantities if cut < q.start < b and not self._qualifier(q, cut)]
+            if left and right and re.match(r"[\u4e00-\u9fff]", m[left[-1].end : left[-1].end + 1] or " "):
+                return [(a, cut)] + self._split_and(cut + len(joint.group(0)), b, quantities)
+        return [(a, b)]
+
+    def _shared(self, items, index: int, drafts: list[Draft]) -> list[Draft]:
+        """Leading bare nouns share an item's number: "A、B年均增幅高于…2个百分点", "市、县每年各举办不少于2场"."""
+        m = self.masked
+        i_start, i_end = items[index]
+        item = m[i_start:i_end]
+        if not index or len(drafts) != 1 or not re.search(r"年均|增幅|增速|各(?!类|级|种|项|地|有关)", item):
+            return drafts
+        shared = []
+        for j in range(index - 1, -1, -1):
+            p_start, p_end = items[j]
+            p_text = m[p_start:p_end]
+            if find_quantities(m, p_start, p_end) or _ACTION_RE.search(p_text) or len(p_text.strip()) > 15:
+                break
+            a, b = self._trim(p_start, drafts[0].end)
+            twin = replace(drafts[0], start=a, end=b, name=self._name(p_start, p_end), notes=list(drafts[0].notes))
+            twin.per_entity = twin.per_entity or "各" in item
+            shared.insert(0, twin)
+        if shared and "各" in item:
+            drafts[0].per_entity = True
+        return shared + drafts
+
+    # -- one target ------------------------------------------------------------------------
+
+    def _trim(self, a: int, b: int) -> tuple[int, int]:
+        text = self.text
+        while a < b and text[a] in " \t,，、;；:：。":
+            a += 1
+        enumerator = _ENUMERATOR_RE.match(text, a, b)
+        if enumerator:
+            a = enumerator.end()
+        while b > a and text[b - 1] in " \t,，、;；:：。":
+            b -= 1
+        return a, b
+
+    def _name(self, a: int, b: int, cut: tuple[int, int] | None = None) -> str:
+        raw = self.text[a : cut[0]] + self.text[cut[1] : b] if cut else self.text[a:b]
+        raw = simplified(raw)
+        enumerator = _ENUMERATOR_RE.match(raw)
+        name = _NAME_LEAD_RE.sub("", raw[enumerator.end() :] if enumerator else raw)
+        name = _NAME_TRAIL_RE.sub("", _BASELINE_PHRASE_RE.sub("", name))
+        return re.sub(r"(以上|以下|左右|以内)$", "", name).strip(" ,，、;；:：")
+
+    def _comparison(self, q: Quantity, clause_start: int) -> str:
+        if q.value_max is not None:
+            return "range"
+        if q.suffix in ("以下", "以内"):
+            return "at_most"
+        before = self.masked[max(clause_start, q.start - 6) : q.start]
+        if _AT_LEAST_GUARD_RE.search(before):
+            return "at_least"
+        if _AT_MOST_RE.search(before) or q.unit in TIME_LIMIT_UNITS:
+            return "at_most"
+        return "at_least"
+
+    def _verb_window(self, c_start: int, pos: int) -> str | None:
+        """The window the verb before a number gives: plan (a sum), date (a level), or None."""
+        region = self.masked[c_start:pos]
+        if "累计" in region:
+            return "plan"
+        if "动态" in region:
+            return "date"
+        verbs = list(_VERB_RE.finditer(region))
+        if not verbs:
+            return None
+        return "date" if verbs[-1].group(0) in _LEVEL_SET else "plan"
+
+    def _timing(self, d: Draft, pos: int, c_start: int, c_end: int, own: str | None, level: bool = False) -> Draft:
+        """Set the window, year and multiplier of ``d`` from the context at ``pos``."""
+        m = self.masked
+        periodic = self.periodic
+        window, multiplier, marker = own, 1, ""
+        if periodic and periodic[2] < pos and not level:
+            own_clause = periodic[2] >= c_start
+            counted = d.unit not in SHARE_UNITS and d.unit not in TIME_LIMIT_UNITS
+            if own_clause or (counted or periodic[1] == 1) and not _LEVEL_BREAK_RE.search(m[c_start:pos]):
+                window, multiplier, marker = "annual", periodic[1], periodic[0]
+                if not counted:
+                    multiplier = 1  # a share or a time limit is not summed over the months
+        if window != "annual" and not level:
+            annual = _ANNUAL_CLAUSE_RE.search(m[c_start:c_end])
+            gap = self.growth_annual and d.unit == "百分点" and _GAP_RE.search(m[c_start:pos])
+            if annual or gap:
+                window, marker = "annual", annual.group(0) if annual else "年均"
+        if window == "annual":
+            d.window, d.year = "annual", None
+            if multiplier > 1:
+                d.value *= multiplier
+                d.value_max = d.value_max * multiplier if d.value_max is not None else None
+                d.note(f"“{marker}”折合为每年（×{multiplier}）", 0.7)
+            self.last_window = "annual"
+            return d
+        if _YEARLY_AMOUNT_RE.search(m[c_start:pos]) or (d.yearly_amount and window is None):
+            d.yearly_amount, window = True, "date"
+            d.note("一年的流量（年营业收入、产值等）：按截止年份当年计", 0.85)
+        if window is None:
+            window = self.last_window or "date"
+            if not self.last_window:
+                d.note("未见表明累计或时点的动词，按时点目标处理", 0.7)
+        d.window = window
+        d.year, d.year_explicit = (self.year, True) if self.year else (self.plan_end_year, False)
+        d.month = self.month if self.year else None
+        if not self.year and self.context_year:
+            d.year, d.year_explicit = self.context_year, True
+            d.note("期限取自本节开头的“到…年”", 0.85)
+        elif d.year is None:
+            d.note("未能确定期限（文中无年份，计划期未知）", 0.4)
+        elif not d.year_explicit:
+            d.note("文中未写期限，取计划期末", 0.75)
+        self.last_window = window
+        return d
+
+    def _quantity(self, i_start, i_end, qs: list[Quantity], c_start, c_end, tail_end: int | None) -> Draft:
+        m = self.masked
+        candidates = [q for q in qs if not q.size_class] or qs
+        q = candidates[-1]
+        item = m[i_start:i_end]
+        baseline = None
+        if (
+            len(candidates) >= 2
+            and re.search(r"(由|从)\s*[^,]{0,4}?\d", item)
+            and re.search(r"(提高|增加|提升|增长|扩大|降低|下降|减少|压减)(到|至)", item)
+        ):
+            baseline = candidates[-2].value
+        a, b = self._trim(i_start, i_end)
+        unit = q.unit.replace("个百分点", "百分点")
+        name = self._name(a, b, (q.start, q.end))
+        if tail_end is not None and re.match(r"[\u4e00-\u9fff]", m[q.end : q.end + 1] or " "):
+            # "每年遴选20家成长性好、带动力强的企业开展对标提升": the noun closes the clause.
+            b = self._trim(i_start, tail_end)[1]
+            noun = re.split(r"的", m[i_end:tail_end])[-1]
+            name = self._name(a, q.start) + simplified(self.text[tail_end - len(noun) : tail_end])
+        d = Draft(q.value, q.value_max, self._comparison(q, c_start), unit, name, a, b, baseline=baseline)
+        if q.chinese:
+            d.note("中文数字", 0.8)
+        if not unit:
+            subject = re.sub(r"(较|比|由|从).*$", "", name)
+            metric = re.search(r"([A-Za-z]+|[\u4e00-\u9fff]{1,2}(?:率|度|值|系数|指数|比))$", subject)
+            d.unit = metric.group(1) if metric else "—"
+            d.note("原文未写计量单位", 0.5)
+        if q.size_class:
+            d.yearly_amount = True
+            d.note("“N亿级”按该年规模计", 0.8)
+        d.growth = bool(_GROWTH_RE.search(m[c_start : q.start])) and d.unit in SHARE_UNITS
+        d.per_entity = bool(re.search(r"每个|每家|每名|每户|每位", m[c_start : q.start]))
+        if self.sentence_drafts and (_METRIC_ONLY_RE.match(d.name) or not indicator_key(d.name)):
+            # "…成交额年均增长20%，到2025年突破50亿元": the subject is the one before
+            subject = re.sub(r"(年均)?(增长|增速|增幅|增长率)$", "", self.sentence_drafts[-1].name)
+            d.name = subject + d.name if _METRIC_ONLY_RE.match(d.name) else subject
+        own = self._verb_window(c_start, q.start)
+        if d.unit in SHARE_UNITS or d.unit in TIME_LIMIT_UNITS or not unit:
+            own = "date"
+        return self._timing(d, q.start, c_start, c_end, own)
+
+    def _special(self, i_start, i_end, specials, c_start, c_end) -> list[Draft]:
+        m = self.masked
+        out = []
+        seg_start = i_start
+        for s_start, s_end, kind in specials:
+            a, b = self._trim(seg_start, s_end)
+            name = self._name(a, b, (s_start, s_end))
+            if kind == "cover":
+                d = Draft(100.0, None, "at_least", "%", f"{name}覆盖率", a, b)
+                d.note("“全覆盖”按100%计", 0.75)
+            elif kind == "zero":
+                d = Draft(0.0, None, "at_most", "家" if "企业" in name else "个", name, a, b)
+                d.note("“清零”按0计", 0.75)
+            elif kind == "double":
+                value = 300.0 if "两番" in m[s_start:s_end] else 100.0
+                d = Draft(value, None, "at_least", "%", f"{name}增长", a, b, growth=True)
+                d.note("“倍增/翻番”按增长100%计", 0.75)
+            else:
+                d = Draft(1.0, None, "at_least", "项", name, a, b)
+                d.note("“零的突破”按至少1计", 0.75)
+            own_periodic = re.search("每年|每季度|每半年|每月", m[seg_start:s_start])
+            level = kind in ("cover", "zero") and not own_periodic
+            out.append(self._timing(d, s_start, c_start, c_end, "plan" if kind == "break" else "date", level))
+            seg_start = s_end
+            follow = re.match(r"\s*(和|及|以及|、)", m[s_end:i_end])
+            if follow:
+                seg_start = s_end + follow.end()
+        return out
+
+    def _respectively(self, start: int, c_end: int, qs: list[Quantity]) -> list[Draft]:
+        """One target per subject of "A、B分别达到X、Y"; with no subject, the last indicators continue."""
+        m = self.masked
+        resp = m.index("分别", start)
+        values = [q for q in qs if q.start > resp]
+        subject_a, subject_b = self._trim(start, resp)
+        subject = DEADLINE_RE.sub(lambda x: MASK * len(x.group(0)), m[subject_a:subject_b])
+        subject_a += len(subject) - len(subject.lstrip(MASK + " ,"))
+        has_subject = bool(subject.strip(MASK + " ,"))
+        parts: list[tuple[int, int]] = []
+        if has_subject:
+            for seps in ("、", "、和及与"):
+                parts = _spans(m, seps, subject_a, subject_b)
+                if len(parts) == len(values):
+                    break
+            else:
+                parts = []
+        drafts = []
+        for i, q in enumerate(values):
+            a = parts[i][0] if parts else (subject_a if has_subject else start)
+            a, b = self._trim(a, q.end)
+            if parts:
+                name = self._name(*parts[i])
+            else:
+                name = self._name(subject_a, subject_b) if has_subject else ""
+            unit = q.unit.replace("个百分点", "百分点")
+            d = Draft(q.value, q.value_max, self._comparison(q, start), unit, name, a, b)
+            if not name:
+                d.elided = len(values)
+                d.note("省略主语，按上文顺序归入前述指标", 0.65)
+            own = "date" if unit in SHARE_UNITS else self._verb_window(start, q.start)
+            drafts.append(self._timing(d, q.start, start, c_end, own))
+        return drafts
+
+
+def _same(a: str, b: str) -> bool:
+    if not a or not b:
+        return False
+    short, long_ = sorted((a, b), key=len)
+    return len(short) >= 2 and long_.endswith(short)
+
+
+def _indicators(drafts: list[Draft]) -> list[IndicatorDraft]:
+    """Group a paragraph's targets into indicators: later milestones join the one they continue."""
+    indicators: list[IndicatorDraft] = []
+    pending: list[IndicatorDraft] = []
+    last_noun = ""
+    for d in drafts:
+        home = None
+        if d.window != "annual":
+            open_ = [
+                ind
+                for ind in indicators
+                if ind.targets[0].window != "annual" and all(t.year != d.year for t in ind.targets)
+            ]
+            if d.elided:
+                if not pending:
+                    pending = open_[-d.elided :] if len(open_) >= d.elided else open_[-1:]
+                home = pending.pop(0) if pending else None
+            elif d.key:
+                home = next((ind for ind in reversed(open_) if _same(ind.key, d.key)), None)
+            elif open_:
+                home = open_[-1]  # "到2025年建成2家": the subject is the indicator before
+        if home is not None:
+            if d.window != home.targets[0].window:
+                d.window = home.targets[0].window
+                d.notes.append("与前一期目标同一指标，沿用其计算口径")
+            home.targets.append(d)
+            continue
+        if not d.key and last_noun:
+            d.name = f"{d.name}{last_noun}"  # "…基站1500个，累计建成8000个": borrow the noun
+        if d.key:
+            last_noun = d.key
+        indicators.append(IndicatorDraft(name=d.name or "（未命名指标）", unit=d.unit, targets=[d]))
+    return indicators
+
+
+def extract(
+    text: str,
+    *,
+    plan_end_year: int | None,
+    exclude: tuple[int, int] | None = None,
+    context_year: int | None = None,
+) -> list[IndicatorDraft]:
+    """The indicators and targets of one paragraph, in order; quotes are offsets into ``text``.
+
+    ``exclude`` is a span not to read (the paragraph's responsibility clause); ``context_year``
+    is a deadline set before the paragraph ("到2025年,…目标如下:" opening its section).
+    """
+    drafts = _Paragraph(text, plan_end_year, exclude, context_year).read()
+    for d in drafts:
+        d.quote = text[d.start : d.end]
+    return _indicators(drafts)
+
+
+def context_year(text: str) -> int | None:
+    """The deadline a paragraph without targets sets for the paragraphs after it, if any."""
+    masked = mask(fold(text))
+    if find_quantities(masked) or any(regex.search(masked) for regex, _kind in _SPECIALS):
+        return None
+    years = [year_of(m) for m in DEADLINE_RE.finditer(masked)]
+    years = [y for y in years if y]
+    return years[-1] if years else None
+
+
+def concept_for(name: str) -> str | None:
+    folded = fold(name)
+    for pattern, code in CONCEPTS:
+        if re.search(pattern, folded):
+            return code
+    return None
+
+
+def measure_of(ind: IndicatorDraft) -> tuple[str, str, str]:
+    """(measure, rollup, direction) by the simple rules of the catalogue."""
+    first = ind.targets[0]
+    direction = "down" if first.comparison == "at_most" else "up"
+    per_unit = re.search(r"^(单位|人均|亩均|户均|每万|每千|每百)|人均|亩均|每万人|每千人|密度|强度", fold(ind.name))
+    if ind.unit in SHARE_UNITS or first.growth or "/" in ind.unit or ind.unit in TIME_LIMIT_UNITS or per_unit:
+        return "level", "single", direction
+    if ind.unit not in UNITS:
+        return "level", "single", direction  # a metric of its own (容积率, PUE): one figure
+    rollup = "single" if first.per_entity else "sum"
+    if first.window in ("annual", "plan") or first.yearly_amount:
+        return "flow", rollup, direction
+    stock = re.search(r"基金|余额|资产|存量|储备", fold(ind.name + first.quote))
+    if not stock and (first.money_flow or ind.unit in MONEY_UNITS and re.search(r"规模", fold(ind.name))):
+        return "flow", rollup, direction
+    return "level", rollup, direction
+
+
+def _deadline(year: int, month: int | None) -> str:
+    if not month or month == 12:
+        return f"{year}-12-31"
+    last = dt.date(year, month + 1, 1) - dt.timedelta(days=1)
+    return last.isoformat()
+
+
+def to_dicts(indicators: list[IndicatorDraft], text: str) -> list[dict]:
+    """Indicators in the export shape (codes are given by the caller)."""
+    out = []
+    for ind in indicators:
+        measure, rollup, direction = measure_of(ind)
+        targets = []
+        for d in ind.targets:
+            dated = d.window != "annual" and d.year is not None
+            row = {
+                "value": tidy(d.value),
+                "value_max": tidy(d.value_max),
+                "comparison": d.comparison,
+                "window": d.window,
+                "year": d.year if dated else None,
+                "deadline": _deadline(d.year, d.month) if dated else None,
+                "deadline_inferred": dated and not d.year_explicit,
+                "baseline": tidy(d.baseline),
+                "source_quote": text[d.start : d.end].strip(),
+                "confidence": round(d.confidence, 2),
+            }
+            if d.notes:
+                row["confidence_note"] = "；".join(dict.fromkeys(d.notes))
+            targets.append(row)
+        out.append(
+            {
+                "code": None,
+                "name": ind.name,
+                "unit": ind.unit,
+                "measure": measure,
+                "rollup": rollup,
+                "direction": direction,
+                "concept": concept_for(ind.name),
+                "growth_rate": any(t.growth for t in ind.targets),
+                "targets": targets,
+            }
+        )
+    return out

@@ -1,0 +1,97 @@
+"""Getting text out of an uploaded file: plain text in the usual encodings, or a .docx.
+
+Standard library only: a .docx is a zip whose ``word/document.xml`` holds the paragraphs.
+Everything that cannot be read as a Chinese document raises ``IngestError`` with a
+message for the person who uploaded it.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from xml.etree import ElementTree
+
+from .errors import IngestError
+
+MAX_TEXT_BYTES = 2 * 1024 * 1024  # a policy document is tens of kilobytes; 2 MB is not one
+MAX_DOCX_XML_BYTES = 40 * 1024 * 1024  # the XML of a docx is far larger than its text
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def check_text(text: str) -> str:
+    """Return ``text`` if it can be a policy document, else raise IngestError."""
+    if not isinstance(text, str):
+        raise IngestError("请提供文件的文字内容。")
+    if len(text.encode("utf-8", errors="replace")) > MAX_TEXT_BYTES:
+        raise IngestError("文件过大：正文超过 2 MB，不像一份政策文件，请只上传文件正文。")
+    if not text.strip():
+        raise IngestError("文件内容为空。")
+    if "\x00" in text or len(_CONTROL.findall(text)) > max(3, len(text) // 200):
+        raise IngestError("文件看起来是二进制数据，不是文字；请上传 .txt 或 .docx 格式的政策文件。")
+    if not _CJK.search(text):
+        raise IngestError("文件中没有中文正文，无法识别为政策文件。")
+    return text
+
+
+def text_from_docx(data: bytes) -> str:
+    """The paragraphs of a .docx (tables included), joined by newlines."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, ValueError) as exc:
+        raise IngestError("Word 文件已损坏或不是 .docx 格式，无法读取。") from exc
+    with archive:
+        try:
+            info = archive.getinfo("word/document.xml")
+        except KeyError as exc:
+            raise IngestError("这个压缩文件不是 Word 文档（缺少 word/document.xml）。") from exc
+        if info.file_size > MAX_DOCX_XML_BYTES:
+            raise IngestError("Word 文件过大，无法作为一份政策文件读取。")
+        try:
+            xml = archive.read(info)
+        except (zipfile.BadZipFile, OSError, RuntimeError, EOFError, ValueError) as exc:
+            raise IngestError("Word 文件已损坏，无法读取正文。") from exc
+    try:
+        root = ElementTree.fromstring(xml)
+    except ElementTree.ParseError as exc:
+        raise IngestError("Word 文件的正文已损坏（XML 无法解析）。") from exc
+    paragraphs = []
+    for p in root.iter(f"{_W}p"):
+        parts = []
+        for node in p.iter():
+            if node.tag == f"{_W}t" and node.text:
+                parts.append(node.text)
+            elif node.tag == f"{_W}tab":
+                parts.append("\t")
+            elif node.tag in (f"{_W}br", f"{_W}cr"):
+                parts.append("\n")
+        paragraphs.append("".join(parts))
+    return check_text("\n".join(paragraphs))
+
+
+def text_from_bytes(data: bytes, filename: str | None = None) -> str:
+    """Decode an uploaded file: a .docx, or text in UTF-8 (with or without BOM), UTF-16 or GB18030."""
+    if not data:
+        raise IngestError("文件内容为空。")
+    if data[:4] == b"PK\x03\x04" or (filename or "").lower().endswith(".docx"):
+        return text_from_docx(data)
+    if (filename or "").lower().endswith(".doc") or data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        raise IngestError("不支持旧版 Word（.doc）文件，请另存为 .docx 或 .txt 后再上传。")
+    if len(data) > MAX_TEXT_BYTES * 2:
+        raise IngestError("文件过大：超过 4 MB，不像一份政策文件的正文。")
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        try:
+            return check_text(data.decode("utf-16"))
+        except UnicodeDecodeError as exc:
+            raise IngestError("无法识别文件的文字编码（UTF-16 内容已损坏）。") from exc
+    if b"\x00" in data:
+        raise IngestError("文件看起来是二进制数据，不是文字；请上传 .txt 或 .docx 格式的政策文件。")
+    for encoding in ("utf-8", "utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        return check_text(text.lstrip("\ufeff"))
+    raise IngestError("无法识别文件的文字编码（已尝试 UTF-8、GB18030），请另存为 UTF-8 文本后再上传。")
