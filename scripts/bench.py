@@ -43,8 +43,9 @@ def ensure_database() -> None:
     db = settings.DATABASES["default"]
     if db["ENGINE"] != "django.db.backends.postgresql":
         sys.exit("make bench needs PostgreSQL: set DATABASE_URL=postgres://…")
-    conn = psycopg2.connect(dbname="postgres", user=db["USER"], password=db["PASSWORD"], host=db["HOST"],
-                            port=db["PORT"] or 5432)
+    conn = psycopg2.connect(
+        dbname="postgres", user=db["USER"], password=db["PASSWORD"], host=db["HOST"], port=db["PORT"] or 5432
+    )
     conn.autocommit = True
     with conn.cursor() as cur:
         cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", [db["NAME"]])
@@ -70,43 +71,81 @@ def build_province() -> None:
     with transaction.atomic():
         MonthlyReport.objects.filter(policy__code__startswith="bench-").delete()
         Policy.objects.filter(code__startswith="bench-").delete()
-        get_user_model().objects.get_or_create(username="bench-admin", defaults={"is_superuser": True,
-                                                                                 "is_staff": True})
-        concepts = [Concept.objects.get_or_create(code=f"bench-c{i}", defaults={"name": f"概念{i}"})[0]
-                    for i in range(10)]
+        get_user_model().objects.get_or_create(
+            username="bench-admin", defaults={"is_superuser": True, "is_staff": True}
+        )
+        concepts = [
+            Concept.objects.get_or_create(code=f"bench-c{i}", defaults={"name": f"概念{i}"})[0] for i in range(10)
+        ]
         periods = [Period.objects.get_or_create(year=START_YEAR + m // 12, month=m % 12 + 1)[0] for m in range(MONTHS)]
         for c in range(CITIES):
             city, _ = City.objects.get_or_create(code=f"bench-city{c}", defaults={"name": f"测试{c}市"})
-            units = [Unit.objects.get_or_create(code=f"bench-u{c}-{u}", defaults={
-                "city": city, "name": f"测试{c}市第{u}区", "kind": "district", "sort_order": u})[0]
-                for u in range(UNITS_PER_CITY)]
+            units = [
+                Unit.objects.get_or_create(
+                    code=f"bench-u{c}-{u}",
+                    defaults={"city": city, "name": f"测试{c}市第{u}区", "kind": "district", "sort_order": u},
+                )[0]
+                for u in range(UNITS_PER_CITY)
+            ]
             policy = Policy.objects.create(
-                code=f"bench-p{c}", city=city, title=f"测试{c}市实施方案", start_date=dt.date(START_YEAR, 1, 1),
-                end_date=dt.date(START_YEAR + YEARS - 1, 12, 31), lead_unit=units[0])
+                code=f"bench-p{c}",
+                city=city,
+                title=f"测试{c}市实施方案",
+                start_date=dt.date(START_YEAR, 1, 1),
+                end_date=dt.date(START_YEAR + YEARS - 1, 12, 31),
+                lead_unit=units[0],
+            )
             section = Section.objects.create(policy=policy, key="一", number="一", title="重点任务", order=1)
-            task = Task.objects.create(policy=policy, section=section, key="一#1", number="1", title="任务",
-                                       order=1, counties_implement=True)
-            indicators = Indicator.objects.bulk_create([
-                Indicator(policy=policy, task=task, code=f"bench-i{c}-{i}", name=f"指标{c}-{i}",
-                          unit_of_measure="家", measure="flow" if i % 2 else "level", rollup="sum",
-                          concept=concepts[i % 10], order=i)
-                for i in range(INDICATORS_PER_CITY)
-            ])
-            Target.objects.bulk_create([
-                Target(indicator=ind, value=Decimal(1000 + i), comparison="at_least",
-                       window="annual" if ind.measure == "flow" else "date",
-                       deadline_date=None if ind.measure == "flow" else dt.date(START_YEAR + YEARS - 1, 12, 31),
-                       year=None if ind.measure == "flow" else START_YEAR + YEARS - 1, source_quote="测试")
-                for i, ind in enumerate(indicators)
-            ])
+            task = Task.objects.create(
+                policy=policy, section=section, key="一#1", number="1", title="任务", order=1, counties_implement=True
+            )
+            indicators = Indicator.objects.bulk_create(
+                [
+                    Indicator(
+                        policy=policy,
+                        task=task,
+                        code=f"bench-i{c}-{i}",
+                        name=f"指标{c}-{i}",
+                        unit_of_measure="家",
+                        measure="flow" if i % 2 else "level",
+                        rollup="sum",
+                        concept=concepts[i % 10],
+                        order=i,
+                    )
+                    for i in range(INDICATORS_PER_CITY)
+                ]
+            )
+            Target.objects.bulk_create(
+                [
+                    Target(
+                        indicator=ind,
+                        value=Decimal(1000 + i),
+                        comparison="at_least",
+                        window="annual" if ind.measure == "flow" else "date",
+                        deadline_date=None if ind.measure == "flow" else dt.date(START_YEAR + YEARS - 1, 12, 31),
+                        year=None if ind.measure == "flow" else START_YEAR + YEARS - 1,
+                        source_quote="测试",
+                    )
+                    for i, ind in enumerate(indicators)
+                ]
+            )
             Assignment.objects.bulk_create([Assignment(indicator=ind, unit=u) for ind in indicators for u in units])
-            reports = MonthlyReport.objects.bulk_create([
-                MonthlyReport(policy=policy, unit=u, period=p, state="approved", version=3,
-                              first_submitted_at=dt.datetime(p.year, p.month, 28, tzinfo=dt.UTC),
-                              submitted_at=dt.datetime(p.year, p.month, 28, tzinfo=dt.UTC),
-                              reviewed_at=dt.datetime(p.year, p.month, 28, tzinfo=dt.UTC))
-                for u in units for p in periods
-            ])
+            reports = MonthlyReport.objects.bulk_create(
+                [
+                    MonthlyReport(
+                        policy=policy,
+                        unit=u,
+                        period=p,
+                        state="approved",
+                        version=3,
+                        first_submitted_at=dt.datetime(p.year, p.month, 28, tzinfo=dt.UTC),
+                        submitted_at=dt.datetime(p.year, p.month, 28, tzinfo=dt.UTC),
+                        reviewed_at=dt.datetime(p.year, p.month, 28, tzinfo=dt.UTC),
+                    )
+                    for u in units
+                    for p in periods
+                ]
+            )
             buf = io.StringIO()
             for report in reports:
                 for k, ind in enumerate(indicators):
@@ -166,28 +205,48 @@ def time_pages() -> list[tuple[str, float, float]]:
     indicator = Indicator.objects.get(code="bench-i3-7")
     unit = Unit.objects.get(code="bench-u3-5")
     values = ReportValue._meta.db_table
-    join = (f"FROM {values} v JOIN targets_monthlyreport r ON r.id = v.report_id "
-            "JOIN targets_period p ON p.id = r.period_id JOIN targets_indicator i ON i.id = v.indicator_id ")
+    join = (
+        f"FROM {values} v JOIN targets_monthlyreport r ON r.id = v.report_id "
+        "JOIN targets_period p ON p.id = r.period_id JOIN targets_indicator i ON i.id = v.indicator_id "
+    )
     last = (START_YEAR + YEARS - 1) * 12 + 5
     pages = [
-        ("policy dashboard (134 indicators × 20 units)", f"/dashboards/{policy_code}/?month={at}",
-         "SELECT v.indicator_id, r.unit_id, SUM(v.value), MAX(p.ordinal) " + join
-         + "JOIN policies_policy pol ON pol.id = i.policy_id WHERE pol.code = %s AND r.state = 'approved' "
-         "AND p.ordinal <= %s GROUP BY v.indicator_id, r.unit_id",
-         [policy_code, last]),
-        ("indicator page", f"/dashboards/indicator/{indicator.code}/?month={at}",
-         "SELECT r.unit_id, p.ordinal, SUM(v.value) " + join
-         + "WHERE v.indicator_id = %s AND r.state = 'approved' AND p.ordinal <= %s GROUP BY r.unit_id, p.ordinal",
-         [indicator.pk, last]),
+        (
+            "policy dashboard (134 indicators × 20 units)",
+            f"/dashboards/{policy_code}/?month={at}",
+            "SELECT v.indicator_id, r.unit_id, SUM(v.value), MAX(p.ordinal) "
+            + join
+            + "JOIN policies_policy pol ON pol.id = i.policy_id WHERE pol.code = %s AND r.state = 'approved' "
+            "AND p.ordinal <= %s GROUP BY v.indicator_id, r.unit_id",
+            [policy_code, last],
+        ),
+        (
+            "indicator page",
+            f"/dashboards/indicator/{indicator.code}/?month={at}",
+            "SELECT r.unit_id, p.ordinal, SUM(v.value) "
+            + join
+            + "WHERE v.indicator_id = %s AND r.state = 'approved' AND p.ordinal <= %s GROUP BY r.unit_id, p.ordinal",
+            [indicator.pk, last],
+        ),
         # A unit's page shows its rank, which needs every unit's figures of the policy.
-        ("unit page (its indicators and its rank)", f"/dashboards/unit/{unit.code}/",
-         "SELECT v.indicator_id, r.unit_id, SUM(v.value), MAX(p.ordinal) " + join
-         + "WHERE i.policy_id = (SELECT policy_id FROM targets_indicator WHERE id = %s) AND r.state = 'approved' "
-         "GROUP BY v.indicator_id, r.unit_id", [indicator.pk]),
-        ("cross-city concept page (15 cities, 2.4M values)", "/dashboards/concept/bench-c3/",
-         "SELECT i.policy_id, v.indicator_id, SUM(v.value) " + join
-         + "WHERE i.concept_id = (SELECT id FROM targets_concept WHERE code = %s) AND r.state = 'approved' "
-         "GROUP BY i.policy_id, v.indicator_id", ["bench-c3"]),
+        (
+            "unit page (its indicators and its rank)",
+            f"/dashboards/unit/{unit.code}/",
+            "SELECT v.indicator_id, r.unit_id, SUM(v.value), MAX(p.ordinal) "
+            + join
+            + "WHERE i.policy_id = (SELECT policy_id FROM targets_indicator WHERE id = %s) AND r.state = 'approved' "
+            "GROUP BY v.indicator_id, r.unit_id",
+            [indicator.pk],
+        ),
+        (
+            "cross-city concept page (15 cities, 2.4M values)",
+            "/dashboards/concept/bench-c3/",
+            "SELECT i.policy_id, v.indicator_id, SUM(v.value) "
+            + join
+            + "WHERE i.concept_id = (SELECT id FROM targets_concept WHERE code = %s) AND r.state = 'approved' "
+            "GROUP BY i.policy_id, v.indicator_id",
+            ["bench-c3"],
+        ),
     ]
     results = []
     for name, url, sql, params in pages:
@@ -207,17 +266,39 @@ def bulletin_rows(n: int):
     now = dt.datetime(2025, 10, 20, 9, tzinfo=dt.UTC)
     lights = ["green", "yellow", "red", "grey"]
     rows = [
-        IndicatorRow(section=f"第{i % 6 + 1}部分", task=f"{i // 4 + 1}. 任务", lead_units=["市工信局"],
-                     responsible_units=["市工信局", "某县"], indicator=f"指标{i}", unit_of_measure="家",
-                     target_text="≥1800家（2025年底）", target_value=Decimal(1800), period_value=Decimal(rng.randint(0, 99)),
-                     to_date=Decimal(rng.randint(100, 2000)), completion=rng.random(), progress=0.75,
-                     gap=rng.random() - 0.75, light=lights[i % 4], problems=[("某县", "项目进度滞后")] if i % 4 == 2 else [])
+        IndicatorRow(
+            section=f"第{i % 6 + 1}部分",
+            task=f"{i // 4 + 1}. 任务",
+            lead_units=["市工信局"],
+            responsible_units=["市工信局", "某县"],
+            indicator=f"指标{i}",
+            unit_of_measure="家",
+            target_text="≥1800家（2025年底）",
+            target_value=Decimal(1800),
+            period_value=Decimal(rng.randint(0, 99)),
+            to_date=Decimal(rng.randint(100, 2000)),
+            completion=rng.random(),
+            progress=0.75,
+            gap=rng.random() - 0.75,
+            light=lights[i % 4],
+            problems=[("某县", "项目进度滞后")] if i % 4 == 2 else [],
+        )
         for i in range(n)
     ]
     return BulletinData(
-        header=ReportHeader(city="测试省", policy_title="测试实施方案", doc_number="", lead_unit="省工信厅",
-                            cutoff_at=now, generated_at=now, tolerance=10, formulas=FORMULAS.format(tolerance=10)),
-        year=2025, quarter=3, rows=rows,
+        header=ReportHeader(
+            city="测试省",
+            policy_title="测试实施方案",
+            doc_number="",
+            lead_unit="省工信厅",
+            cutoff_at=now,
+            generated_at=now,
+            tolerance=10,
+            formulas=FORMULAS.format(tolerance=10),
+        ),
+        year=2025,
+        quarter=3,
+        rows=rows,
         lights_by_section={f"第{k}部分": {"green": 10, "yellow": 3, "red": 2} for k in range(1, 7)},
         standings=[UnitStanding(f"单位{u}", "区", 100 - u * 0.2, u + 1, 0, 0.9) for u in range(300)],
         timeliness=[UnitTimeliness(f"单位{u}", 3, 2, 1, 0) for u in range(300)],
@@ -231,8 +312,10 @@ def xlsxwriter_floor(data) -> bytes:
     out = io.BytesIO()
     wb = xlsxwriter.Workbook(out, {"in_memory": True})
     ws = wb.add_worksheet("指标完成情况")
-    fills = {k: wb.add_format({"bg_color": c, "border": 1, "font_name": "Noto Sans CJK SC"})
-             for k, c in {"green": "#C6EFCE", "yellow": "#FFEB9C", "red": "#FFC7CE", "grey": "#E7E6E6"}.items()}
+    fills = {
+        k: wb.add_format({"bg_color": c, "border": 1, "font_name": "Noto Sans CJK SC"})
+        for k, c in {"green": "#C6EFCE", "yellow": "#FFEB9C", "red": "#FFC7CE", "grey": "#E7E6E6"}.items()
+    }
     text = wb.add_format({"border": 1, "font_name": "Noto Sans CJK SC"})
     pct = wb.add_format({"border": 1, "num_format": "0.0%", "font_name": "Noto Sans CJK SC"})
     num = wb.add_format({"border": 1, "num_format": "#,##0.##", "font_name": "Noto Sans CJK SC"})
@@ -276,14 +359,18 @@ def main() -> None:
     build_province()
     from targets.models import ReportValue
 
-    print(f"\nsynthetic province: {CITIES} cities, {CITIES * UNITS_PER_CITY} units, "
-          f"{CITIES * INDICATORS_PER_CITY} indicators, {YEARS} years, {ReportValue.objects.count():,} values\n")
+    print(
+        f"\nsynthetic province: {CITIES} cities, {CITIES * UNITS_PER_CITY} units, "
+        f"{CITIES * INDICATORS_PER_CITY} indicators, {YEARS} years, {ReportValue.objects.count():,} values\n"
+    )
     print(f"{'page':<52} {'page ms':>9} {'bare SQL ms':>12} {'ratio':>7}")
     for name, page, query in time_pages():
         print(f"{name:<52} {page:>9.1f} {query:>12.1f} {page / query:>6.2f}×")
     ours, floor, peak = time_bulletin()
-    print(f"\nbulletin, 20,000 indicator rows: openpyxl builder {ours:.0f} ms, xlsxwriter floor {floor:.0f} ms, "
-          f"ratio {ours / floor:.2f}× (target ≤ 2.5×); builder peak memory {peak:.0f} MiB")
+    print(
+        f"\nbulletin, 20,000 indicator rows: openpyxl builder {ours:.0f} ms, xlsxwriter floor {floor:.0f} ms, "
+        f"ratio {ours / floor:.2f}× (target ≤ 2.5×); builder peak memory {peak:.0f} MiB"
+    )
 
 
 if __name__ == "__main__":
