@@ -51,3 +51,11 @@ def test_settings_fail_loudly_on_a_malformed_boolean(monkeypatch):
 
     monkeypatch.setenv("DEBUG", "true")
     importlib.reload(base)
+
+
+def test_the_portal_speaks_chinese_and_switches_to_english(client, db):
+    assert "用户名" in client.get("/accounts/login/").content.decode()
+
+    client.post("/i18n/setlang/", {"language": "en", "next": "/accounts/login/"})
+
+    assert "User name" in client.get("/accounts/login/").content.decode()
