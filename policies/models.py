@@ -229,3 +229,26 @@ class Responsibility(models.Model):
 
     def __str__(self):
         return f"{self.unit}（{self.get_role_display()}）"
+
+
+class IngestDraft(models.Model):
+    """A document read by the ingest assistant, being corrected before it becomes a policy."""
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("上传人"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    filename = models.CharField(_("文件名"), max_length=200, blank=True)
+    data = models.JSONField(_("草稿"))  # one policy in the export shape of DESIGN.md
+    policy = models.ForeignKey(
+        Policy, verbose_name=_("已保存为"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("导入草稿")
+        verbose_name_plural = _("导入草稿")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.data.get("title") or self.filename

@@ -5,6 +5,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from policies.models import IngestDraft
 from reports.models import ReportRun
 from targets.services import report_get_or_create
 from tests import factories as f
@@ -20,6 +21,7 @@ OVERSEERS = {"anonymous": LOGIN, "reporter": 404, "other_reporter": 404, "review
 REVIEWERS = {**OVERSEERS, "official": 403}
 ENTERERS = {**OWN, "official": 403}
 POST_ONLY = {**dict.fromkeys(ROLES, 405), "anonymous": LOGIN}
+ADMINS = {**dict.fromkeys(ROLES, 403), "anonymous": LOGIN, "admin": 200}
 STAFF_ONLY = {
     "anonymous": LOGIN,
     "reporter": LOGIN,
@@ -68,6 +70,8 @@ MATRIX = {
     "reports:run_progress": (lambda w: {"pk": run_of(w.a).pk}, OVERSEERS),
     "reports:run_download": (lambda w: {"pk": run_of(w.a, done=True).pk}, OVERSEERS),
     "reports:run_issue": (lambda w: {"pk": run_of(w.a).pk}, POST_ONLY),
+    "targets:ingest_upload": (lambda w: {}, ADMINS),
+    "targets:ingest_review": (lambda w: {"pk": draft_of(w).pk}, ADMINS),
 }
 
 # Objects of city B: nobody in city A may open them, whatever their role.
@@ -106,6 +110,22 @@ def run_of(side, done=False):
         run.status = "done"
         run.save()
     return run
+
+
+def draft_of(world):
+    return IngestDraft.objects.get_or_create(
+        filename="t.txt",
+        defaults={
+            "data": {
+                "code": "x",
+                "city": {"code": world.a.city.code, "name": "甲市"},
+                "title": "草稿",
+                "sections": [],
+                "units": [],
+                "source_text": "",
+            }
+        },
+    )[0]
 
 
 def entry(side):

@@ -1,0 +1,166 @@
+"""Corrections to a draft read by the ingest assistant, as pure edits of its dict: the
+review screen's form in, the corrected draft (and any problems) out."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+
+from ..catalogue import iter_tasks
+
+COMPARISONS = ("at_least", "at_most", "range")
+WINDOWS = ("annual", "plan", "date")
+
+
+def tasks_of(draft: dict) -> list[dict]:
+    """The draft's tasks in document order (the review screen numbers them by position)."""
+    return [task for _place, _section, task in iter_tasks(draft)]
+
+
+def unit_names(draft: dict) -> list[str]:
+    names = []
+    for task in tasks_of(draft):
+        for name in (task.get("lead_units") or []) + (task.get("co_units") or []):
+            if name not in names:
+                names.append(name)
+    if draft.get("lead_unit") and draft["lead_unit"] not in names:
+        names.insert(0, draft["lead_unit"])
+    return names
+
+
+def _number(raw: str, label: str, errors: list[str]):
+    text = (raw or "").strip().replace(",", "")
+    if text == "":
+        return None
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        errors.append(f"{label}：“{raw}”不是数字")
+        return None
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def _split_names(raw: str) -> list[str]:
+    return [n for n in (p.strip() for p in re.split(r"[、，,;；\n]", raw or "")) if n]
+
+
+def apply_edits(draft: dict, form) -> list[str]:
+    """Apply the review form to the draft in place; returns the problems found (in Chinese)."""
+    errors: list[str] = []
+    source = draft.get("source_text") or ""
+    if form.get("title"):
+        draft["title"] = form["title"].strip()
+    if "lead_unit" in form:
+        draft["lead_unit"] = form["lead_unit"].strip() or None
+    for i, task in enumerate(tasks_of(draft)):
+        prefix = f"t{i}"
+        if f"{prefix}-title" not in form:
+            continue
+        task["title"] = form[f"{prefix}-title"].strip() or task["title"]
+        task["lead_units"] = _split_names(form.get(f"{prefix}-lead", ""))
+        task["co_units"] = _split_names(form.get(f"{prefix}-co", ""))
+        task["counties_implement"] = form.get(f"{prefix}-counties") == "on"
+        if not task["lead_units"] and not task.get("no_unit_reason"):
+            task["no_unit_reason"] = "文件未列责任单位，由牵头单位统筹"
+        kept = []
+        for k, indicator in enumerate(task.get("indicators") or []):
+            targets = []
+            for m, target in enumerate(indicator.get("targets") or []):
+                key = f"g{i}-{k}-{m}"
+                if form.get(f"{key}-delete") == "on":
+                    continue
+                if f"{key}-value" in form:
+                    label = f"{task['title']} · {indicator['name']}"
+                    value = _number(form[f"{key}-value"], label, errors)
+                    if value is not None:
+                        target["value"] = value
+                    target["value_max"] = _number(form.get(f"{key}-value_max", ""), label, errors)
+                    if form.get(f"{key}-comparison") in COMPARISONS:
+                        target["comparison"] = form[f"{key}-comparison"]
+                    if form.get(f"{key}-window") in WINDOWS:
+                        target["window"] = form[f"{key}-window"]
+                    year = _number(form.get(f"{key}-year", ""), label, errors)
+                    target["year"] = int(year) if year else None
+                    if target["window"] in ("plan", "date") and target["year"]:
+                        target["deadline"] = f"{target['year']}-12-31"
+                    target["confidence"] = 1.0  # checked by a person
+                targets.append(target)
+            if f"g{i}-{k}-name" in form:
+                indicator["name"] = form[f"g{i}-{k}-name"].strip() or indicator["name"]
+                indicator["unit"] = form.get(f"g{i}-{k}-unit", indicator["unit"]).strip() or indicator["unit"]
+            indicator["targets"] = targets
+            if targets:
+                kept.append(indicator)
+        task["indicators"] = kept
+    _add_target(draft, form, source, errors)
+    return errors
+
+
+def _add_target(draft: dict, form, source: str, errors: list[str]) -> None:
+    quote = (form.get("new-quote") or "").strip()
+    if not quote:
+        return
+    if quote not in source:
+        errors.append("新增目标的原文摘录必须是正文中连续的一段文字（请在左侧原文中选择）。")
+        return
+    tasks = tasks_of(draft)
+    try:
+        task = tasks[int(form.get("new-task", "0"))]
+    except (ValueError, IndexError):
+        errors.append("请选择新增目标所属的任务。")
+        return
+    value = _number(form.get("new-value", ""), "新增目标", errors)
+    if value is None:
+        errors.append("新增目标需要填写目标值。")
+        return
+    window = form.get("new-window") if form.get("new-window") in WINDOWS else "date"
+    year = _number(form.get("new-year", ""), "新增目标", errors)
+    end = (draft.get("period") or {}).get("end") or ""
+    year = int(year) if year else (int(end[:4]) if end[:4].isdigit() else None)
+    unit = (form.get("new-unit") or "").strip() or "项"
+    indicator_count = sum(len(t.get("indicators") or []) for t in tasks)
+    task.setdefault("indicators", []).append(
+        {
+            "code": f"{draft['code']}-n{indicator_count + 1}",
+            "name": (form.get("new-name") or "").strip() or quote[:20],
+            "unit": unit,
+            "measure": "flow" if window in ("annual", "plan") else "level",
+            "rollup": "single" if unit == "%" else "sum",
+            "direction": "up",
+            "concept": None,
+            "targets": [
+                {
+                    "value": value,
+                    "value_max": None,
+                    "comparison": "at_least",
+                    "window": window,
+                    "year": None if window == "annual" else year,
+                    "deadline": None if window == "annual" or not year else f"{year}-12-31",
+                    "deadline_inferred": not form.get("new-year"),
+                    "baseline": None,
+                    "source_quote": quote,
+                    "confidence": 1.0,
+                }
+            ],
+        }
+    )
+
+
+def apply_unit_map(draft: dict, mapping: dict[str, dict]) -> None:
+    """Rename each unit to the existing unit it was mapped to, or keep it as a new unit of
+    the chosen kind. `mapping`: draft name → {"name", "kind", "code"} (code None for new)."""
+
+    def final(name: str) -> str:
+        return mapping[name]["name"] if name in mapping else name
+
+    for task in tasks_of(draft):
+        task["lead_units"] = list(dict.fromkeys(final(n) for n in task.get("lead_units") or []))
+        task["co_units"] = [
+            n for n in dict.fromkeys(final(n) for n in task.get("co_units") or []) if n not in task["lead_units"]
+        ]
+    if draft.get("lead_unit"):
+        draft["lead_unit"] = final(draft["lead_unit"])
+    units = {u["name"]: u for u in draft.get("units") or [] if u["name"] not in mapping}
+    for target in mapping.values():
+        units[target["name"]] = {"code": target.get("code"), "name": target["name"], "kind": target["kind"]}
+    draft["units"] = list(units.values())

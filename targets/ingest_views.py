@@ -1,0 +1,165 @@
+"""The ingest assistant's pages for administrators: upload or paste a document, review the
+draft beside the highlighted text, map unit names, save it as a policy that can be
+reported on from next month."""
+
+from __future__ import annotations
+
+import copy
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views import View
+
+from policies.catalogue import CatalogueInvalid
+from policies.ingest import IngestError, read_policy, text_from_bytes
+from policies.ingest.review import apply_edits, apply_unit_map, tasks_of, unit_names
+from policies.models import City, IngestDraft, Policy, Unit
+from policies.outline import highlight_quotes
+from policies.scope import scope_for
+
+from .catalogue_io import catalogue_load, validate_catalogue
+
+MAX_BYTES = 5 * 1024 * 1024
+KINDS = Unit.Kind.choices
+
+
+class AdminOnlyMixin(LoginRequiredMixin):
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        if not scope_for(request.user).is_admin:
+            raise PermissionDenied("只有管理员可以导入政策文件")
+        return super().dispatch(request, *args, **kwargs)
+
+
+class IngestUploadView(AdminOnlyMixin, View):
+    template_name = "targets/ingest_upload.html"
+
+    def get(self, request):
+        return render(
+            request,
+            self.template_name,
+            {"cities": City.objects.all(), "drafts": IngestDraft.objects.select_related("policy")[:20]},
+        )
+
+    def post(self, request):
+        city_code = (request.POST.get("city") or "").strip().lower()
+        context = {"cities": City.objects.all(), "form": request.POST}
+        if not city_code.replace("-", "").isalnum() or not city_code.isascii():
+            context["error"] = "城市代码只能用英文字母、数字和连字符，如 tangshan。"
+            return render(request, self.template_name, context)
+        upload = request.FILES.get("file")
+        try:
+            if upload is not None:
+                if upload.size > MAX_BYTES:
+                    raise IngestError("文件超过 5 MB，不像是一份政策文件。")
+                text = text_from_bytes(upload.read(), filename=upload.name)
+                filename = upload.name
+            else:
+                text = request.POST.get("text") or ""
+                filename = "粘贴的文本"
+            city = City.objects.filter(code=city_code).first()
+            draft = read_policy(
+                text,
+                city_code=city_code,
+                city_name=(request.POST.get("city_name") or (city.name if city else None)),
+                title=request.POST.get("title") or None,
+            )
+        except IngestError as exc:
+            context["error"] = str(exc)
+            return render(request, self.template_name, context)
+        saved = IngestDraft.objects.create(created_by=request.user, filename=filename, data=draft)
+        return redirect("targets:ingest_review", saved.pk)
+
+
+class IngestReviewView(AdminOnlyMixin, View):
+    template_name = "targets/ingest_review.html"
+
+    def context(self, draft: IngestDraft, errors=()):
+        data = draft.data
+        city = City.objects.filter(code=data["city"]["code"]).first()
+        existing = list(Unit.objects.filter(city=city).order_by("sort_order", "name")) if city else []
+        names = unit_names(data)
+        tasks = []
+        quotes = []
+        for i, task in enumerate(tasks_of(data)):
+            rows = []
+            for k, indicator in enumerate(task.get("indicators") or []):
+                for m, target in enumerate(indicator.get("targets") or []):
+                    anchor = f"{i}-{k}-{m}"
+                    quotes.append((anchor, target["source_quote"], indicator["name"]))
+                    rows.append(
+                        {
+                            "key": f"g{i}-{k}-{m}",
+                            "ikey": f"g{i}-{k}",
+                            "indicator": indicator,
+                            "target": target,
+                            "anchor": anchor,
+                            "first": m == 0,
+                        }
+                    )
+            tasks.append({"i": i, "task": task, "rows": rows})
+        by_name = {u.name: u for u in existing}
+        for u in existing:
+            for alias in u.aliases:
+                by_name.setdefault(alias, u)
+        return {
+            "draft": draft,
+            "data": data,
+            "tasks": tasks,
+            "source_html": highlight_quotes(data.get("source_text") or "", quotes),
+            "units": [{"n": n, "name": name, "match": by_name.get(name)} for n, name in enumerate(names)],
+            "existing": existing,
+            "kinds": KINDS,
+            "errors": errors,
+            "city_exists": city is not None,
+        }
+
+    def get(self, request, pk):
+        draft = get_object_or_404(IngestDraft, pk=pk)
+        return render(request, self.template_name, self.context(draft))
+
+    def post(self, request, pk):
+        draft = get_object_or_404(IngestDraft, pk=pk)
+        if draft.policy_id:
+            messages.info(request, "该草稿已保存为政策文件。")
+            return redirect("policies:policy_detail", draft.policy.code)
+        data = copy.deepcopy(draft.data)
+        errors = apply_edits(data, request.POST)
+        mapping = {}
+        existing = {u.code: u for u in Unit.objects.filter(city__code=data["city"]["code"])}
+        for n, name in enumerate(unit_names(data)):
+            choice = request.POST.get(f"u{n}-map", "")
+            if choice.startswith("unit:") and choice[5:] in existing:
+                unit = existing[choice[5:]]
+                mapping[name] = {"name": unit.name, "kind": unit.kind, "code": unit.code}
+            else:
+                kind = request.POST.get(f"u{n}-kind") or "bureau"
+                mapping[name] = {"name": name, "kind": kind if kind in Unit.Kind.values else "bureau", "code": None}
+        if request.POST.get("action") != "save":
+            draft.data = data
+            draft.save(update_fields=["data", "updated_at"])
+            if errors:
+                return render(request, self.template_name, self.context(draft, errors))
+            messages.success(request, "修改已保存到草稿。")
+            return redirect("targets:ingest_review", draft.pk)
+        apply_unit_map(data, mapping)
+        catalogue = {"policies": [data], "cities": [], "concepts": []}
+        try:
+            if errors:
+                raise CatalogueInvalid([])
+            validate_catalogue(catalogue)
+        except CatalogueInvalid as exc:
+            draft.data = data
+            draft.save(update_fields=["data", "updated_at"])
+            problems = errors + [f"{e.place}：{e.reason}" for e in exc.errors]
+            return render(request, self.template_name, self.context(draft, problems))
+        catalogue_load(data=catalogue)
+        draft.data = data
+        draft.policy = Policy.objects.get(code=data["code"])
+        draft.save(update_fields=["data", "policy", "updated_at"])
+        messages.success(request, f"已保存为政策文件“{data['title']}”，下月起可以填报。")
+        return redirect(reverse("policies:policy_detail", args=[data["code"]]))
