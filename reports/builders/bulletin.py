@@ -1,0 +1,529 @@
+"""季通报: the quarterly bulletin of one policy, an xlsx an official can send out as it is.
+
+Sheets: 总体情况 (title, issuer and date, the generated text in the manner of published
+目标任务完成情况通报, key figures, lights by section, two charts), then the attachments
+指标完成情况, 县区部门排名, 报送情况, 滞后事项, and 说明 (formulas and tolerance).
+Plain data in, bytes out.
+"""
+
+from __future__ import annotations
+
+from openpyxl.chart import BarChart, Reference
+from openpyxl.chart.label import DataLabel, DataLabelList
+from openpyxl.chart.shapes import GraphicalProperties
+from openpyxl.drawing.spreadsheet_drawing import AnchorMarker, TwoCellAnchor
+from openpyxl.worksheet.pagebreak import Break
+
+from reports.builders import xlsx
+from reports.builders.data import BulletinData, IndicatorRow, UnitStanding, UnitTimeliness
+from reports.builders.dispatch import SLOW_HEADERS, SLOW_WIDTHS, write_behind_row
+from reports.metrics import GREEN, GREY, LIGHT_LABELS, RED, YELLOW
+
+SUMMARY_COLUMNS = 8
+SUMMARY_WIDTHS = (16,) * SUMMARY_COLUMNS
+LIST_LIMIT = 10  # names spelled out in the text before "等N项"
+
+INDICATOR_HEADERS = (
+    "序号",
+    "板块",
+    "任务",
+    "指标",
+    "单位",
+    "目标",
+    "本季度",
+    "累计/当前值",
+    "完成率",
+    "时序进度",
+    "与时序进度差距\n（百分点）",
+    "状态",
+    "牵头单位",
+)
+INDICATOR_WIDTHS = (5, 11, 17, 26, 5, 18, 9, 10, 8, 8, 11, 6, 15)
+
+RANKING_HEADERS = ("排名", "单位", "类别", "得分", "较上季度", "按时报送率", "档次")
+RANKING_WIDTHS = (8, 28, 12, 10, 10, 12, 10)
+
+TIMELINESS_HEADERS = ("序号", "单位", "应报（份）", "按时（份）", "逾期（份）", "未报（份）", "按时报送率")
+TIMELINESS_WIDTHS = (7, 28, 11, 11, 11, 11, 12)
+
+ATTACHMENTS = (
+    ("指标完成情况", "指标完成情况表"),
+    ("县区部门排名", "县区部门排名表"),
+    ("报送情况", "报送情况表"),
+    ("滞后事项", "滞后事项清单"),
+)
+
+# The summary prints at a fixed 85% rather than fit-to-width: its width fits the page at
+# 85% in Excel and in LibreOffice (whose columns come out wider) alike, so both put the same
+# rows on each page and the page breaks computed here hold in both.
+SUMMARY_SCALE = 85
+PAGE_POINTS = xlsx.PAGE_HEIGHT * 100 / SUMMARY_SCALE - 8
+HEADING_HEIGHT = 26
+LABEL_FLAGS = ("showVal", "showSerName", "showCatName", "showLegendKey", "showPercent")
+CHART_ROW_HEIGHT = 20  # points; the charts span whole rows and columns, so they scale with the sheet
+RANKING_FIRST_ROW = 5  # after the label, title, info line and header of the ranking sheet
+
+
+def bulletin_title(data: BulletinData) -> str:
+    return (
+        f"{data.header.city}《{data.header.policy_title}》\n{xlsx.quarter_label(data.year, data.quarter)}推进情况通报"
+    )
+
+
+def bulletin_filename(data: BulletinData) -> str:
+    """唐山市-强化创新引领推进产业集群高质量发展实施方案-2025年第三季度通报.xlsx"""
+    city = xlsx.file_part(data.header.city)
+    policy = xlsx.file_part(data.header.policy_title)
+    return f"{city}-{policy}-{xlsx.quarter_label(data.year, data.quarter)}通报.xlsx"
+
+
+def build_bulletin_xlsx(data: BulletinData) -> bytes:
+    header = data.header
+    book = xlsx.Book(
+        title=bulletin_title(data).replace("\n", ""),
+        author=xlsx.issuer(header.city, header.lead_unit),
+        stamp=header.generated_at,
+    )
+    summary = book.sheet("总体情况", row_height=None)  # a document page: its rows have their own heights
+    sheets = {name: book.sheet(name) for name, _ in ATTACHMENTS}
+    sheets["说明"] = book.sheet("说明")
+
+    _indicator_sheet(sheets["指标完成情况"], data, label="附件1")
+    ranked = _ranking_sheet(sheets["县区部门排名"], data, label="附件2")
+    _timeliness_sheet(sheets["报送情况"], data, label="附件3")
+    _lagging_sheet(sheets["滞后事项"], data, label="附件4")
+    xlsx.explain_sheet(sheets["说明"], header, subject=xlsx.quarter_label(data.year, data.quarter))
+    _summary_sheet(summary, data, ranking=sheets["县区部门排名"], ranked=ranked)
+    return book.to_bytes()
+
+
+# 总体情况 ---------------------------------------------------------------------------------
+
+
+def overall_text(data: BulletinData) -> str:
+    """The opening paragraph, as 宣城's 目标任务完成情况通报 word it."""
+    rows = data.rows
+    total = len(rows)
+    if not total:
+        return "本季度暂无纳入调度的目标任务。"
+    counts = _light_counts(rows)
+    reached = counts[GREEN]
+    parts = [
+        f"截至{xlsx.quarter_label(data.year, data.quarter)}末，全市共有目标任务{total}项，"
+        f"达到序时进度{reached}项，占比{xlsx.percent_text(reached / total)}"
+        f"（序时进度：年度目标{xlsx.QUARTER_PROGRESS[data.quarter]}，计划期累计和截止时点目标按各自时间窗口计算）。"
+    ]
+    done = list(data.completed_for_year)
+    if done:
+        parts.append(f"其中，已完成年度目标的有{len(done)}项：{_names(done)}。")
+    behind = [row for row in rows if row.light in (YELLOW, RED)]
+    if behind:
+        named = _names(f"{row.indicator}（完成率{xlsx.percent_text(row.completion)}）" for row in behind)
+        parts.append(
+            f"未达到序时进度（低于序时进度，或增幅低于目标任务）的有{len(behind)}项"
+            f"（黄灯{counts[YELLOW]}项、红灯{counts[RED]}项）：{named}。"
+        )
+    else:
+        parts.append("各项目标任务均达到序时进度。")
+    if counts[GREY]:
+        parts.append(f"暂无数据的有{counts[GREY]}项：{_names(row.indicator for row in rows if row.light == GREY)}。")
+    return "".join(parts)
+
+
+def ranking_text(data: BulletinData) -> str:
+    """ "总分居前3位的是…，居后3位的是…" and who moved most since last quarter."""
+    ranked = [s for s in data.standings if s.rank is not None]
+    if not ranked:
+        return "本季度暂无可排名的单位。"
+    top, bottom = top_and_bottom(data.standings)
+    text = f"参与排名的{len(ranked)}个单位中，总分居前{len(top)}位的是{_standings(top)}"
+    text += f"；居后{len(bottom)}位的是{_standings(bottom)}。" if bottom else "。"
+    rose = max(ranked, key=lambda s: s.change or 0)
+    fell = min(ranked, key=lambda s: s.change or 0)
+    moves = []
+    if rose.change and rose.change > 0:
+        moves.append(f"排名上升最多的是{rose.unit}（{xlsx.change_text(rose.change)}）")
+    if fell.change and fell.change < 0:
+        moves.append(f"下降最多的是{fell.unit}（{xlsx.change_text(fell.change)}）")
+    if moves:
+        text += "与上季度相比，" + "，".join(moves) + "。"
+    return text
+
+
+def timeliness_text(data: BulletinData) -> str:
+    items = data.timeliness
+    expected = sum(t.expected for t in items)
+    if not expected:
+        return "本季度无应报送的月报。"
+    on_time = sum(t.on_time for t in items)
+    late = sum(t.late for t in items)
+    missing = sum(t.missing for t in items)
+    text = (
+        f"本季度各单位应报送月报{expected}份，按时报送{on_time}份，逾期报送{late}份，未报送{missing}份，"
+        f"按时报送率{xlsx.percent_text(on_time / expected)}。"
+    )
+    tardy = [t for t in items if t.late or t.missing]
+    if tardy:
+        text += f"逾期或未报送的单位有：{_names(_tardiness(t) for t in tardy)}。"
+    else:
+        text += "各单位均按时报送。"
+    return text
+
+
+def lagging_text(data: BulletinData) -> str:
+    red = [row for row in data.rows if row.light == RED]
+    if not red:
+        return "本季度无红灯事项。"
+    units = list(dict.fromkeys(unit for row in red for unit in row.responsible_units))
+    text = f"红灯事项{len(red)}项（详见附件4）"
+    if units:
+        text += f"，涉及责任单位：{xlsx.listing(units, LIST_LIMIT, '等{count}个单位')}"
+    return text + "。请相关单位对照时序进度查找差距、分析原因，采取有力措施加快推进，确保完成年度目标任务。"
+
+
+def top_and_bottom(standings: list[UnitStanding]) -> tuple[list[UnitStanding], list[UnitStanding]]:
+    """The 前三 and 后三 as tiered by the ranking; by position when no tier is given."""
+    ranked = [s for s in standings if s.rank is not None]
+    if any(s.tier for s in ranked):
+        return [s for s in ranked if s.tier == "前三"], [s for s in ranked if s.tier == "后三"]
+    top = ranked[:3]
+    return top, ranked[len(top) :][-3:]
+
+
+def _summary_sheet(sheet: xlsx.Sheet, data: BulletinData, *, ranking: xlsx.Sheet, ranked: int) -> None:
+    """The bulletin proper: a document page rather than a table, every row given its height
+    so that a heading is never left at the foot of a page without what follows it."""
+    header = data.header
+    last = SUMMARY_COLUMNS
+    width = sum(SUMMARY_WIDTHS)
+    heights = sheet.ws.row_dimensions
+    sheet.widths(SUMMARY_WIDTHS)
+    title = bulletin_title(data)
+    sheet.merged(1, 1, last, title, "标题", height=xlsx.paragraph_height(title, width, 16))
+    issued = f"{xlsx.issuer(header.city, header.lead_unit)}　　{xlsx.date_label(header.generated_at)}"
+    sheet.merged(2, 1, last, issued, "副标题", height=22)
+    note = f"（数据截至{xlsx.datetime_label(header.cutoff_at)}，黄灯容差{header.tolerance:g}个百分点）"
+    sheet.merged(3, 1, last, note, "副标题", height=20)
+    row, page_top = 4, 1
+
+    def keep_together(height: float) -> None:
+        """A page break before the next block unless it fits on the page under way."""
+        nonlocal page_top
+        used = sum(heights[r].height or xlsx.DEFAULT_ROW_HEIGHT for r in range(page_top, row))
+        if row > page_top and used + height > PAGE_POINTS:
+            sheet.ws.row_breaks.append(Break(id=row - 1))
+            page_top = row
+
+    def section(title: str, text: str) -> None:
+        nonlocal row
+        text = "　　" + text
+        height = xlsx.paragraph_height(text, width)
+        keep_together(HEADING_HEIGHT + height)
+        sheet.merged(row, 1, last, title, "小标题", height=HEADING_HEIGHT)
+        sheet.merged(row + 1, 1, last, text, "正文", height=height)
+        row += 2
+
+    section("一、总体情况", overall_text(data))
+
+    counts = _light_counts(data.rows)
+    total = len(data.rows)
+    expected = sum(t.expected for t in data.timeliness)
+    figures = (
+        ("目标任务（项）", total, "计数"),
+        ("达到序时进度（项）", counts[GREEN], "计数"),
+        ("达到序时进度占比", counts[GREEN] / total if total else None, "居中百分比"),
+        ("已完成年度目标（项）", len(data.completed_for_year), "计数"),
+        ("黄灯（项）", counts[YELLOW], "计数"),
+        ("红灯（项）", counts[RED], "计数"),
+        ("无数据（项）", counts[GREY], "计数"),
+        ("按时报送率", sum(t.on_time for t in data.timeliness) / expected if expected else None, "居中百分比"),
+    )
+    labels_height = max(24, *(xlsx.wrapped_height(label, SUMMARY_WIDTHS[0]) for label, _, _ in figures))
+    keep_together(labels_height + 22)
+    for column, (label, value, style) in enumerate(figures, start=1):
+        sheet.put(row, column, label, "表头")
+        sheet.share(row + 1, column, value, style)
+    heights[row].height, heights[row + 1].height = labels_height, 22
+    row += 3
+
+    sections = list(data.lights_by_section.items())
+    keep_together(22 + 18 * (len(sections) + 1))
+    table_head = row
+    sheet.merged(row, 1, 2, "板块", "表头")
+    for offset, light in enumerate(xlsx.LIGHTS):
+        sheet.put(row, 3 + offset, LIGHT_LABELS[light], f"灯头_{light}")
+    sheet.put(row, 7, "合计", "表头")
+    sheet.put(row, 8, "达到序时进度占比", "表头")
+    heights[row].height = 22
+    row += 1
+    for name, lights in sections:
+        _section_row(sheet, row, name, lights)
+        row += 1
+    totals = {light: sum(lights.get(light, 0) for _, lights in sections) for light in xlsx.LIGHTS}
+    _section_row(sheet, row, "合计", totals, bold=True)
+    section_rows = (table_head + 1, table_head + len(sections))
+    row += 1
+
+    section("二、县区部门排名", ranking_text(data))
+    section("三、报送情况", timeliness_text(data))
+    section("四、滞后事项", lagging_text(data))
+    names = "　".join(f"{n}. {title}" for n, (_, title) in enumerate(ATTACHMENTS, start=1))
+    keep_together(22)
+    sheet.merged(row, 1, last, f"附件：{names}　5. 指标计算说明", "正文", height=22)
+    row += 1
+
+    # The two charts side by side below the text, on the next page unless they fit.
+    if sections or ranked:
+        rows = _chart_rows(ranked)
+        keep_together((rows + 1) * CHART_ROW_HEIGHT)
+        for offset in range(rows + 1):
+            heights[row + offset].height = CHART_ROW_HEIGHT
+        top = row + 1  # a blank row first: a chart starting right at a break shows its edge on the page before
+        if sections:
+            chart = _lights_chart(sheet, table_head, section_rows, [lights for _, lights in sections])
+            sheet.ws.add_chart(_span(chart, top, rows, 0, 4))
+        if ranked:
+            sheet.ws.add_chart(_span(_ranking_chart(ranking, ranked), top, rows, 4, 8))
+    xlsx.print_setup(sheet.ws, scale=SUMMARY_SCALE)
+
+
+def _section_row(sheet: xlsx.Sheet, row: int, section: str, lights: dict[str, int], *, bold: bool = False) -> None:
+    sheet.merged(row, 1, 2, section, "合计" if bold else "文本")
+    sheet.ws.row_dimensions[row].height = 18
+    for offset, light in enumerate(xlsx.LIGHTS):
+        sheet.count(row, 3 + offset, lights.get(light, 0), bold=bold)
+    total = sum(lights.get(light, 0) for light in xlsx.LIGHTS)
+    sheet.count(row, 7, total, bold=bold)
+    share = lights.get(GREEN, 0) / total if total else None
+    sheet.share(row, 8, share, "合计居中百分比" if bold else "居中百分比")
+
+
+def _lights_chart(sheet: xlsx.Sheet, head: int, rows: tuple[int, int], counts: list[dict[str, int]]) -> BarChart:
+    chart = BarChart()
+    chart.type = "col"
+    chart.grouping = "stacked"
+    chart.overlap = 100
+    chart.gapWidth = 60
+    chart.title = xlsx.chart_title("图1  分板块红黄绿灯情况（项）")
+    first, last = rows
+    data = Reference(sheet.ws, min_col=3, max_col=6, min_row=head, max_row=last)
+    chart.add_data(data, titles_from_data=True)
+    chart.set_categories(Reference(sheet.ws, min_col=1, min_row=first, max_row=last))
+    for series, light in zip(chart.series, xlsx.LIGHTS, strict=True):
+        series.graphicalProperties = GraphicalProperties(solidFill=xlsx.CHART_COLOURS[light])
+        series.graphicalProperties.line.solidFill = "404040"
+        # No "0" floating over an empty segment.
+        series.dLbls = _value_labels()
+        series.dLbls.dLbl = [
+            DataLabel(idx=index, **dict.fromkeys(LABEL_FLAGS, False))
+            for index, lights in enumerate(counts)
+            if not lights.get(light, 0)
+        ]
+        series.dLbls.txPr = xlsx.chart_text(9, xlsx.CHART_LABEL_COLOURS[light])
+    chart.legend.position = "b"
+    chart.legend.txPr = xlsx.chart_text(10)
+    _axes(chart)
+    return chart
+
+
+def _ranking_chart(ranking: xlsx.Sheet, ranked: int) -> BarChart:
+    chart = BarChart()
+    chart.type = "bar"
+    chart.gapWidth = 40
+    chart.title = xlsx.chart_title("图2  县区部门得分排名")
+    first, last = RANKING_FIRST_ROW, RANKING_FIRST_ROW + ranked - 1
+    chart.add_data(Reference(ranking.ws, min_col=4, min_row=first - 1, max_row=last), titles_from_data=True)
+    chart.set_categories(Reference(ranking.ws, min_col=2, min_row=first, max_row=last))
+    series = chart.series[0]
+    series.graphicalProperties = GraphicalProperties(solidFill="4472C4")
+    chart.dataLabels = _value_labels("0.0")
+    chart.dataLabels.txPr = xlsx.chart_text(9)
+    chart.legend = None
+    chart.x_axis.scaling.orientation = "maxMin"  # first place at the top…
+    chart.y_axis.crosses = "max"  # …and the score axis still at the bottom
+    _axes(chart)
+    chart.y_axis.scaling.min = 0
+    return chart
+
+
+def _axes(chart: BarChart) -> None:
+    # openpyxl 3.1 leaves `delete` unset, which Excel reads as "hide the axis".
+    chart.x_axis.delete = chart.y_axis.delete = False
+    chart.x_axis.tickLblSkip = 1  # every category named, not every other one
+    chart.x_axis.txPr = chart.y_axis.txPr = xlsx.chart_text(9)
+
+
+def _span(chart: BarChart, top: int, rows: int, first_column: int, end_column: int) -> BarChart:
+    """Anchor the chart to cells (1-based row `top`, 0-based columns [first, end)) rather than
+    give it a size: it then covers the same cells in Excel and LibreOffice."""
+    gap = 72_000 if first_column else 0  # EMU: 2 mm between the two charts
+    chart.anchor = TwoCellAnchor(
+        _from=AnchorMarker(col=first_column, colOff=gap, row=top - 1),
+        to=AnchorMarker(col=end_column, row=top - 1 + rows),
+    )
+    return chart
+
+
+def _chart_rows(ranked: int) -> int:
+    """Rows the two charts span: what the ranking needs (a bar a unit), within a page."""
+    points = min(max(14 * ranked + 100, 380), PAGE_POINTS - 40)
+    return round(points / CHART_ROW_HEIGHT)
+
+
+def _value_labels(number_format: str | None = None) -> DataLabelList:
+    # Every flag spelled out: LibreOffice otherwise adds the series and category names.
+    labels = DataLabelList(**dict.fromkeys(LABEL_FLAGS, False) | {"showVal": True})
+    if number_format:
+        labels.numFmt = number_format
+    return labels
+
+
+# Attachments ------------------------------------------------------------------------------
+
+
+def _info(data: BulletinData) -> str:
+    header = data.header
+    return f"{xlsx.issuer(header.city, header.lead_unit)}　　数据截至：{xlsx.datetime_label(header.cutoff_at)}"
+
+
+def _attachment_title(data: BulletinData, name: str) -> str:
+    return f"{data.header.city}{xlsx.quarter_label(data.year, data.quarter)}{name}"
+
+
+def _indicator_sheet(sheet: xlsx.Sheet, data: BulletinData, *, label: str) -> None:
+    _, row = xlsx.table_top(
+        sheet,
+        label=label,
+        title=_attachment_title(data, "指标完成情况表"),
+        info=_info(data),
+        headers=INDICATOR_HEADERS,
+        widths=INDICATOR_WIDTHS,
+    )
+    if not data.rows:
+        xlsx.empty_row(sheet, row, len(INDICATOR_HEADERS), "本季度无调度指标")
+    put, number, share = sheet.put, sheet.number, sheet.share
+    for index, item in enumerate(data.rows, start=1):
+        put(row, 1, index, "居中")
+        put(row, 2, item.section)
+        put(row, 3, item.task)
+        put(row, 4, item.indicator)
+        put(row, 5, item.unit_of_measure, "居中")
+        put(row, 6, item.target_text)
+        number(row, 7, item.period_value)
+        number(row, 8, item.to_date)
+        share(row, 9, item.completion)
+        share(row, 10, item.progress)
+        share(row, 11, None if item.gap is None else item.gap * 100, "百分点")
+        sheet.light(row, 12, item.light)
+        put(row, 13, "、".join(item.lead_units) or xlsx.DASH)
+        row += 1
+
+
+def _ranking_sheet(sheet: xlsx.Sheet, data: BulletinData, *, label: str) -> int:
+    """The league table; returns how many units are ranked (they come first)."""
+    _, row = xlsx.table_top(
+        sheet,
+        label=label,
+        title=_attachment_title(data, "县区部门排名表"),
+        info=_info(data),
+        headers=RANKING_HEADERS,
+        widths=RANKING_WIDTHS,
+    )
+    if not data.standings:
+        xlsx.empty_row(sheet, row, len(RANKING_HEADERS), "本季度暂无可排名的单位")
+        row += 1
+    ranked = 0
+    for standing in data.standings:
+        tier_style = {"前三": "前三", "后三": "后三"}.get(standing.tier, "居中")
+        sheet.put(row, 1, standing.rank if standing.rank is not None else xlsx.DASH, "居中")
+        sheet.put(row, 2, standing.unit)
+        sheet.put(row, 3, standing.kind or xlsx.DASH, "居中")
+        sheet.share(row, 4, standing.score, "得分")
+        sheet.put(row, 5, xlsx.change_text(standing.change), "居中")
+        sheet.share(row, 6, standing.on_time_rate, "居中百分比")
+        sheet.put(row, 7, standing.tier or None, tier_style)
+        if standing.rank is not None and ranked == row - RANKING_FIRST_ROW:
+            ranked += 1
+        row += 1
+    sheet.merged(
+        row,
+        1,
+        len(RANKING_HEADERS),
+        "注：得分 = 各指标 min(完成率 ÷ 时序进度, 1.2) 的平均值 × 100；得分相同的按按时报送率排列。"
+        "“较上季度”中 ↑ 为名次上升，↓ 为下降，— 为持平或上季度未排名。",
+        "注释",
+        height=32,
+    )
+    return ranked
+
+
+def _timeliness_sheet(sheet: xlsx.Sheet, data: BulletinData, *, label: str) -> None:
+    _, row = xlsx.table_top(
+        sheet,
+        label=label,
+        title=_attachment_title(data, "月报报送情况表"),
+        info=_info(data),
+        headers=TIMELINESS_HEADERS,
+        widths=TIMELINESS_WIDTHS,
+    )
+    items: list[UnitTimeliness] = data.timeliness
+    if not items:
+        xlsx.empty_row(sheet, row, len(TIMELINESS_HEADERS), "本季度无应报送的月报")
+        return
+    for index, item in enumerate(items, start=1):
+        sheet.put(row, 1, index, "居中")
+        sheet.put(row, 2, item.unit)
+        for column, count in enumerate((item.expected, item.on_time, item.late, item.missing), start=3):
+            sheet.count(row, column, count)
+        sheet.share(row, 7, item.on_time / item.expected if item.expected else None, "居中百分比")
+        row += 1
+    expected = sum(t.expected for t in items)
+    on_time = sum(t.on_time for t in items)
+    sheet.merged(row, 1, 2, "合计", "合计")
+    for column, value in enumerate((expected, on_time, sum(t.late for t in items), sum(t.missing for t in items)), 3):
+        sheet.count(row, column, value, bold=True)
+    sheet.share(row, 7, on_time / expected if expected else None, "合计居中百分比")
+
+
+def _lagging_sheet(sheet: xlsx.Sheet, data: BulletinData, *, label: str) -> None:
+    _, row = xlsx.table_top(
+        sheet,
+        label=label,
+        title=_attachment_title(data, "滞后事项清单（红灯）"),
+        info=_info(data),
+        headers=SLOW_HEADERS,
+        widths=SLOW_WIDTHS,
+    )
+    red: list[IndicatorRow] = [item for item in data.rows if item.light == RED]
+    if not red:
+        xlsx.empty_row(sheet, row, len(SLOW_HEADERS), "本季度无红灯事项")
+    for index, item in enumerate(red, start=1):
+        write_behind_row(sheet, row, index, item)
+        row += 1
+
+
+# Helpers ----------------------------------------------------------------------------------
+
+
+def _light_counts(rows: list[IndicatorRow]) -> dict[str, int]:
+    counts = dict.fromkeys(xlsx.LIGHTS, 0)
+    for row in rows:
+        counts[xlsx.light_key(row.light)] += 1
+    return counts
+
+
+def _names(names) -> str:
+    return xlsx.listing(names, LIST_LIMIT, "等{count}项（详见附件1）")
+
+
+def _standings(items: list[UnitStanding]) -> str:
+    return "、".join(f"{s.unit}（{xlsx.one_decimal(s.score)}分）" if s.score is not None else s.unit for s in items)
+
+
+def _tardiness(item: UnitTimeliness) -> str:
+    parts = []
+    if item.late:
+        parts.append(f"逾期{item.late}份")
+    if item.missing:
+        parts.append(f"未报{item.missing}份")
+    return f"{item.unit}（{'、'.join(parts)}）"
