@@ -331,6 +331,28 @@ def xlsxwriter_floor(data) -> bytes:
         ws.write_number(r, 7, row.progress, pct)
         ws.write_number(r, 8, row.gap, pct)
         ws.write_string(r, 9, words[row.light], fills[row.light])
+        ws.write_string(r, 10, "、".join(row.lead_units), text)
+    # The other sheets the bulletin writes row by row: ranking, timeliness, the red items.
+    ranking = wb.add_worksheet("县区部门排名")
+    for r, s in enumerate(data.standings, start=3):
+        ranking.write_number(r, 0, s.rank, text)
+        ranking.write_string(r, 1, s.unit, text)
+        ranking.write_string(r, 2, s.kind, text)
+        ranking.write_number(r, 3, s.score, num)
+        ranking.write_string(r, 4, "—", text)
+        ranking.write_number(r, 5, s.on_time_rate, pct)
+    timely = wb.add_worksheet("报送情况")
+    for r, t in enumerate(data.timeliness, start=3):
+        timely.write_string(r, 0, t.unit, text)
+        for c, v in enumerate((t.expected, t.on_time, t.late, t.missing), start=1):
+            timely.write_number(r, c, v, num)
+    lagging = wb.add_worksheet("滞后事项")
+    for r, row in enumerate((x for x in data.rows if x.light == "red"), start=3):
+        lagging.write_string(r, 0, row.indicator, text)
+        lagging.write_string(r, 1, row.target_text, text)
+        lagging.write_number(r, 2, row.completion, pct)
+        lagging.write_string(r, 3, "、".join(row.responsible_units), text)
+        lagging.write_string(r, 4, "；".join(f"{u}：{p}" for u, p in row.problems), text)
     wb.close()
     return out.getvalue()
 

@@ -81,12 +81,13 @@ def _series(
             monthly = goal * share / 12
         else:
             monthly = goal * share / max(n, 1)
-        carry = 0.0
+        counts = indicator.unit_of_measure in COUNT_UNITS
         for ym in months:
-            amount = monthly * pace * rng.uniform(0.5, 1.5) + carry
-            q = _quantize(amount, indicator)
-            carry = amount - float(q)
-            values[ym] = max(q, Decimal(0))
+            amount = monthly * pace * rng.uniform(0.5, 1.5)
+            if counts and amount < 1:
+                # A few firms a year spread over many units: some months bring one, most none.
+                amount = 1.0 if rng.random() < amount else 0.0
+            values[ym] = max(_quantize(amount, indicator), Decimal(0))
         return Series(values)
     # Levels: a ceiling hovers around its limit; a growth rate around its rate; anything
     # else climbs from a baseline toward the goal at the unit's pace.
@@ -101,8 +102,10 @@ def _series(
     base = goal * share * rng.uniform(0.55, 0.8)
     end = goal * share * pace
     last = Decimal(0)
+    jitter = 0.5 if indicator.unit_of_measure in COUNT_UNITS else 0.0
     for i, ym in enumerate(months):
-        value = _quantize(base + (end - base) * (i + 1) / n, indicator)
+        # Small counts round by chance, so that a unit's few firms still grow over the months.
+        value = _quantize(base + (end - base) * (i + 1) / n + rng.uniform(-jitter, jitter), indicator)
         if indicator.unit_of_measure == "%":
             value = min(value, Decimal(100))
         last = max(last, value)
