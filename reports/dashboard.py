@@ -170,7 +170,9 @@ def unit_dashboard(unit: Unit, policies, today: dt.date) -> list[dict]:
         if at is None:
             continue
         everything = list(indicators_of(policy))
-        mine = set(Assignment.objects.filter(unit=unit, indicator__policy=policy).values_list("indicator_id", flat=True))
+        mine = set(
+            Assignment.objects.filter(unit=unit, indicator__policy=policy).values_list("indicator_id", flat=True)
+        )
         indicators = [i for i in everything if i.pk in mine]
         if not indicators:
             continue

@@ -11,6 +11,7 @@ formulas of reports.metrics to those few numbers per indicator.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -217,6 +218,8 @@ def unit_results_at(policy: Policy, months: list[Month], indicators=None) -> dic
     assignments = list(
         Assignment.objects.filter(indicator_id__in=wanted).values_list("unit_id", "indicator_id", "allocated_value")
     )
+    # A unit that alone reports a summed indicator answers for the whole city figure.
+    reporters = Counter(indicator_id for _unit, indicator_id, _allocated in assignments)
     tolerance = float(policy.tolerance)
     out: dict[Month, list[UnitResult]] = {}
     for k, at in enumerate(months):
@@ -226,7 +229,8 @@ def unit_results_at(policy: Policy, months: list[Month], indicators=None) -> dic
             if indicator_id not in windows:
                 continue
             indicator = indicators[indicator_id]
-            spec = metrics.unit_target(specs[indicator_id], indicator.rollup, allocated)
+            rollup = metrics.SINGLE if reporters[indicator_id] == 1 else indicator.rollup
+            spec = metrics.unit_target(specs[indicator_id], rollup, allocated)
             if spec is None:
                 results.append(UnitResult(unit_id, indicator_id, allocated, None))
                 continue

@@ -100,7 +100,8 @@ def _series(
             values[ym] = _quantize(goal * pace * rng.uniform(0.8, 1.1), indicator)
         return Series(values)
     base = goal * share * rng.uniform(0.55, 0.8)
-    end = goal * share * pace
+    # Every unit grows toward its share; the behind ones slowly, the ahead ones past it.
+    end = base + (goal * share - base) * pace * rng.uniform(0.9, 1.1)
     last = Decimal(0)
     jitter = 0.5 if indicator.unit_of_measure in COUNT_UNITS else 0.0
     for i, ym in enumerate(months):
