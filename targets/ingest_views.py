@@ -15,12 +15,12 @@ from django.views import View
 
 from policies.catalogue import CatalogueInvalid
 from policies.ingest import IngestError, read_policy, text_from_bytes
-from policies.ingest.review import apply_edits, apply_unit_map, tasks_of, unit_names
+from policies.ingest.review import adopt_codes, apply_edits, apply_unit_map, diff, tasks_of, unit_names
 from policies.models import City, IngestDraft, Policy, Unit
 from policies.outline import highlight_quotes
 from policies.scope import scope_for
 
-from .catalogue_io import catalogue_load, validate_catalogue
+from .catalogue_io import catalogue_export, catalogue_load, validate_catalogue
 
 MAX_BYTES = 5 * 1024 * 1024
 KINDS = Unit.Kind.choices
@@ -116,6 +116,7 @@ class IngestReviewView(AdminOnlyMixin, View):
             "kinds": KINDS,
             "errors": errors,
             "city_exists": city is not None,
+            "versions": Policy.objects.filter(city=city) if city else Policy.objects.none(),
         }
 
     def get(self, request, pk):
@@ -147,6 +148,17 @@ class IngestReviewView(AdminOnlyMixin, View):
             messages.success(request, "修改已保存到草稿。")
             return redirect("targets:ingest_review", draft.pk)
         apply_unit_map(data, mapping)
+        replaced = None
+        if request.POST.get("version_of"):
+            replaced = get_object_or_404(Policy, code=request.POST["version_of"], city__code=data["city"]["code"])
+            old = catalogue_export(Policy.objects.filter(pk=replaced.pk))["policies"][0]
+            adopt_codes(old, data)
+            if request.POST.get("confirmed") != "yes":
+                draft.data = data
+                draft.save(update_fields=["data", "updated_at"])
+                context = self.context(draft, errors)
+                context.update(changes=diff(old, data), version_of=replaced)
+                return render(request, self.template_name, context)
         catalogue = {"policies": [data], "cities": [], "concepts": []}
         try:
             if errors:
@@ -161,5 +173,8 @@ class IngestReviewView(AdminOnlyMixin, View):
         draft.data = data
         draft.policy = Policy.objects.get(code=data["code"])
         draft.save(update_fields=["data", "policy", "updated_at"])
-        messages.success(request, f"已保存为政策文件“{data['title']}”，下月起可以填报。")
+        if replaced is not None:
+            messages.success(request, f"已更新“{replaced.title}”为新版本；已填报的数据保留。")
+        else:
+            messages.success(request, f"已保存为政策文件“{data['title']}”，下月起可以填报。")
         return redirect(reverse("policies:policy_detail", args=[data["code"]]))

@@ -93,7 +93,53 @@ def apply_edits(draft: dict, form) -> list[str]:
                 kept.append(indicator)
         task["indicators"] = kept
     _add_target(draft, form, source, errors)
+    _restructure(draft, form, errors)
     return errors
+
+
+def _locations(draft: dict) -> list[tuple[dict, dict]]:
+    """(section, task) for every task in document order, so tasks can be removed or moved."""
+    return [(section, task) for _place, section, task in iter_tasks(draft)]
+
+
+def _restructure(draft: dict, form, errors: list[str]) -> None:
+    """Split, merge into the previous task, or delete tasks, as the review form asks."""
+    located = _locations(draft)
+    removed: set[int] = set()
+    for i, (section, task) in enumerate(located):
+        at = (form.get(f"t{i}-split") or "").strip()
+        if at and at in (task.get("text") or "") and not task["text"].startswith(at):
+            head, _sep, tail = task["text"].partition(at)
+            tail = at + tail
+            moved = [
+                ind for ind in task.get("indicators") or [] if all(t["source_quote"] in tail for t in ind["targets"])
+            ]
+            task["text"] = head.rstrip()
+            task["indicators"] = [ind for ind in task.get("indicators") or [] if ind not in moved]
+            new_task = {
+                **task,
+                "number": f"{task.get('number') or ''}-2".lstrip("-"),
+                "title": tail[:16],
+                "text": tail,
+                "indicators": moved,
+            }
+            section["tasks"].insert(section["tasks"].index(task) + 1, new_task)
+        elif at:
+            errors.append(f"任务“{task['title']}”的拆分位置必须是其全文中间的一段文字。")
+    located = _locations(draft)
+    for i, (_section, task) in enumerate(located):
+        if form.get(f"t{i}-merge") == "on" and i > 0:
+            _prev_section, previous = located[i - 1]
+            previous["text"] = "\n".join(x for x in (previous.get("text"), task.get("text")) if x)
+            previous.setdefault("indicators", []).extend(task.get("indicators") or [])
+            for key in ("lead_units", "co_units"):
+                previous[key] = list(dict.fromkeys((previous.get(key) or []) + (task.get(key) or [])))
+            removed.add(id(task))
+        elif form.get(f"t{i}-delete") == "on":
+            removed.add(id(task))
+    for section, task in located:
+        if id(task) in removed and task in section["tasks"]:
+            section["tasks"].remove(task)
 
 
 def _add_target(draft: dict, form, source: str, errors: list[str]) -> None:
@@ -164,3 +210,58 @@ def apply_unit_map(draft: dict, mapping: dict[str, dict]) -> None:
     for target in mapping.values():
         units[target["name"]] = {"code": target.get("code"), "name": target["name"], "kind": target["kind"]}
     draft["units"] = list(units.values())
+
+
+def _task_key(task: dict) -> str:
+    return str(task.get("number") or task.get("title"))
+
+
+def _target_text(indicator: dict, target: dict) -> str:
+    bound = f"{target['value']}" + (f"—{target['value_max']}" if target.get("value_max") is not None else "")
+    when = "每年" if target["window"] == "annual" and not target.get("year") else f"{target.get('year') or ''}年"
+    return f"{indicator['name']} {bound}{indicator.get('unit') or ''}（{when}）"
+
+
+def adopt_codes(old: dict, new: dict) -> None:
+    """Give the new version's indicators the codes of the same indicators in the old one
+    (same task, same name), so that figures already reported stay attached to them."""
+    old_codes = {
+        (_task_key(task), indicator["name"]): indicator["code"]
+        for task in tasks_of(old)
+        for indicator in task.get("indicators") or []
+    }
+    new["code"] = old["code"]
+    for task in tasks_of(new):
+        for indicator in task.get("indicators") or []:
+            code = old_codes.get((_task_key(task), indicator["name"]))
+            if code:
+                indicator["code"] = code
+            elif not indicator["code"].startswith(old["code"]):
+                indicator["code"] = f"{old['code']}-{indicator['code']}"[:80]
+
+
+def diff(old: dict, new: dict) -> list[tuple[str, str]]:
+    """What a new version changes, for a person to confirm: (kind, text) with kind one of
+    新增 / 删除 / 修改."""
+    changes: list[tuple[str, str]] = []
+    old_tasks = {_task_key(t): t for t in tasks_of(old)}
+    new_tasks = {_task_key(t): t for t in tasks_of(new)}
+    for key, task in new_tasks.items():
+        if key not in old_tasks:
+            changes.append(("新增", f"任务 {key} {task['title']}"))
+            continue
+        before = old_tasks[key]
+        if (before.get("lead_units"), before.get("co_units")) != (task.get("lead_units"), task.get("co_units")):
+            changes.append(
+                (
+                    "修改",
+                    f"任务 {key} 责任单位：{'、'.join(before.get('lead_units') or [])} → "
+                    f"{'、'.join(task.get('lead_units') or [])}",
+                )
+            )
+        old_targets = {_target_text(i, t) for i in before.get("indicators") or [] for t in i["targets"]}
+        new_targets = {_target_text(i, t) for i in task.get("indicators") or [] for t in i["targets"]}
+        changes += [("新增", f"任务 {key} 目标 {t}") for t in sorted(new_targets - old_targets)]
+        changes += [("删除", f"任务 {key} 目标 {t}") for t in sorted(old_targets - new_targets)]
+    changes += [("删除", f"任务 {key} {t['title']}") for key, t in old_tasks.items() if key not in new_tasks]
+    return changes

@@ -55,3 +55,43 @@ def test_units_are_mapped_to_existing_ones():
 
     assert tasks_of(data)[0]["lead_units"] == ["示范市工业和信息化局"]
     assert {"code": "demo-gxj", "name": "示范市工业和信息化局", "kind": "bureau"} in data["units"]
+
+
+TWO = """一、重点任务
+1.壮大创新主体。到2027年，高新技术企业达到600家。（责任单位：市工信局）
+2.强化服务。每年组织培训不少于4场。（责任单位：市中小企业服务中心）
+"""
+
+
+def two():
+    return read_policy(TWO, city_code="demo", city_name="示范市", title="示范方案（2025—2027年）")
+
+
+def test_a_task_is_merged_into_the_previous_one():
+    data = two()
+
+    apply_edits(data, {"t1-merge": "on"})
+
+    tasks = tasks_of(data)
+    assert len(tasks) == 1
+    assert {t["value"] for i in tasks[0]["indicators"] for t in i["targets"]} == {600, 4}
+    assert set(tasks[0]["lead_units"]) == {"市工信局", "市中小企业服务中心"}
+
+
+def test_a_task_is_deleted():
+    data = two()
+
+    apply_edits(data, {"t0-delete": "on"})
+
+    assert [t["title"] for t in tasks_of(data)] == [tasks_of(two())[1]["title"]]
+
+
+def test_a_task_is_split_and_its_targets_follow_their_sentence():
+    data = two()
+    text = tasks_of(data)[0]["text"]
+    at = text[text.index("到2027年") :][:6]
+
+    apply_edits(data, {"t0-split": at})
+
+    first, second = tasks_of(data)[:2]
+    assert first["indicators"] == [] and second["indicators"][0]["targets"][0]["value"] == 600
