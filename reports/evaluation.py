@@ -209,11 +209,19 @@ def unit_results_at(policy: Policy, months: list[Month], indicators=None) -> dic
         for row in values.values("report__unit_id", "indicator_id").annotate(**aggregates).order_by()
     }
     points = {row[key] for row in grouped.values() for key in row if key.startswith(("first", "latest"))} - {None}
+    # Reached through the few reports of those months (the value table's report index), not
+    # by scanning every value of the level indicators.
+    reports = MonthlyReport.objects.filter(
+        policy=policy, state=MonthlyReport.State.APPROVED, period__ordinal__in=points
+    ).values("pk")
     level_values = {
         (unit_id, indicator_id, month_no): value
-        for unit_id, indicator_id, month_no, value in values.filter(
-            indicator__measure=Indicator.Measure.LEVEL, report__period__ordinal__in=points
-        ).values_list("report__unit_id", "indicator_id", "month_no", "value")
+        for unit_id, indicator_id, month_no, value in ReportValue.objects.filter(
+            report__in=reports,
+            indicator_id__in=wanted,
+            indicator__measure=Indicator.Measure.LEVEL,
+            value__isnull=False,
+        ).values_list("report__unit_id", "indicator_id", "report__period__ordinal", "value")
     }
     assignments = list(
         Assignment.objects.filter(indicator_id__in=wanted).values_list("unit_id", "indicator_id", "allocated_value")
