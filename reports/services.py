@@ -267,12 +267,12 @@ def _timeliness(policy: Policy, months: list[Month], today: dt.date) -> list[Uni
 def build_file(kind: str, policy: Policy, label: str, generated_at: dt.datetime) -> tuple[bytes, str]:
     """Build a dispatch or bulletin file (no archive): used by runs and by the commands."""
     from .builders.bulletin import build_bulletin_xlsx, bulletin_filename
-    from .builders.dispatch import build_dispatch_xlsx
+    from .builders.dispatch import build_dispatch_xlsx, dispatch_filename
 
     if kind == ReportRun.Kind.DISPATCH:
         year, month = parse_month_label(label)
         data = dispatch_data(policy, year, month, generated_at=generated_at)
-        return build_dispatch_xlsx(data), f"{policy.city.name}-{year}年{month}月调度.xlsx"
+        return build_dispatch_xlsx(data), dispatch_filename(data)
     year, quarter = parse_quarter_label(label)
     data = bulletin_data(policy, year, quarter, generated_at=generated_at)
     return build_bulletin_xlsx(data), bulletin_filename(data)

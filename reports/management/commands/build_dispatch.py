@@ -1,28 +1,9 @@
-from pathlib import Path
-
-from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
-
-from policies.models import Policy
+from reports.management.build_command import BuildCommand
 from reports.models import ReportRun
-from reports.services import RunRefused, build_file
 
 
-class Command(BaseCommand):
+class Command(BuildCommand):
     help = "生成一份月调度 Excel（与网页和定时任务相同的生成器），不存档。"
-
-    def add_arguments(self, parser):
-        parser.add_argument("--policy", required=True, help="政策文件代码")
-        parser.add_argument("--month", required=True, help="YYYY-MM")
-        parser.add_argument("--out", required=True, help="输出的 .xlsx 文件")
-
-    def handle(self, *args, **options):
-        policy = Policy.objects.filter(code=options["policy"]).select_related("city", "lead_unit").first()
-        if policy is None:
-            raise CommandError(f"没有代码为 {options['policy']} 的政策文件")
-        try:
-            data, name = build_file(ReportRun.Kind.DISPATCH, policy, options["month"], timezone.now())
-        except RunRefused as exc:
-            raise CommandError(str(exc)) from None
-        Path(options["out"]).write_bytes(data)
-        self.stdout.write(f"已生成 {options['out']}（{name}，{len(data)} 字节）")
+    kind = ReportRun.Kind.DISPATCH
+    period_option = "month"
+    period_help = "YYYY-MM"

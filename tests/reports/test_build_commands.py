@@ -1,0 +1,29 @@
+import io
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from openpyxl import load_workbook
+
+from tests.reports.test_dashboards import approve
+
+
+@pytest.mark.parametrize(
+    ("command", "option", "label"),
+    [("build_dispatch", "--month", "2025-09"), ("build_bulletin", "--quarter", "2025Q3")],
+)
+def test_the_stable_commands_write_the_workbook(world, tmp_path, command, option, label):
+    approve(world.a, world.a.county, 9, {world.a.indicator.pk: "60", world.a.flow.pk: "18"}, world.users["reviewer"])
+    out = tmp_path / "report.xlsx"
+
+    call_command(command, "--policy", world.a.policy.code, option, label, "--out", str(out), stdout=io.StringIO())
+
+    workbook = load_workbook(out)
+    assert len(workbook.sheetnames) >= 4
+
+
+def test_a_malformed_quarter_is_refused_in_chinese(world, tmp_path):
+    with pytest.raises(CommandError, match="季度应为 YYYYQN"):
+        call_command(
+            "build_bulletin", "--policy", world.a.policy.code, "--quarter", "2025-3", "--out", str(tmp_path / "x.xlsx")
+        )
