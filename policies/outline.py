@@ -41,12 +41,6 @@ def build_outline(sections: list, tasks: list, policy) -> list[OutlineNode]:
     return roots
 
 
-def flatten(nodes: list[OutlineNode]):
-    for node in nodes:
-        yield node
-        yield from flatten(node.children)
-
-
 def highlight_quotes(text: str, quotes: list[tuple[int, str, str]]) -> SafeString:
     """Escape the text and wrap the first occurrence of each quote in <mark id="q-ID">.
 

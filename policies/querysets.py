@@ -4,9 +4,6 @@ from django.db import models
 
 
 class UnitQuerySet(models.QuerySet):
-    def active(self):
-        return self.filter(is_active=True)
-
     def divisions(self):
         """The counties, districts, county-level cities and zones of a city."""
         return self.filter(kind__in=self.model.DIVISION_KINDS)

@@ -3,14 +3,13 @@ highlighted quotes, and what each unit is responsible for."""
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import Count, Q
-from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 from django_tables2.export import ExportMixin
 
 from .filters import PolicyFilter, UnitFilter
-from .models import Policy, Responsibility, Task, Unit
+from .models import Responsibility, Task, Unit
 from .outline import build_outline, highlight_quotes, simplified
 from .scope import scope_for
 from .tables import PolicyTable, UnitTable
@@ -118,6 +117,3 @@ class UnitDetailView(ScopedMixin, DetailView):
         context["by_policy"] = by_policy
         return context
 
-
-def policy_for(user, code: str) -> Policy:
-    return get_object_or_404(scope_for(user).policies(), code=code)

@@ -26,6 +26,7 @@ from targets import calendar
 from targets.completeness import LATE, MISSING, ON_TIME, mark
 from targets.models import Assignment, MonthlyReport
 from targets.notifications import notify
+from targets.worklists import policy_asks_for
 
 from . import metrics
 from .builders.data import (
@@ -392,20 +393,14 @@ def scheduled_labels(policy: Policy, on_date: dt.date) -> list[tuple[str, str]]:
     of its last month has passed."""
     wanted = []
     year, month = calendar.previous_month(on_date)
-    if on_date > calendar.lock_date(year, month, policy.lock_day) and _asks(policy, (year, month)):
+    if on_date > calendar.lock_date(year, month, policy.lock_day) and policy_asks_for(policy, year, month):
         wanted.append((ReportRun.Kind.DISPATCH, f"{year}-{month:02d}"))
     quarter_end = (year, month - month % 3) if month % 3 else (year, month)
     if quarter_end[1] == 0:
         quarter_end = (year - 1, 12)
-    if on_date > calendar.lock_date(*quarter_end, policy.lock_day) and _asks(policy, quarter_end):
+    if on_date > calendar.lock_date(*quarter_end, policy.lock_day) and policy_asks_for(policy, *quarter_end):
         wanted.append((ReportRun.Kind.BULLETIN, f"{quarter_end[0]}Q{quarter_end[1] // 3}"))
     return wanted
-
-
-def _asks(policy: Policy, month: Month) -> bool:
-    start = calendar.month_of(policy.start_date) if policy.start_date else (0, 1)
-    end = calendar.month_of(policy.end_date) if policy.end_date else (9999, 12)
-    return policy.reporting_active and start <= month <= end
 
 
 def runs_schedule(*, on_date: dt.date) -> list[ReportRun]:

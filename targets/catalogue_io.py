@@ -154,6 +154,7 @@ class _Loader:
         for concept in self.data.get("concepts") or []:
             obj = Concept.objects.filter(code=concept["code"]).first() or Concept(code=concept["code"])
             self.save(obj, {"name": concept["name"], "description": concept.get("description") or ""})
+        self.concepts = {c.code: c for c in Concept.objects.all()}
         # Parents first, so that a zone under a city finds it on the first load.
         for city in sorted(self.data.get("cities") or [], key=lambda c: bool(c.get("parent"))):
             self.load_city(city)
@@ -307,7 +308,6 @@ class _Loader:
             )
             self.stats["updated"] += 1
         involved.update(u.pk for u, _role in wanted)
-        concepts = {c.code: c for c in Concept.objects.all()}
         for idata in data.get("indicators") or []:
             counters["indicator"] += 1
             indicator = Indicator.objects.filter(code=idata["code"]).first() or Indicator(code=idata["code"])
@@ -322,7 +322,7 @@ class _Loader:
                     "rollup": idata["rollup"],
                     "direction": idata["direction"],
                     "growth_rate": bool(idata.get("growth_rate")),
-                    "concept": concepts.get(idata.get("concept")),
+                    "concept": self.concepts.get(idata.get("concept")),
                     "order": counters["indicator"],
                 },
             )

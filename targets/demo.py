@@ -20,7 +20,7 @@ from django.db import transaction
 from policies.models import Policy
 
 from . import calendar, services
-from .models import Assignment, Indicator, MonthlyReport, Period
+from .models import Assignment, Indicator, Period
 
 TZ = ZoneInfo("Asia/Shanghai")
 COUNT_UNITS = {"家", "件", "个", "项", "人", "次", "场", "名", "户", "条", "台", "套", "座", "批"}
@@ -262,7 +262,3 @@ def _policy_months(policy: Policy, months, reviewer, reporters, left_open, seed,
                 on_date=lock_day, at=_at(lock_day, 0), policies=Policy.objects.filter(pk=policy.pk)
             )
     return made
-
-
-def demo_report_count() -> int:
-    return MonthlyReport.objects.count()

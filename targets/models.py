@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from policies.models import Policy, Task, Unit
 
-from .querysets import IndicatorQuerySet, MonthlyReportQuerySet, PeriodQuerySet
+from .querysets import MonthlyReportQuerySet
 
 
 def ordinal(year: int, month: int) -> int:
@@ -61,8 +61,6 @@ class Indicator(models.Model):
     )
     decimals = models.PositiveSmallIntegerField(_("小数位数"), default=2)
     order = models.PositiveIntegerField(_("顺序"), default=0)
-
-    objects = IndicatorQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("指标")
@@ -154,8 +152,6 @@ class Period(models.Model):
     month = models.PositiveSmallIntegerField(_("月"))
     # year × 12 + month − 1: one integer so that windows are simple range filters in SQL.
     ordinal = models.PositiveIntegerField(_("序号"), editable=False, db_index=True)
-
-    objects = PeriodQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("报告期")

@@ -113,11 +113,7 @@ def reminders_send(*, on_date: dt.date) -> int:
 @transaction.atomic
 def reviewer_digest_send(*, on_date: dt.date) -> int:
     """Once a day, each reviewer with reports waiting gets one notice counting them."""
-    waiting = dict(
-        MonthlyReport.objects.filter(state=MonthlyReport.State.SUBMITTED)
-        .values_list("policy_id")
-        .annotate(n=Count("id"))
-    )
+    waiting = dict(MonthlyReport.objects.awaiting_review().values_list("policy_id").annotate(n=Count("id")))
     sent = 0
     reviewers = Membership.objects.filter(role=Membership.Role.REVIEWER, policy_id__in=waiting).select_related(
         "user", "policy"

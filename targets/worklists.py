@@ -85,7 +85,8 @@ def review_summary(scope, on_date: dt.date) -> list[dict]:
     )
     ids = [p.id for p in policies]
     waiting = dict(
-        MonthlyReport.objects.filter(policy_id__in=ids, state=MonthlyReport.State.SUBMITTED)
+        MonthlyReport.objects.filter(policy_id__in=ids)
+        .awaiting_review()
         .values_list("policy_id")
         .annotate(n=Count("id"))
     )

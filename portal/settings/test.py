@@ -1,5 +1,5 @@
 from .base import *  # noqa: F403
-from .base import BASE_DIR, CELERY_BROKER_URL, DATABASES, STORAGES
+from .base import BASE_DIR, CELERY_BROKER_URL, DATABASES, STORAGES, filesystem_broker_options
 
 # Hashing with the fastest hasher keeps the permission matrix quick.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -12,15 +12,7 @@ WHITENOISE_AUTOREFRESH = True
 # The suite's own broker folder and a database file (not :memory:), so that the test
 # that starts a real Celery worker process shares both with it.
 if CELERY_BROKER_URL.startswith("filesystem://"):
-    _broker = BASE_DIR / "var" / "test-broker"
-    for _sub in ("out", "processed"):
-        (_broker / _sub).mkdir(parents=True, exist_ok=True)
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "data_folder_in": str(_broker / "out"),
-        "data_folder_out": str(_broker / "out"),
-        "processed_folder": str(_broker / "processed"),
-        "store_processed": False,
-    }
+    CELERY_BROKER_TRANSPORT_OPTIONS = filesystem_broker_options(BASE_DIR / "var" / "test-broker")
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / "test-db.sqlite3")}
     # A throw-away database: no fsync, so a file costs about what :memory: does.
