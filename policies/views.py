@@ -116,4 +116,3 @@ class UnitDetailView(ScopedMixin, DetailView):
             by_policy.setdefault(resp.task.policy, []).append(resp)
         context["by_policy"] = by_policy
         return context
-
