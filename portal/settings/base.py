@@ -169,9 +169,11 @@ CELERY_BROKER_DIR = Path(env_str("CELERY_BROKER_DIR", str(BASE_DIR / "var" / "br
 
 def filesystem_broker_options(folder: Path) -> dict:
     """kombu's filesystem transport in one folder: every process that shares it shares the queue."""
-    for sub in ("out", "processed"):
+    for sub in ("out", "processed", "control"):
         (folder / sub).mkdir(parents=True, exist_ok=True)
     return {
+        # Without it kombu keeps its exchange table in ./control, wherever the process runs.
+        "control_folder": str(folder / "control"),
         "data_folder_in": str(folder / "out"),
         "data_folder_out": str(folder / "out"),
         "processed_folder": str(folder / "processed"),
