@@ -22,7 +22,7 @@ from policies import catalogue
 from policies.catalogue import CatalogueError, CatalogueInvalid
 from policies.models import City, Policy, Responsibility, Section, Task, Unit
 
-from .models import Assignment, Concept, Indicator, Target
+from .models import Assignment, Concept, Indicator, Target, default_decimals
 
 # -- reading the shipped files ------------------------------------------------------------
 
@@ -318,6 +318,7 @@ class _Loader:
                     "task": task,
                     "name": idata["name"],
                     "unit_of_measure": idata["unit"],
+                    "decimals": idata.get("decimals", default_decimals(idata["unit"])),
                     "measure": idata["measure"],
                     "rollup": idata["rollup"],
                     "direction": idata["direction"],

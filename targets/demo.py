@@ -20,10 +20,9 @@ from django.db import transaction
 from policies.models import Policy
 
 from . import calendar, services
-from .models import Assignment, Indicator, Period
+from .models import COUNT_UNITS, Assignment, Indicator, Period
 
 TZ = ZoneInfo("Asia/Shanghai")
-COUNT_UNITS = {"家", "件", "个", "项", "人", "次", "场", "名", "户", "条", "台", "套", "座", "批"}
 
 PROGRESS = [
     "按月调度重点企业，逐户对接培育需求，本月完成入企走访{n}家。",
@@ -152,13 +151,16 @@ def _policy_months(policy: Policy, months, reviewer, reporters, left_open, seed,
     for a in assignments:
         reporters_of.setdefault(a.indicator_id, []).append(a.unit_id)
     # The reviewer has split each summed target equally across its reporting units (分解下达).
+    shares = {}
     for indicator in {a.indicator for a in assignments}:
         if indicator.rollup == Indicator.Rollup.SUM and len(reporters_of[indicator.pk]) > 1:
             proposal = services.split_proposal(indicator=indicator, method="equal", year=months[0][0])
             services.assignment_split(indicator=indicator, shares=proposal, by=reviewer)
+            city = sum(proposal.values(), Decimal(0))
+            shares.update({(indicator.pk, u): float(v / city) if city else 0.0 for u, v in proposal.items()})
     series = {}
     for a in assignments:
-        share = 1.0 / len(reporters_of[a.indicator_id]) if a.indicator.rollup == Indicator.Rollup.SUM else 1.0
+        share = shares.get((a.indicator_id, a.unit_id), 1.0)
         series[(a.indicator_id, a.unit_id)] = _series(policy, a.indicator, a.unit_id, share, months, seed)
     units = {}
     for a in assignments:

@@ -18,6 +18,16 @@ def ordinal(year: int, month: int) -> int:
     return year * 12 + month - 1
 
 
+# Units of measure that count whole things: 1.5家 is a typing error, and a split of a
+# count target gives whole numbers.
+COUNT_UNITS = frozenset("家个件项人名次场户条台套座批所处款种篇辆艘")
+
+
+def default_decimals(unit_of_measure: str) -> int:
+    """The precision an indicator is reported in when its fixture does not say."""
+    return 0 if unit_of_measure in COUNT_UNITS else 2
+
+
 class Concept(models.Model):
     """What several documents measure under one meaning (高新技术企业, 发明专利 …)."""
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import transaction
 from django.db.models import Max, Q
@@ -508,13 +508,31 @@ def assignment_split(*, indicator: Indicator, shares: dict[int, object], by) -> 
     return target.value - sum(given, Decimal(0))
 
 
+def apportion(total: Decimal, weights: list[Decimal], decimals: int) -> list[Decimal]:
+    """`total` shared in proportion to `weights`, each share rounded to `decimals` places,
+    the shares adding up to `total` exactly (largest remainder): 10家 over 7 counties is
+    2, 2, 2, 1, 1, 1, 1, not 1.43 each."""
+    step = Decimal(1).scaleb(-decimals)
+    steps = int((total / step).to_integral_value(rounding=ROUND_HALF_UP))
+    if sum(weights, Decimal(0)) <= 0:
+        weights = [Decimal(1)] * len(weights)
+    weight_sum = sum(weights, Decimal(0))
+    exact = [Decimal(steps) * w / weight_sum for w in weights]
+    shares = [int(x) for x in exact]
+    by_remainder = sorted(range(len(exact)), key=lambda i: (shares[i] - exact[i], i))
+    for i in by_remainder[: steps - sum(shares)]:
+        shares[i] += 1
+    return [(Decimal(n) * step).quantize(step) for n in shares]
+
+
 def split_proposal(*, indicator: Indicator, method: str, year: int) -> dict[int, Decimal]:
-    """Proposed shares: equal, or by each unit's share of last year's actual."""
+    """Proposed shares: equal, or by each unit's share of last year's actual, in the
+    indicator's precision and adding up to the city target."""
     target = indicator.targets.order_by("order").first()
-    units = list(indicator.assignments.values_list("unit_id", flat=True))
+    units = list(indicator.assignments.order_by("unit__sort_order", "unit_id").values_list("unit_id", flat=True))
     if target is None or not units:
         return {}
-    total = target.value
+    weights = [Decimal(1)] * len(units)
     if method == "last_year":
         rows = ReportValue.objects.filter(
             indicator=indicator, report__period__year=year - 1, value__isnull=False
@@ -526,8 +544,6 @@ def split_proposal(*, indicator: Indicator, method: str, year: int) -> dict[int,
                 actual[unit_id] = actual.get(unit_id, Decimal(0)) + value
             elif month >= latest.get(unit_id, 0):
                 latest[unit_id], actual[unit_id] = month, value
-        base = sum(actual.values(), Decimal(0))
-        if base > 0:
-            return {u: (total * actual.get(u, Decimal(0)) / base).quantize(Decimal("0.01")) for u in units}
-    share = (total / len(units)).quantize(Decimal("0.01"))
-    return dict.fromkeys(units, share)
+        if sum(actual.values(), Decimal(0)) > 0:
+            weights = [actual.get(u, Decimal(0)) for u in units]
+    return dict(zip(units, apportion(target.value, weights, indicator.decimals), strict=True))

@@ -429,6 +429,7 @@ def _ranking_sheet(sheet: xlsx.Sheet, data: BulletinData, *, label: str) -> int:
         headers=RANKING_HEADERS,
         widths=RANKING_WIDTHS,
     )
+    xlsx.fit_on_one_page(sheet.ws, len(data.standings))
     if not data.standings:
         xlsx.empty_row(sheet, row, len(RANKING_HEADERS), "本季度暂无可排名的单位")
         row += 1
@@ -467,6 +468,7 @@ def _timeliness_sheet(sheet: xlsx.Sheet, data: BulletinData, *, label: str) -> N
         widths=TIMELINESS_WIDTHS,
     )
     items: list[UnitTimeliness] = data.timeliness
+    xlsx.fit_on_one_page(sheet.ws, len(items) + 1)
     if not items:
         xlsx.empty_row(sheet, row, len(TIMELINESS_HEADERS), "本季度无应报送的月报")
         return

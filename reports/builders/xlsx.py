@@ -347,6 +347,13 @@ def print_setup(
         ws.freeze_panes = freeze
 
 
+def fit_on_one_page(ws: Worksheet, rows: int, *, limit: int = 45) -> None:
+    """A table of up to `limit` rows prints on one page, slightly smaller, rather than
+    leaving its last few rows alone on a second page."""
+    if rows <= limit:
+        ws.page_setup.fitToHeight = 1
+
+
 # Sheet layouts --------------------------------------------------------------------------
 
 

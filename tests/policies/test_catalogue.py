@@ -79,6 +79,12 @@ class TestShippedFixtures:
 
 
 class TestLoadPolicies:
+    def test_counts_are_reported_in_whole_numbers_and_amounts_in_two_decimals(self, loaded):
+        decimals = dict(Indicator.objects.values_list("unit_of_measure", "decimals").distinct())
+
+        assert decimals["家"] == decimals["个"] == decimals["件"] == 0
+        assert decimals["亿元"] == decimals["%"] == 2
+
     def test_loading_twice_changes_nothing(self, loaded):
         before = (
             Policy.objects.count(),

@@ -311,7 +311,15 @@ class TestBulletinPrinting:
         ws = workbook[name]
 
         assert ws.sheet_properties.pageSetUpPr.fitToPage
-        assert (int(ws.page_setup.fitToWidth), int(ws.page_setup.fitToHeight)) == (1, 0)
+        assert int(ws.page_setup.fitToWidth) == 1
+
+    @pytest.mark.parametrize("name", ["县区部门排名", "报送情况"])
+    def test_a_short_unit_table_prints_on_one_page(self, workbook, name):
+        assert int(workbook[name].page_setup.fitToHeight) == 1
+
+    @pytest.mark.parametrize("name", ["指标完成情况", "滞后事项", "说明"])
+    def test_long_tables_run_on_as_many_pages_as_they_need(self, workbook, name):
+        assert int(workbook[name].page_setup.fitToHeight) == 0
 
     @pytest.mark.parametrize("name", ATTACHMENTS)
     def test_attachments_repeat_the_header_merge_the_title_and_freeze_the_panes(self, workbook, name):

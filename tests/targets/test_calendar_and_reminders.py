@@ -1,4 +1,5 @@
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 from django.core import mail
@@ -161,3 +162,22 @@ class TestTimeliness:
         response = client.get(reverse("targets:timeliness", args=[world.a.policy.code]) + "?year=2025&_export=xlsx")
 
         assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+
+
+class TestApportion:
+    def test_whole_things_are_split_into_whole_numbers_that_add_up(self):
+        shares = services.apportion(Decimal(10), [Decimal(1)] * 7, 0)
+
+        assert shares == [2, 2, 2, 1, 1, 1, 1]
+        assert sum(shares) == 10
+
+    def test_one_firm_goes_to_one_unit(self):
+        assert services.apportion(Decimal(1), [Decimal(1)] * 3, 0) == [1, 0, 0]
+
+    def test_amounts_keep_two_decimals_and_follow_the_weights(self):
+        shares = services.apportion(Decimal("100"), [Decimal(1), Decimal(2)], 2)
+
+        assert shares == [Decimal("33.33"), Decimal("66.67")]
+
+    def test_no_history_means_equal_weights(self):
+        assert services.apportion(Decimal(6), [Decimal(0), Decimal(0)], 0) == [3, 3]
