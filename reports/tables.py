@@ -15,17 +15,29 @@ def pct(value) -> str:
     return "—" if value is None else f"{value * 100:.1f}%"
 
 
+WIDE_ONLY = {"th": {"class": "d-none d-md-table-cell"}, "td": {"class": "d-none d-md-table-cell"}}
+
+
 class IndicatorResultTable(tables.Table):
     """The policy dashboard's indicator table; rows are dicts made from IndicatorResult."""
 
-    section = tables.Column(verbose_name=_("章节"))
-    task = tables.Column(verbose_name=_("任务"))
-    indicator = tables.Column(verbose_name=_("指标"), linkify=lambda record: record["url"])
-    target = tables.Column(verbose_name=_("目标"), orderable=False)
-    actual = tables.Column(verbose_name=_("累计/当前"), attrs={"td": {"class": "text-end"}})
+    # On a phone the table keeps what a reader needs at a glance (indicator, figure,
+    # completion, light); the section, task, target, time progress and gap come back from md up.
+    section = tables.Column(verbose_name=_("章节"), attrs=WIDE_ONLY)
+    task = tables.Column(verbose_name=_("任务"), attrs=WIDE_ONLY)
+    indicator = tables.Column(
+        verbose_name=_("指标"), linkify=lambda record: record["url"], attrs={"td": {"class": "indicator-name"}}
+    )
+    target = tables.Column(verbose_name=_("目标"), orderable=False, attrs=WIDE_ONLY)
+    actual = tables.Column(verbose_name=_("累计/当前"), attrs={"td": {"class": "text-end text-nowrap"}})
     completion = tables.Column(verbose_name=_("完成率"), attrs={"td": {"class": "text-end"}})
-    progress = tables.Column(verbose_name=_("时序进度"), attrs={"td": {"class": "text-end"}})
-    gap = tables.Column(verbose_name=_("差距"), attrs={"td": {"class": "text-end"}})
+    progress = tables.Column(
+        verbose_name=_("时序进度"),
+        attrs={"th": WIDE_ONLY["th"], "td": {"class": "text-end d-none d-md-table-cell"}},
+    )
+    gap = tables.Column(
+        verbose_name=_("差距"), attrs={"th": WIDE_ONLY["th"], "td": {"class": "text-end d-none d-md-table-cell"}}
+    )
     light = tables.Column(verbose_name=_("灯号"))
 
     class Meta:
