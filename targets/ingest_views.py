@@ -14,15 +14,15 @@ from django.urls import reverse
 from django.views import View
 
 from policies.catalogue import CatalogueInvalid
-from policies.ingest import IngestError, read_policy, text_from_bytes
+from policies.ingest import IngestError, check_size, read_policy, text_from_bytes
 from policies.ingest.review import adopt_codes, apply_edits, apply_unit_map, diff, tasks_of, unit_names
+from policies.ingest.textio import MAX_DOCUMENT_MB
 from policies.models import City, IngestDraft, Policy, Unit
 from policies.outline import highlight_quotes
 from policies.scope import scope_for
 
 from .catalogue_io import catalogue_export, catalogue_load, validate_catalogue
 
-MAX_BYTES = 5 * 1024 * 1024
 KINDS = Unit.Kind.choices
 
 
@@ -42,20 +42,23 @@ class IngestUploadView(AdminOnlyMixin, View):
         return render(
             request,
             self.template_name,
-            {"cities": City.objects.all(), "drafts": IngestDraft.objects.select_related("policy")[:20]},
+            {
+                "cities": City.objects.all(),
+                "drafts": IngestDraft.objects.select_related("policy")[:20],
+                "max_mb": MAX_DOCUMENT_MB,
+            },
         )
 
     def post(self, request):
         city_code = (request.POST.get("city") or "").strip().lower()
-        context = {"cities": City.objects.all(), "form": request.POST}
+        context = {"cities": City.objects.all(), "form": request.POST, "max_mb": MAX_DOCUMENT_MB}
         if not city_code.replace("-", "").isalnum() or not city_code.isascii():
             context["error"] = "城市代码只能用英文字母、数字和连字符，如 tangshan。"
             return render(request, self.template_name, context)
         upload = request.FILES.get("file")
         try:
             if upload is not None:
-                if upload.size > MAX_BYTES:
-                    raise IngestError("文件超过 5 MB，不像是一份政策文件。")
+                check_size(upload.size)
                 text = text_from_bytes(upload.read(), filename=upload.name)
                 filename = upload.name
             else:

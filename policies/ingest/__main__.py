@@ -9,7 +9,7 @@ import json
 import sys
 from pathlib import Path
 
-from . import IngestError, read_policy, text_from_bytes
+from . import IngestError, read_file, read_policy, text_from_bytes
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -20,10 +20,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--title")
     args = parser.parse_args(argv)
     try:
-        text = text_from_bytes(args.file.read_bytes(), args.file.name)
+        text = text_from_bytes(read_file(args.file), args.file.name)
         policy = read_policy(text, city_code=args.city, city_name=args.city_name, title=args.title)
-    except (OSError, IngestError) as exc:
-        print(f"无法读取 {args.file}：{exc}", file=sys.stderr)
+    except IngestError as exc:
+        message = str(exc)
+        print(message if str(args.file) in message else f"{args.file}：{message}", file=sys.stderr)
         return 1
     json.dump({"policies": [policy]}, sys.stdout, ensure_ascii=False, indent=2)
     print()

@@ -132,7 +132,7 @@ def _issued(preamble: list[str], raw_text: str) -> str | None:
 
 
 def _plan_end_year(body: list[str]) -> int | None:
-    """The latest deadline that a target in the text is tied to ("到2025年底…达到…")."""
+    """The latest deadline that a target in the text is tied to ("到2026年末…达到…")."""
     best = None
     for line in body:
         masked = mask(fold(line))
@@ -279,12 +279,13 @@ def read_policy(text: str, *, city_code: str, city_name: str | None = None, titl
 
     # Tasks, their units and their targets, in document order.
     ordered = sorted(structure.iter_tasks(outline.sections), key=lambda pt: pt[1].line)
-    counties_from_here = False  # set by "以下均需各县(市、区)…落实,不再列出"
+    counties_from_here = False  # set by "以下各项由各县(市、区)负责落实,不再列出"
     context_section, context = None, None  # "到2025年,…:" opening a section dates the paragraphs after it
     task_rows: dict[int, dict] = {}
     indicator_count = 0
     for path, task in ordered:
         row, clause = _task_row(path, task)
+        counties_from_here = counties_from_here or any(line < task.line for line in outline.counties_from)
         row["counties_implement"] = row["counties_implement"] or counties_from_here
         counties_from_here = counties_from_here or bool(clause and clause.following_counties)
         if path[0] is not context_section:

@@ -9,7 +9,7 @@ Heading levels as Chinese official documents number them:
 
 A paragraph without a number is a task of its own where no numbered measure is open
 (the paragraphs of 主要目标, a section's lead-in), and continues the open measure
-otherwise, unless it starts with a short title of its own ("集群规模。…").
+otherwise, unless it starts with a short title of its own ("园区配套。…").
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass, field
 
 from .script import fold
+from .units import is_following_counties_line
 
 _L1 = re.compile(
     r"^\s*(?:(?P<n>[一二三四五六七八九十]{1,3})\s*[、.]|第(?P<c>[一二三四五六七八九十]{1,3})(?:章|部分)\s*)"
@@ -58,6 +59,9 @@ class SectionNode:
 class Outline:
     preamble: list[str]
     sections: list[SectionNode]
+    # Lines that say on their own that the counties carry out every task after them
+    # ("以下各项任务由各县(市、区)负责落实,不再列出。"); they are no task themselves.
+    counties_from: list[int] = field(default_factory=list)
 
 
 def _classify(line: str) -> tuple[int, str | None, int]:
@@ -124,6 +128,7 @@ def parse(lines: list[str]) -> Outline:
         levels = [(0, None, 0)] * len(lines)
     preamble = lines[:first]
     sections: list[SectionNode] = []
+    counties_from: list[int] = []
     # The open section at each heading level: 一、 / (一) / a "1." heading its "(1)" items.
     open_at: dict[int, SectionNode | None] = {1: None, 2: None, 3: None}
     open_task: TaskNode | None = None
@@ -188,6 +193,8 @@ def parse(lines: list[str]) -> Outline:
             task = TaskNode(number, title_of(rest), rest, 4, index)
             container().tasks.append(task)
             open_task = task
+        elif is_following_counties_line(line):
+            counties_from.append(index)
         else:
             own = _OWN_TITLE.match(fold(line))
             if open_task is not None and _UNIT_LABEL.match(fold(line)):
@@ -201,7 +208,7 @@ def parse(lines: list[str]) -> Outline:
             task = TaskNode(None, title, line, 0, index)
             box.tasks.append(task)
             open_task = task
-    return Outline(preamble=preamble, sections=sections)
+    return Outline(preamble=preamble, sections=sections, counties_from=counties_from)
 
 
 def iter_tasks(sections: list[SectionNode], path: tuple[SectionNode, ...] = ()):

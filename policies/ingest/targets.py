@@ -5,22 +5,27 @@ a clause item by item (、). Each item that holds a quantity (a number with a un
 measure) or a fixed form (全覆盖 → 100%, 清零 → 0, 倍增 → +100%, 零的突破 → 1) gives a
 target. Context carries forward as a reader of Chinese policy prose expects:
 
-- a deadline ("到2025年底", "2027年底前", "2018—2020年") holds until the next one in the
+- a deadline ("到2026年末", "2028年底前", "2019—2021年") holds until the next one in the
   paragraph; without one the plan's end applies and the deadline is marked inferred;
 - "每年"/"每季度"/"每半年"/"每月" holds to the end of the sentence (so "每年培育A企业10家、
   B企业50家" gives two annual targets), "年均" to the end of its clause (and to a growth
-  gap "高于…N个百分点" after it); a clause that states a level (达到, 突破, 占比 …) is not
-  swept into a "每年" said before it;
+  gap "高于…N个百分点" after it); a clause that states a level (达到, 突破, 占比 …),
+  a share in a later clause that is not a rate of change, and anything after a "累计" said
+  later in the sentence ("每年新增A 30家，累计培育B 400家") are not swept into the "每年";
 - the verb nearest before the number decides the window: 累计/新增/培育/建成 … sum over
   the plan, 达到/突破/形成/占比 … a level by the deadline; with no verb the item takes the
-  window of the item before it ("累计建成A 3个、B 8个");
-- a later milestone of the same indicator ("到2026年建成4家", "到2026年,分别达到65%、70%")
+  window of the item before it ("累计建成A 4个、B 6个"); two verbs joined by 和/并/及
+  ("建设并提升N个") sum over the plan; a verb said of a size qualifier ("培育营收超8亿元企业
+  5家") is not the count's verb;
+- a verb opening a list with a shared quantifier is said of every noun in it ("培育A、B各
+  20家" gives A 20 and B 20);
+- a later milestone of the same indicator ("到2027年再建成3处", "到2027年,分别达到55%、62%")
   joins the indicator it continues.
 
 Numbers that are not targets are skipped: inside quotes, titles and brackets
-(“1+3+N”, 《…》, (某政发〔2021〕8号)), size qualifiers ("投资超1亿元的项目", "3000万元以上的企业",
-"超20亿元企业达到15家"), ordinals (第23次), enumeration counts ("等12个重点产业链"),
-rewards and subsidies ("奖励100万元"), years and dates.
+(“2+4+N”, 《…》, (某政发〔2022〕5号)), size qualifiers ("投资超3亿元的项目", "营收2000万元以上的商户",
+"超30亿元企业达到12家"), ordinals (第9届), enumeration counts ("等9条特色街区"),
+rewards and subsidies ("奖励80万元"), years and dates.
 """
 
 from __future__ import annotations
@@ -40,7 +45,7 @@ DEADLINE_RE = re.compile(
     r"|(?P<y3a>\d{4})\s*(?:—{1,2}|-|–|~|至)\s*(?P<y3>\d{4})\s*年"
 )
 _CLAUSE_YEAR_RE = re.compile(r"^\s*(?P<y>\d{4})\s*年(?:底|末)?\s*$")
-# "2024年全市…增长15%": a year opening a clause is the year the clause speaks of.
+# "2025年全区…增长9%": a year opening a clause is the year the clause speaks of.
 LEADING_YEAR_RE = re.compile(r"(?:^|(?<=[,;:。\s]))(?P<y>\d{4})\s*年(?:底|末)?(?![\d月度])")
 _PERIODIC = {"每年度": 1, "每年": 1, "每季度": 4, "每季": 4, "每半年": 2, "每个月": 12, "每月": 12}
 _PERIODIC_RE = re.compile("|".join(sorted(_PERIODIC, key=len, reverse=True)))
@@ -55,14 +60,16 @@ LEVEL_WORDS = (
 ).split()
 FLOW_WORDS = (
     "新增 新培育 培育 培养 建成 建设 创建 争创 引进 引育 招引 实施 完成 落地 腾出 认定 组织 举办 开展 获批 制定 "
-    "制修订 统筹 签约 竣工 开工 推进 服务 选派 投入 发放 新建 改造 打造和提升 安排 培训 节约 节能"
+    "制修订 统筹 签约 竣工 开工 推进 服务 选派 投入 发放 新建 改造 安排 培训 节约 节能"
 ).split()
-# 达 and 超 count only before a number ("占比达60%", "超50亿元"), not in 达标 or 超常规.
+# 达 and 超 count only before a number ("占比达45%", "超30亿元"), not in 达标 or 超常规.
 _GUARDED = {"达": r"达(?=\s*[\d零一二两三四五六七八九十])", "超": r"超(?=\s*\d)"}
 _VERB_RE = re.compile(
     "|".join(_GUARDED.get(w, re.escape(w)) for w in sorted(set(LEVEL_WORDS + FLOW_WORDS), key=len, reverse=True))
 )
 _LEVEL_SET = set(LEVEL_WORDS)
+_JOINED_RE = re.compile(r"\s*(?:和|并|及|与|并且|以及)\s*")
+_JOINED_VERB_RE = re.compile(r"(?P<v>[\u4e00-\u9fff]{2})(?:和|并|及|并且|以及)\s*$")
 # An item that does something (not a bare noun that may share the next item's number).
 _ACTION_RE = re.compile(
     "|".join(sorted(set(FLOW_WORDS) | {"达到", "突破", "超过", "提高", "提升", "实现", "推动", "加快", "支持", "鼓励"}))
@@ -77,7 +84,7 @@ _CN_TRIGGER_RE = re.compile(
 _COMPARATOR_START_RE = re.compile(r"^\s*(高于|低于|达到|达|占|超过|突破|提高到|提升到|不低于|不少于|保持|增长|增加到)")
 _AT_MOST_RE = re.compile(r"(不超过|不高于|低于|控制在|少于|降至|降低到|下降到|压减到|压降到|以内|小于)\s*$")
 _AT_LEAST_GUARD_RE = re.compile(r"(不低于|不少于)\s*$")
-# A number without a unit counts after a comparator ("PUE低于1.3", "容积率提升0.5以上").
+# A number without a unit counts after a comparator ("PUE低于1.25", "容积率提升0.3以上").
 _BARE_RE = re.compile(
     r"(?:低于|不高于|不超过|控制在|降至|下降到|降低到|达到|提高到|提升到|不低于|提升|提高)\s*"
     r"(?P<n>\d+(?:\.\d+)?)(?![\d.%])(?P<suffix>以上|以下|以内|左右)?(?=\s*(?:[,;。、)]|$|以上|以下|以内|左右))"
@@ -96,7 +103,7 @@ _NAME_LEAD_RE = re.compile(
 )
 _NAME_TRAIL_RE = re.compile(
     r"(?:达到|达|突破|超过|超|提高到|提升到|提高至|提升至|保持|不少于|不低于|至少|分别|力争|确保|低于|不高于|不超过|控制在|"
-    r"下降到|降低到|降至|增加到|增长到|[,，、;；:：\s])+$"
+    r"下降到|降低到|降至|增加到|增长到|各|[,，、;；:：\s])+$"
 )
 _BASELINE_PHRASE_RE = re.compile(r"(由|从)[^,，;；]*?(提高|增加|提升|增长|扩大|降低|下降|减少|压减)(到|至)$")
 _ENUMERATOR_RE = re.compile(r"\s*(?:[(（]\s*\d{1,2}\s*[)）]|[①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳])\s*")
@@ -144,7 +151,7 @@ class Draft:
     end: int
     window: str = "date"
     year: int | None = None
-    month: int | None = None  # a deadline within the year ("2024年6月底前")
+    month: int | None = None  # a deadline within the year ("2025年9月底前")
     year_explicit: bool = False
     growth: bool = False
     per_entity: bool = False
@@ -272,7 +279,7 @@ class _Paragraph:
             if year:
                 self.year, self.month = year, month_of(dm)
                 if (dm.group("y") or dm.group("ym")) and self.periodic and self.periodic[2] < c_start + dm.start():
-                    self.periodic = None  # "每年…,到2025年实现…": the new deadline ends the "每年"
+                    self.periodic = None  # "每年…,到2026年实现…": the new deadline ends the "每年"
         for fm in FIVE_YEAR_RE.finditer(self.folded, c_start, c_end):
             self.year, self.month = five_year_end(fm.group(1)), None
         leading = LEADING_YEAR_RE.match(clause.lstrip())
@@ -290,7 +297,7 @@ class _Paragraph:
             if q.chinese and not (q.suffix or _CN_TRIGGER_RE.search(m[c_start : q.start])):
                 continue
             if q.unit in TIME_LIMIT_UNITS and not self._time_limit(q, c_start):
-                continue  # "24小时在线": round the clock, not a time limit
+                continue  # "全天24小时值守": round the clock, not a time limit
             if reward and (q.unit in MONEY_UNITS or "奖" in clause):
                 continue
             kept.append(q)
@@ -324,7 +331,7 @@ class _Paragraph:
         if re.search(r"(第|届|排名前|前)\s*$", before):
             return True
         if re.search(r"等\s*$", before) and not q.suffix and re.match(r"[\u4e00-\u9fff]", after):
-            return True  # "等12个重点产业链": the size of a list
+            return True  # "等9条特色街区": the size of a list
         return bool(re.match(r"[至到]\s*\d", m[q.end : q.end + 3]))  # lower end of a size band
 
     def _clause(self, c_start: int, c_end: int, merge_from: int | None) -> list[Draft]:
@@ -336,7 +343,7 @@ class _Paragraph:
         if not quantities and not specials:
             return []
         # A clause that opens with a comparator takes its subject from the clause before it
-        # ("营业收入年均增幅,高于…2个百分点"; "…的企业,达到6%以上").
+        # ("出口额年均增速,快于…3个百分点"; "…的园区,达到8%以上").
         start = c_start if merge_from is None else merge_from
         targets = [q for q in quantities if not self._qualifier(q, c_start)]
         if "分别" in m[c_start:c_end] and len(targets) >= 2:
@@ -376,7 +383,7 @@ class _Paragraph:
         return [(a, b)]
 
     def _shared(self, items, index: int, drafts: list[Draft]) -> list[Draft]:
-        """Leading bare nouns share an item's number: "A、B年均增幅高于…2个百分点", "市、县每年各举办不少于2场"."""
+        """Leading bare nouns share an item's number: "A、B年均增速快于…3个百分点", "市、区每年各开展不少于4场"."""
         m = self.masked
         i_start, i_end = items[index]
         item = m[i_start:i_end]
@@ -385,13 +392,19 @@ class _Paragraph:
         shared = []
         for j in range(index - 1, -1, -1):
             p_start, p_end = items[j]
-            p_text = m[p_start:p_end]
-            if find_quantities(m, p_start, p_end) or _ACTION_RE.search(p_text) or len(p_text.strip()) > 15:
+            name = self._name(p_start, p_end)
+            # "(重点)培育A、B各100家": the verb opening the list is said of every noun in it.
+            verb = _ACTION_RE.search(name)
+            verb = verb if verb and verb.start() <= 4 else None
+            noun = name[verb.end() :] if verb else name
+            if find_quantities(m, p_start, p_end) or _ACTION_RE.search(noun) or len(noun) > 15 or not noun:
                 break
             a, b = self._trim(p_start, drafts[0].end)
-            twin = replace(drafts[0], start=a, end=b, name=self._name(p_start, p_end), notes=list(drafts[0].notes))
+            twin = replace(drafts[0], start=a, end=b, name=noun, notes=list(drafts[0].notes))
             twin.per_entity = twin.per_entity or "各" in item
             shared.insert(0, twin)
+            if verb:
+                break  # the verb opens the list: nothing before it shares the number
         if shared and "各" in item:
             drafts[0].per_entity = True
         return shared + drafts
@@ -429,27 +442,54 @@ class _Paragraph:
             return "at_most"
         return "at_least"
 
-    def _verb_window(self, c_start: int, pos: int) -> str | None:
+    def _verb_window(self, c_start: int, pos: int, skip: frozenset[int] = frozenset()) -> str | None:
         """The window the verb before a number gives: plan (a sum), date (a level), or None."""
         region = self.masked[c_start:pos]
         if "累计" in region:
             return "plan"
         if "动态" in region:
             return "date"
-        verbs = list(_VERB_RE.finditer(region))
+        # A verb said of a size qualifier before the count ("培育产值超50亿元企业3家") is not its verb.
+        verbs = [
+            v
+            for v in _VERB_RE.finditer(region)
+            if c_start + v.end() + len(re.match(r"\s*", region[v.end() :]).group(0)) not in skip
+        ]
         if not verbs:
             return None
-        return "date" if verbs[-1].group(0) in _LEVEL_SET else "plan"
+        last = verbs[-1]
+        if last.group(0) in _LEVEL_SET:
+            # Two verbs joined ("建设并提升", "打造和提升N个"): raising things, not a figure, so a sum.
+            joined = _JOINED_VERB_RE.search(region, 0, last.start())
+            if joined and last.group(0) in ("提升", "提高") and joined.group("v") not in _LEVEL_SET:
+                return "plan"
+            before = verbs[-2] if len(verbs) >= 2 else None
+            if (
+                before
+                and before.group(0) not in _LEVEL_SET
+                and _JOINED_RE.fullmatch(region[before.end() : last.start()])
+            ):
+                return "plan"
+        return "date" if last.group(0) in _LEVEL_SET else "plan"
+
+    def _periodic_ended(self, periodic: tuple[str, int, int], pos: int) -> bool:
+        """True when a "累计" said after the "每年" (not right after it, as in "每年累计") ends it:
+        "每年新增A 200家，累计培育B 1500家" sums B over the plan."""
+        after = self.masked[periodic[2] + len(periodic[0]) : pos]
+        return bool(re.search(r"累计", after[2:]))
 
     def _timing(self, d: Draft, pos: int, c_start: int, c_end: int, own: str | None, level: bool = False) -> Draft:
         """Set the window, year and multiplier of ``d`` from the context at ``pos``."""
         m = self.masked
         periodic = self.periodic
         window, multiplier, marker = own, 1, ""
-        if periodic and periodic[2] < pos and not level:
+        if periodic and periodic[2] < pos and not level and not self._periodic_ended(periodic, pos):
             own_clause = periodic[2] >= c_start
             counted = d.unit not in SHARE_UNITS and d.unit not in TIME_LIMIT_UNITS
-            if own_clause or (counted or periodic[1] == 1) and not _LEVEL_BREAK_RE.search(m[c_start:pos]):
+            # A share in a later clause is annual only as a rate of change ("每年…,增长10%");
+            # "…实现100%覆盖", "合格率95%" state a level.
+            share_flow = counted or periodic[1] == 1 and bool(_GROWTH_RE.search(m[c_start:pos]))
+            if own_clause or share_flow and not _LEVEL_BREAK_RE.search(m[c_start:pos]):
                 window, multiplier, marker = "annual", periodic[1], periodic[0]
                 if not counted:
                     multiplier = 1  # a share or a time limit is not summed over the months
@@ -502,7 +542,7 @@ class _Paragraph:
         unit = q.unit.replace("个百分点", "百分点")
         name = self._name(a, b, (q.start, q.end))
         if tail_end is not None and re.match(r"[\u4e00-\u9fff]", m[q.end : q.end + 1] or " "):
-            # "每年遴选20家成长性好、带动力强的企业开展对标提升": the noun closes the clause.
+            # "每年评选15家管理规范、效益突出的商户开展示范推广": the noun closes the clause.
             b = self._trim(i_start, tail_end)[1]
             noun = re.split(r"的", m[i_end:tail_end])[-1]
             name = self._name(a, q.start) + simplified(self.text[tail_end - len(noun) : tail_end])
@@ -520,10 +560,11 @@ class _Paragraph:
         d.growth = bool(_GROWTH_RE.search(m[c_start : q.start])) and d.unit in SHARE_UNITS
         d.per_entity = bool(re.search(r"每个|每家|每名|每户|每位", m[c_start : q.start]))
         if self.sentence_drafts and (_METRIC_ONLY_RE.match(d.name) or not indicator_key(d.name)):
-            # "…成交额年均增长20%，到2025年突破50亿元": the subject is the one before
+            # "…客流量年均增长12%，到2026年突破800万人次": the subject is the one before
             subject = re.sub(r"(年均)?(增长|增速|增幅|增长率)$", "", self.sentence_drafts[-1].name)
             d.name = subject + d.name if _METRIC_ONLY_RE.match(d.name) else subject
-        own = self._verb_window(c_start, q.start)
+        others = frozenset(x.start for x in self._quantities(c_start, c_end) if x.start != q.start)
+        own = self._verb_window(c_start, q.start, others)
         if d.unit in SHARE_UNITS or d.unit in TIME_LIMIT_UNITS or not unit:
             own = "date"
         return self._timing(d, q.start, c_start, c_end, own)
@@ -619,7 +660,7 @@ def _indicators(drafts: list[Draft]) -> list[IndicatorDraft]:
             elif d.key:
                 home = next((ind for ind in reversed(open_) if _same(ind.key, d.key)), None)
             elif open_:
-                home = open_[-1]  # "到2025年建成2家": the subject is the indicator before
+                home = open_[-1]  # "到2026年再建成3处": the subject is the indicator before
         if home is not None:
             if d.window != home.targets[0].window:
                 d.window = home.targets[0].window
@@ -627,7 +668,7 @@ def _indicators(drafts: list[Draft]) -> list[IndicatorDraft]:
             home.targets.append(d)
             continue
         if not d.key and last_noun:
-            d.name = f"{d.name}{last_noun}"  # "…基站1500个，累计建成8000个": borrow the noun
+            d.name = f"{d.name}{last_noun}"  # "…充电桩600个，累计建成4500个": borrow the noun
         if d.key:
             last_noun = d.key
         indicators.append(IndicatorDraft(name=d.name or "（未命名指标）", unit=d.unit, targets=[d]))

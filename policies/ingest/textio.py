@@ -8,25 +8,54 @@ message for the person who uploaded it.
 from __future__ import annotations
 
 import io
+import os
 import re
 import zipfile
 from xml.etree import ElementTree
 
 from .errors import IngestError
 
-MAX_TEXT_BYTES = 2 * 1024 * 1024  # a policy document is tens of kilobytes; 2 MB is not one
+# The one size limit of a document, for a file (command line or upload page) and for its text.
+# A policy document is tens of kilobytes; a few megabytes leave room for a .docx with pictures.
+MAX_DOCUMENT_MB = 5
+MAX_DOCUMENT_BYTES = MAX_DOCUMENT_MB * 1024 * 1024
+TOO_LARGE_MESSAGE = (
+    f"文件过大：超过 {MAX_DOCUMENT_MB} MB，不像一份政策文件（正文通常只有几十 KB）；请只上传文件正文（.txt 或 .docx）。"
+)
 MAX_DOCX_XML_BYTES = 40 * 1024 * 1024  # the XML of a docx is far larger than its text
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
+def check_size(size: int) -> None:
+    """Raise IngestError when a file or a text of ``size`` bytes is over the document limit."""
+    if size > MAX_DOCUMENT_BYTES:
+        raise IngestError(TOO_LARGE_MESSAGE)
+
+
+def read_file(path: str | os.PathLike) -> bytes:
+    """The bytes of a document file, with the size limit checked before reading it."""
+    try:
+        check_size(os.stat(path).st_size)
+        with open(path, "rb") as handle:
+            return handle.read(MAX_DOCUMENT_BYTES + 1)
+    except FileNotFoundError:
+        raise IngestError(f"找不到文件：{os.fspath(path)}") from None
+    except IsADirectoryError:
+        raise IngestError(f"无法读取文件：{os.fspath(path)} 是一个文件夹，不是文件。") from None
+    except PermissionError:
+        raise IngestError(f"无法读取文件：{os.fspath(path)}（没有读取权限）。") from None
+    except OSError:
+        raise IngestError(f"无法读取文件：{os.fspath(path)}") from None
+
+
 def check_text(text: str) -> str:
     """Return ``text`` if it can be a policy document, else raise IngestError."""
     if not isinstance(text, str):
         raise IngestError("请提供文件的文字内容。")
-    if len(text.encode("utf-8", errors="replace")) > MAX_TEXT_BYTES:
-        raise IngestError("文件过大：正文超过 2 MB，不像一份政策文件，请只上传文件正文。")
+    # The text's size in UTF-8, whatever the file's encoding was.
+    check_size(len(text.encode("utf-8", errors="replace")))
     if not text.strip():
         raise IngestError("文件内容为空。")
     if "\x00" in text or len(_CONTROL.findall(text)) > max(3, len(text) // 200):
@@ -75,12 +104,11 @@ def text_from_bytes(data: bytes, filename: str | None = None) -> str:
     """Decode an uploaded file: a .docx, or text in UTF-8 (with or without BOM), UTF-16 or GB18030."""
     if not data:
         raise IngestError("文件内容为空。")
+    check_size(len(data))
     if data[:4] == b"PK\x03\x04" or (filename or "").lower().endswith(".docx"):
         return text_from_docx(data)
     if (filename or "").lower().endswith(".doc") or data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         raise IngestError("不支持旧版 Word（.doc）文件，请另存为 .docx 或 .txt 后再上传。")
-    if len(data) > MAX_TEXT_BYTES * 2:
-        raise IngestError("文件过大：超过 4 MB，不像一份政策文件的正文。")
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
         try:
             return check_text(data.decode("utf-16"))

@@ -2,8 +2,10 @@
 
 Forms read: "（责任单位：A、B、C）", "〔责任单位:…〕", "【责任单位】…", "责任单位：…" at the end of
 a paragraph, "牵头单位：A；配合单位：B、C", "（A牵头，B、C配合）", a bare bracketed list of
-unit names "（A、B、C等）", and "以下均需各县(市、区)政府…落实,不再列出" (the counties are
-responsible for this task and every one after it). The first unit of a plain list leads.
+unit names "（A、B、C等）", a last sentence that only names the units ("此项工作由A牵头，B配合。",
+"由A负责。", "A牵头，B、C配合。"), and "以下各项由各县(市、区)负责落实,不再列出" (the counties are
+responsible for this task and every one after it; on a line of its own, for every task after
+the line). The first unit of a plain list leads.
 """
 
 from __future__ import annotations
@@ -61,7 +63,7 @@ UNIT_SUFFIXES = (
     "市",
 )
 _SUFFIX_RE = "|".join(UNIT_SUFFIXES)
-# 各县(市、区)、各区县、开发区(管理区)管委会 …: the city's divisions as a group.
+# 各县(市、区)、各区县、乡镇(街道)、各功能区 …: the city's divisions as a group.
 _COUNTY_GROUP_RE = re.compile(
     r"^(各|所有|有关|相关)(县|区|市|乡|镇|园区|开发区|功能区|管理区|街道)"
     r"|县\(市|市\(区|区\(县|区\)|县\)|区县|县区|县市区|开发区\(管理区\)|乡镇\(街道\)|乡\(镇"
@@ -84,7 +86,7 @@ class Responsibility:
 
 
 def split_top(text: str, seps: str = "、,，;；\n") -> list[str]:
-    """Split on separators that are not inside brackets (各县(市、区)政府 stays whole)."""
+    """Split on separators that are not inside brackets (各区(县)教育局 stays whole)."""
     parts, depth, current = [], 0, []
     for c in text:
         if c in OPEN_BRACKETS:
@@ -208,6 +210,13 @@ def parse_clause(content: str) -> Responsibility:
     return result
 
 
+def is_following_counties_line(line: str) -> bool:
+    """A line that only says the counties carry out the tasks after it, without naming units."""
+    folded = fold(line).strip(" \t" + OPEN_BRACKETS + CLOSE_BRACKETS + "。.;；")
+    m = _FOLLOWING_RE.search(folded)
+    return bool(m and folded.startswith("以下") and not folded[m.end() :].strip(" " + CLOSE_BRACKETS + "。.;；"))
+
+
 def _bracket_start(folded: str, close: int) -> int | None:
     depth = 0
     for i in range(close, -1, -1):
@@ -277,7 +286,34 @@ def find_clause(text: str) -> Responsibility | None:
         result.span = (start, stop)
         if result.lead or result.co or result.counties:
             return result
-    return None
+    return closing_sentence(text)
+
+
+# "此项工作由A牵头，B配合。", "由A负责。", "A牵头，B、C配合。" as a paragraph's last sentence.
+_CLOSING_RE = re.compile(
+    r"(?:^|(?<=[。;；!?]))\s*(?P<clause>(?:(?:此项|该项|本项|这项|上述|以上)(?:工作|任务|措施)?)?"
+    r"(?:具体由|主要由|均由|由)?[^。;；!?]{2,80}?(?:牵头|负责)[^。;；!?]{0,60}?)[。;；!?\s]*$"
+)
+_CLOSING_LEAD_RE = re.compile(r"(?:(?:此项|该项|本项|这项|上述|以上)(?:工作|任务|措施)?)?(?:具体由|主要由|均由|由)?")
+
+
+def closing_sentence(text: str) -> Responsibility | None:
+    """The units of a paragraph's last sentence when it says only who is responsible."""
+    folded = fold(text)
+    m = _CLOSING_RE.search(folded)
+    if not m or not folded[: m.start("clause")].strip(" \t\n。"):
+        return None  # no such sentence, or it is the whole paragraph
+    start = m.start("clause")
+    lead = _CLOSING_LEAD_RE.match(folded, start)
+    clause = text[lead.end() : m.end("clause")]
+    folded_clause = fold(clause)
+    if not re.search(r"牵头|负责$", folded_clause):
+        return None  # "由A负责组织实施…" or other prose, not a list of units
+    result = parse_clause(clause)
+    if not result.lead or not all(looks_like_unit(n) for n in result.lead + result.co):
+        return None
+    result.span = (start, len(text))
+    return result
 
 
 # A unit named at the head of a sentence and doing something: "市统计局研究制定…".
@@ -311,7 +347,7 @@ def prose_clause(text: str) -> Responsibility | None:
 
 
 def sentence_subject(text: str) -> str | None:
-    """The unit a paragraph opens with, if it opens with one ("市数字经济领导小组统筹…")."""
+    """The unit a paragraph opens with, if it opens with one ("市低空经济工作专班统筹…")."""
     m = _SUBJECT_RE.match(fold(text).strip())
     if not m:
         return None
@@ -319,7 +355,7 @@ def sentence_subject(text: str) -> str | None:
 
 
 def prose_leads(text: str) -> list[str]:
-    """Units that a sentence makes lead something: "市药监局牵头推进…, 科技局牵头推进…"."""
+    """Units that a sentence makes lead something: "市文旅局牵头推进…, 市体育局牵头推进…"."""
     folded = fold(text)
     names = []
     for m in _LEADS_RE.finditer(folded):
@@ -332,7 +368,7 @@ def prose_leads(text: str) -> list[str]:
 
 
 def prose_co_units(text: str) -> list[str]:
-    """Units a task says it works with: "与市各招商分局密切配合"."""
+    """Units a task says it works with: "与各区市场监管分局密切配合"."""
     folded = fold(text)
     names = []
     for m in _CO_PROSE_RE.finditer(folded):

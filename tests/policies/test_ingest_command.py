@@ -71,3 +71,25 @@ def test_damaged_or_empty_files_get_a_clear_message_and_change_nothing(db, tmp_p
 
     assert "bad.docx" in str(caught.value) and message in str(caught.value)
     assert Policy.objects.count() == 0
+
+
+def test_a_missing_file_gets_a_chinese_message(db, tmp_path):
+    missing = tmp_path / "不存在的方案.txt"
+
+    with pytest.raises(CommandError) as caught:
+        call_command("ingest_policy", str(missing), "--city", "shifan")
+
+    assert str(caught.value) == f"找不到文件：{missing}"
+
+
+def test_a_file_over_the_one_size_limit_gets_the_one_message(db, tmp_path):
+    from policies.ingest import MAX_DOCUMENT_BYTES
+    from policies.ingest.textio import TOO_LARGE_MESSAGE
+
+    path = tmp_path / "大文件.txt"
+    path.write_bytes("企".encode() * (MAX_DOCUMENT_BYTES // 3 + 1))
+
+    with pytest.raises(CommandError) as caught:
+        call_command("ingest_policy", str(path), "--city", "shifan")
+
+    assert str(caught.value) == f"大文件.txt：{TOO_LARGE_MESSAGE}"

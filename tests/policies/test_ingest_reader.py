@@ -15,8 +15,18 @@ import jsonschema
 import pytest
 
 from policies import catalogue
-from policies.ingest import IngestError, read_policy, text_from_bytes, text_from_docx
+from policies.ingest import (
+    MAX_DOCUMENT_BYTES,
+    IngestError,
+    check_size,
+    check_text,
+    read_file,
+    read_policy,
+    text_from_bytes,
+    text_from_docx,
+)
 from policies.ingest.numbers import parse_cn
+from policies.ingest.textio import TOO_LARGE_MESSAGE
 
 ROOT = Path(__file__).resolve().parents[2]
 SCHEMAS = [ROOT / "docs" / "export-schema.json", ROOT.parent / "shared" / "export-schema.json"]
@@ -203,6 +213,40 @@ class TestResponsibleUnits:
         task = tasks_of(policy)[0]
         assert (task["lead_units"], task["co_units"]) == (["市发展改革委"], ["市生态环境局"])
 
+    @pytest.mark.parametrize(
+        ("closing", "lead", "co"),
+        [
+            ("此项工作由市文旅局牵头,市商务局配合。", ["市文旅局"], ["市商务局"]),
+            ("由市体育局负责。", ["市体育局"], []),
+            ("市住房城乡建设局牵头,市城管局、市交通运输局配合。", ["市住房城乡建设局"], ["市城管局", "市交通运输局"]),
+        ],
+    )
+    def test_a_last_sentence_that_only_names_the_units_is_the_clause(self, closing, lead, co):
+        policy = read("一、重点任务", f"1.建设夜间街区。到2026年建成特色夜市8个,亮化率达到95%。{closing}")
+
+        task = tasks_of(policy)[0]
+        assert (task["lead_units"], task["co_units"]) == (lead, co)
+        assert [t["value"] for _i, t in targets_of(policy)] == [8, 95]
+
+    def test_a_last_sentence_about_something_else_is_not_a_clause(self):
+        policy = read("一、重点任务", "1.营造氛围。建成宣传栏30个。由市委宣传部负责组织好各类宣传活动。")
+
+        assert tasks_of(policy)[0]["lead_units"] == []
+
+    def test_a_county_line_of_its_own_covers_every_task_after_it_and_is_no_task(self):
+        policy = read(
+            "一、主要目标",
+            "到2026年,全市特色夜市达到20个。",
+            "二、重点任务",
+            "以下各项任务由各县(市、区)人民政府负责落实,不再一一列出。",
+            "1.建设夜间街区。建成特色夜市8个。(责任单位:市文旅局)",
+            "2.丰富消费场景。每年举办消费季活动6场。(责任单位:市商务局)",
+        )
+
+        tasks = tasks_of(policy)
+        assert [(t["number"], t["counties_implement"]) for t in tasks] == [(None, False), ("1", True), ("2", True)]
+        assert [t["number"] for t in policy["sections"][1]["tasks"]] == ["1", "2"]
+
     def test_a_task_without_units_says_why(self):
         policy = read("一、重点任务", "1.营造氛围。加强宣传报道。")
 
@@ -337,6 +381,45 @@ class TestTargets:
             "瞪羚企业15家",
             "独角兽培育企业3家",
         ]
+
+    def test_a_verb_before_a_shared_quantifier_is_said_of_every_item(self):
+        found = targets_of(goal("到2026年,培育市级文旅示范企业、夜间消费集聚区各30个。"))
+
+        assert [(i["name"], t["value"], t["window"], t["year"]) for i, t in found] == [
+            ("市级文旅示范企业", 30, "plan", 2026),
+            ("夜间消费集聚区", 30, "plan", 2026),
+        ]
+
+    def test_cumulative_after_each_year_is_summed_over_the_plan(self):
+        found = targets_of(goal("每年新增入库项目60个以上,累计培育示范商圈400个。"))
+
+        assert [(t["value"], t["window"], t["year"]) for _i, t in found] == [(60, "annual", None), (400, "plan", 2026)]
+
+    def test_items_after_a_cumulative_share_its_plan_window(self):
+        found = targets_of(goal("每年实施街区改造项目80项,累计建成示范街区12个、智慧商圈5个。"))
+
+        assert [(t["value"], t["window"]) for _i, t in found] == [(80, "annual"), (12, "plan"), (5, "plan")]
+
+    def test_a_coverage_after_each_year_is_a_level_by_the_plan_end(self):
+        found = targets_of(goal("每年开展应急演练不少于3次,重点场所安全培训实现100%覆盖。"))
+
+        assert [(t["value"], t["window"], t["year"]) for _i, t in found] == [(3, "annual", None), (100, "date", 2026)]
+
+    def test_a_growth_after_each_year_stays_annual(self):
+        found = targets_of(goal("每年新增限上商贸企业25家,社会消费品零售总额增长7%。"))
+
+        assert [(t["value"], t["window"]) for _i, t in found] == [(25, "annual"), (7, "annual")]
+
+    def test_the_verb_of_a_size_qualifier_is_not_the_verb_of_the_count(self):
+        found = targets_of(goal("到2026年,培育营收超8亿元企业5家、超2亿元企业20家。"))
+
+        assert [(t["value"], t["window"], t["year"]) for _i, t in found] == [(5, "plan", 2026), (20, "plan", 2026)]
+
+    @pytest.mark.parametrize("verbs", ["打造和提升", "建设并提升", "改造及提升"])
+    def test_two_joined_verbs_are_summed_over_the_plan(self, verbs):
+        _ind, target = only_target(goal(f"到2026年,{verbs}社区食堂20个。"))
+
+        assert (target["value"], target["window"], target["year"]) == (20, "plan", 2026)
 
     @pytest.mark.parametrize(
         ("sentence", "value", "unit"),
@@ -596,8 +679,33 @@ class TestUnreadableInput:
             read_policy("一、目标\x01\x02\x03\x04\x05\x06\x07\x08" * 3, city_code="demo")
 
     def test_huge_text(self):
+        sentence = "每年新增企业10家。"
         with pytest.raises(IngestError, match="过大"):
-            read_policy("每年新增企业10家。" * 200_000, city_code="demo")
+            read_policy(sentence * (MAX_DOCUMENT_BYTES // len(sentence.encode()) + 1), city_code="demo")
+
+    def test_one_size_limit_and_one_message_for_files_and_texts(self):
+        over = MAX_DOCUMENT_BYTES + 1
+        messages = set()
+        for attempt in (
+            lambda: text_from_bytes("企".encode() * (over // 3 + 1)),
+            lambda: text_from_bytes(b"PK\x03\x04" + b"\x00" * over, "方案.docx"),
+            lambda: check_text("企" * (over // 3 + 1)),
+            lambda: check_size(over),
+        ):
+            with pytest.raises(IngestError) as caught:
+                attempt()
+            messages.add(str(caught.value))
+
+        assert messages == {TOO_LARGE_MESSAGE}
+        assert f"{MAX_DOCUMENT_BYTES // 1024 // 1024} MB" in TOO_LARGE_MESSAGE
+
+    def test_a_missing_file_is_named_in_chinese(self, tmp_path):
+        missing = tmp_path / "没有的方案.txt"
+
+        with pytest.raises(IngestError) as caught:
+            read_file(missing)
+
+        assert str(caught.value) == f"找不到文件：{missing}"
 
     def test_undecodable_bytes(self):
         with pytest.raises(IngestError, match="编码"):

@@ -4,10 +4,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from policies.catalogue import CatalogueInvalid
-from policies.ingest import IngestError, read_policy, text_from_bytes
+from policies.ingest import IngestError, read_file, read_policy, text_from_bytes
 from targets.catalogue_io import catalogue_load, validate_catalogue
-
-MAX_BYTES = 10 * 1024 * 1024
 
 
 class Command(BaseCommand):
@@ -27,16 +25,12 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         path = Path(options["file"])
         try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise CommandError(f"无法读取 {path}：{exc.strerror or exc}") from None
-        if len(data) > MAX_BYTES:
-            raise CommandError(f"{path.name} 超过 10 MB，不像是一份政策文件。")
-        try:
+            data = read_file(path)
             text = text_from_bytes(data, filename=path.name)
             draft = read_policy(text, city_code=options["city"], city_name=options["city_name"], title=options["title"])
         except IngestError as exc:
-            raise CommandError(f"{path.name}：{exc}") from None
+            message = str(exc)
+            raise CommandError(message if str(path) in message else f"{path.name}：{message}") from None
         if options["lead_unit"]:
             draft["lead_unit"] = options["lead_unit"]
             if options["lead_unit"] not in {u["name"] for u in draft.get("units") or []}:
