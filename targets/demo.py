@@ -185,7 +185,10 @@ def _policy_months(policy: Policy, months, reviewer, reporters, left_open, seed,
                 due + dt.timedelta(days=rng.randint(1, 6)) if late else due - dt.timedelta(days=rng.randint(0, 3))
             )
             if is_open:
-                submit_day = min(submit_day, today)
+                # Filed by yesterday at the latest, so that no demo report is stamped later than now.
+                submit_day = min(submit_day, today - dt.timedelta(days=1))
+                if submit_day < first:
+                    continue  # the period opened today: nothing is filed yet
             report = services.report_get_or_create(policy=policy, unit=unit, period=period, by=user)
             values = {i.pk: series[(i.pk, unit_id)].values[(year, month)] for i in indicators}
             notes = {}
@@ -200,7 +203,7 @@ def _policy_months(policy: Policy, months, reviewer, reporters, left_open, seed,
                 "problems_text": rng.choice(PROBLEMS),
                 "next_steps_text": rng.choice(NEXT_STEPS),
             }
-            at = _at(submit_day - dt.timedelta(days=1))
+            at = max(_at(submit_day - dt.timedelta(days=1)), _at(first, 9))
             result = services.report_save(
                 report=report,
                 by=user,
