@@ -77,7 +77,7 @@ def check_value(
         errors.append("比例应在 0—100 之间")
     exponent = value.normalize().as_tuple().exponent
     if isinstance(exponent, int) and -exponent > rule.decimals:
-        errors.append(f"最多保留 {rule.decimals} 位小数")
+        errors.append("应为整数" if rule.decimals == 0 else f"最多保留 {rule.decimals} 位小数")
     recent = [h for h in history[-6:] if h is not None]
     if recent and not errors:
         median = statistics.median(recent)

@@ -45,7 +45,8 @@
       if (v < 0 && d.growth !== "1") errors.push("不能为负数");
       if (d.ratio === "1" && d.growth !== "1" && v > 100) errors.push("比例应在 0—100 之间");
       const decimals = (parsed.text.split(".")[1] || "").replace(/0+$/, "").length;
-      if (decimals > parseInt(d.decimals || "2", 10)) errors.push("最多保留 " + d.decimals + " 位小数");
+      const allowed = parseInt(d.decimals || "2", 10);
+      if (decimals > allowed) errors.push(allowed === 0 ? "应为整数" : "最多保留 " + allowed + " 位小数");
       const history = (d.history || "").split(",").filter(Boolean).map(Number);
       if (!errors.length && history.length) {
         const med = median(history);

@@ -5,6 +5,7 @@ import pytest
 from targets.validation import NumberInvalid, Rule, check_value, parse_number
 
 COUNT = Rule(is_ratio=False, allow_negative=False, decimals=2)
+WHOLE = Rule(is_ratio=False, allow_negative=False, decimals=0)
 RATIO = Rule(is_ratio=True, allow_negative=False, decimals=2)
 
 
@@ -50,6 +51,12 @@ class TestCheckValue:
         check = check_value(Decimal("1.234"), COUNT, [], is_level=False, direction_up=True)
 
         assert check.errors == ["最多保留 2 位小数"]
+
+    def test_a_count_of_whole_things_must_be_whole(self):
+        check = check_value(Decimal("1.5"), WHOLE, [], is_level=False, direction_up=True)
+
+        assert check.errors == ["应为整数"]
+        assert check_value(Decimal("2.0"), WHOLE, [], is_level=False, direction_up=True).errors == []
 
     def test_more_than_three_times_the_median_is_a_warning_not_an_error(self):
         history = [Decimal(v) for v in ("10", "12", "9", "11")]
