@@ -234,6 +234,10 @@ def report_save(
     existing = {v.indicator_id: v for v in report.values.all()}
     result = SaveResult(report=report, changed=0)
     events = []
+    # Written in two statements, whatever the number of figures: a report of 40 indicators
+    # costs what one of 4 does.
+    new_rows: list[ReportValue] = []
+    changed_rows: list[ReportValue] = []
     for indicator_id, raw in values.items():
         indicator = indicators.get(int(indicator_id))
         if indicator is None:
@@ -261,9 +265,9 @@ def report_save(
         old_display = _display(row)
         if row.pk and row.value == number and row.raw_text == raw_text and row.note == note:
             continue
+        (changed_rows if row.pk else new_rows).append(row)
         row.value, row.raw_text, row.note = number, raw_text, note
-        row.save()
-        new_display = _display(row)
+        new_display = _shown(number, raw_text)
         if old_display != new_display or not existing.get(indicator.pk):
             events.append(
                 ReportEvent(
@@ -302,6 +306,8 @@ def report_save(
                 )
             )
             result.changed += 1
+    ReportValue.objects.bulk_create(new_rows)
+    ReportValue.objects.bulk_update(changed_rows, ["value", "raw_text", "note"])
     ReportEvent.objects.bulk_create(events)
     if result.changed:
         report.version += 1
@@ -313,9 +319,11 @@ def report_save(
 def _display(row: ReportValue) -> str:
     if row.pk is None:
         return ""
-    if row.value is not None:
-        return f"{row.value.normalize():f}"
-    return row.raw_text
+    return _shown(row.value, row.raw_text)
+
+
+def _shown(value: Decimal | None, raw_text: str) -> str:
+    return f"{value.normalize():f}" if value is not None else raw_text
 
 
 def _move(report: MonthlyReport, to: str, *, by, at, comment: str = "") -> None:

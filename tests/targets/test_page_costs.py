@@ -53,3 +53,36 @@ def test_page_cost_does_not_grow_with_indicators_units_or_months(client, world, 
     large = _cost(client, url)
 
     assert large == small
+
+
+def _save_cost(client, url, values: dict) -> tuple[int, int]:
+    page = client.get(url)
+    version = page.context["report"].version if page.context.get("report") else 0
+    data = {"action": "save", "version": version, **{f"v-{pk}": v for pk, v in values.items()}}
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.post(url, data)
+    assert response.status_code == 302, response.content[:500]
+    return len(ctx), response.status_code
+
+
+def test_a_report_of_forty_indicators_is_one_save_whose_cost_does_not_grow(client, world, period):
+    side = world.a
+    client.force_login(world.users["reporter"])
+    url = reverse(
+        "targets:report_entry", kwargs={"policy": side.policy.code, "unit": side.county.code, "month": "2025-09"}
+    )
+
+    def figures(value):
+        return {a.indicator_id: value for a in side.county.assignments.all()}
+
+    _grow(side, period, indicators=2, units=0, months=0)
+    _save_cost(client, url, figures("3"))
+    # Each measured save changes the figures already there and adds new ones.
+    _grow(side, period, indicators=1, units=0, months=0)
+    small, _ = _save_cost(client, url, figures("4"))
+    _grow(side, period, indicators=40, units=0, months=0)
+
+    large, _ = _save_cost(client, url, figures("5"))
+
+    assert len(figures("5")) >= 40
+    assert large == small
