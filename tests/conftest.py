@@ -10,6 +10,23 @@ from tests import factories as f
 Role = Membership.Role
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """pytest-django's test database, with the sessions left open by the live server's
+    keep-alive request threads ended before it is dropped (PostgreSQL refuses to drop a
+    database in use, and the next run would find it still there)."""
+    yield
+    with django_db_blocker.unblock():
+        from django.db import connection
+
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
+
+
 @dataclass
 class CitySide:
     city: object
