@@ -270,6 +270,7 @@ def build_file(kind: str, policy: Policy, label: str, generated_at: dt.datetime)
     from .builders.bulletin import build_bulletin_xlsx, bulletin_filename
     from .builders.dispatch import build_dispatch_xlsx, dispatch_filename
 
+    _check_in_plan(kind, policy, label)
     if kind == ReportRun.Kind.DISPATCH:
         year, month = parse_month_label(label)
         data = dispatch_data(policy, year, month, generated_at=generated_at)
@@ -287,7 +288,9 @@ def _check_in_plan(kind: str, policy: Policy, label: str) -> None:
     start = calendar.month_of(policy.start_date) if policy.start_date else (0, 1)
     end = calendar.month_of(policy.end_date) if policy.end_date else (9999, 12)
     if months[-1] < start or months[0] > end:
-        raise RunRefused("该期次不在政策文件的计划期内")
+        plan = f"{start[0]}年{start[1]}月—{end[0]}年{end[1]}月" if policy.start_date and policy.end_date else "计划期"
+        what = "调度" if kind == ReportRun.Kind.DISPATCH else "通报"
+        raise RunRefused(f"{label} 不在该政策文件的计划期（{plan}）内，没有可{what}的内容")
 
 
 @transaction.atomic

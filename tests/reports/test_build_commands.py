@@ -27,3 +27,16 @@ def test_a_malformed_quarter_is_refused_in_chinese(world, tmp_path):
         call_command(
             "build_bulletin", "--policy", world.a.policy.code, "--quarter", "2025-3", "--out", str(tmp_path / "x.xlsx")
         )
+
+
+@pytest.mark.parametrize(
+    ("command", "option", "label"),
+    [("build_dispatch", "--month", "2013-01"), ("build_bulletin", "--quarter", "2031Q1")],
+)
+def test_a_period_outside_the_plan_is_refused_and_writes_nothing(world, tmp_path, command, option, label):
+    out = tmp_path / "x.xlsx"
+
+    with pytest.raises(CommandError, match="不在该政策文件的计划期"):
+        call_command(command, "--policy", world.a.policy.code, option, label, "--out", str(out))
+
+    assert not out.exists()
