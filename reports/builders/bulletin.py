@@ -65,9 +65,7 @@ RANKING_FIRST_ROW = 5  # after the label, title, info line and header of the ran
 
 
 def bulletin_title(data: BulletinData) -> str:
-    return (
-        f"{data.header.city}《{data.header.policy_title}》\n{xlsx.quarter_label(data.year, data.quarter)}推进情况通报"
-    )
+    return f"{xlsx.policy_named(data.header)}\n{xlsx.quarter_label(data.year, data.quarter)}推进情况通报"
 
 
 def bulletin_filename(data: BulletinData) -> str:

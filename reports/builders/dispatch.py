@@ -90,7 +90,7 @@ def problems_text(row: IndicatorRow) -> str:
 
 
 def dispatch_title(data: DispatchData) -> str:
-    return f"{data.header.city}《{data.header.policy_title}》{xlsx.month_label(data.year, data.month)}调度情况"
+    return f"{xlsx.policy_named(data.header)}{xlsx.month_label(data.year, data.month)}调度情况"
 
 
 def dispatch_filename(data: DispatchData) -> str:
@@ -232,7 +232,7 @@ def reports_sentence(data: DispatchData) -> str:
 
 
 def _narrative_sheet(sheet: xlsx.Sheet, data: DispatchData) -> None:
-    title = f"{data.header.city}《{data.header.policy_title}》{xlsx.month_label(data.year, data.month)}牵头单位工作进展"
+    title = f"{xlsx.policy_named(data.header)}{xlsx.month_label(data.year, data.month)}牵头单位工作进展"
     _, row = xlsx.table_top(
         sheet, title=title, info=info_line(data), headers=NARRATIVE_HEADERS, widths=NARRATIVE_WIDTHS
     )
@@ -249,7 +249,7 @@ def _narrative_sheet(sheet: xlsx.Sheet, data: DispatchData) -> None:
 
 
 def _slow_sheet(sheet: xlsx.Sheet, data: DispatchData) -> None:
-    title = f"{data.header.city}《{data.header.policy_title}》{xlsx.month_label(data.year, data.month)}慢于时序进度事项"
+    title = f"{xlsx.policy_named(data.header)}{xlsx.month_label(data.year, data.month)}慢于时序进度事项"
     _, row = xlsx.table_top(sheet, title=title, info=info_line(data), headers=SLOW_HEADERS, widths=SLOW_WIDTHS)
     items = slow_rows(data.rows)
     if not items:

@@ -347,6 +347,13 @@ def print_setup(
         ws.freeze_panes = freeze
 
 
+def policy_named(header) -> str:
+    """唐山市《强化创新引领…实施方案》, but 《湖州市聚焦…行动方案》 when the title already
+    names the city."""
+    title = f"《{header.policy_title}》"
+    return title if header.policy_title.startswith(header.city) else f"{header.city}{title}"
+
+
 def fit_on_one_page(ws: Worksheet, rows: int, *, limit: int = 45) -> None:
     """A table of up to `limit` rows prints on one page, slightly smaller, rather than
     leaving its last few rows alone on a second page."""

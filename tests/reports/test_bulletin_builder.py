@@ -14,6 +14,7 @@ import pytest
 from reports.builders.bulletin import (
     build_bulletin_xlsx,
     bulletin_filename,
+    bulletin_title,
     overall_text,
     ranking_text,
     timeliness_text,
@@ -58,6 +59,13 @@ class TestBulletinSummary:
         assert (ws["A1"].font.sz, ws["A1"].font.b, ws["A1"].alignment.horizontal) == (16, True, "center")
         assert ws["A1"].font.name == "Noto Sans CJK SC"
         assert "A1:H1" in {str(r) for r in ws.merged_cells.ranges}
+
+    def test_a_title_that_names_its_city_is_not_prefixed_with_it_again(self):
+        data = replace(
+            bulletin_data(), header=replace(header(), city="湖州市", policy_title="湖州市聚焦产业链行动方案")
+        )
+
+        assert bulletin_title(data) == "《湖州市聚焦产业链行动方案》\n2025年第三季度推进情况通报"
 
     def test_issuing_unit_and_date_follow_the_title(self, workbook):
         ws = workbook["总体情况"]
