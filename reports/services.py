@@ -39,7 +39,7 @@ from .builders.data import (
     UnitTimeliness,
 )
 from .dashboard import reports_summary
-from .evaluation import IndicatorResult, city_results, indicators_of, standings
+from .evaluation import IndicatorResult, city_results, indicators_of, standings, unit_results, unit_results_at
 from .models import ReportRun
 
 log = logging.getLogger(__name__)
@@ -131,25 +131,36 @@ def _rows(results: list[IndicatorResult], period_values: dict[int, object], prob
     return rows
 
 
-def _problems(policy: Policy, months: list[Month], indicator_ids) -> dict:
-    """Per indicator: the reporting units' names and the problems they wrote in the months."""
-    units_of: dict[int, list[str]] = {}
-    for indicator_id, name in (
+def _problems(policy: Policy, months: list[Month], indicator_ids, unit_results=None) -> dict:
+    """Per indicator: the reporting units' names and the problems they wrote in the months.
+
+    With the units' own evaluations (`unit_results`), the problems are those of the units
+    that are themselves behind on the indicator: a county on pace has nothing to explain
+    about it. Without any unit of an indicator evaluated, every reporting unit's are kept."""
+    units_of: dict[int, list[tuple[int, str]]] = {}
+    for indicator_id, unit_id, name in (
         Assignment.objects.filter(indicator_id__in=indicator_ids)
         .order_by("unit__sort_order")
-        .values_list("indicator_id", "unit__name")
+        .values_list("indicator_id", "unit_id", "unit__name")
     ):
-        units_of.setdefault(indicator_id, []).append(name)
-    texts: dict[str, str] = {}
+        units_of.setdefault(indicator_id, []).append((unit_id, name))
+    behind: dict[int, set[int]] = {}
+    for u in unit_results or []:
+        if u.evaluation is not None and u.evaluation.light != metrics.GREY:
+            behind.setdefault(u.indicator_id, set())
+            if u.evaluation.light in (metrics.RED, metrics.YELLOW):
+                behind[u.indicator_id].add(u.unit_id)
+    texts: dict[int, str] = {}
     reports = MonthlyReport.objects.filter(
         policy=policy, period__year=months[-1][0], period__month=months[-1][1]
     ).exclude(problems_text="")
-    for name, text in reports.values_list("unit__name", "problems_text"):
-        texts[name] = text
+    for unit_id, text in reports.values_list("unit_id", "problems_text"):
+        texts[unit_id] = text
     result: dict = {}
-    for indicator_id, names in units_of.items():
-        result[("units", indicator_id)] = names
-        result[indicator_id] = [(n, texts[n]) for n in names if n in texts]
+    for indicator_id, units in units_of.items():
+        result[("units", indicator_id)] = [name for _u, name in units]
+        wanted = behind.get(indicator_id)
+        result[indicator_id] = [(name, texts[u]) for u, name in units if u in texts and (wanted is None or u in wanted)]
     return result
 
 
@@ -157,7 +168,7 @@ def dispatch_data(policy: Policy, year: int, month: int, *, generated_at: dt.dat
     at = (year, month)
     indicators = list(indicators_of(policy))
     results = city_results(policy, at, indicators)
-    problems = _problems(policy, [at], [i.pk for i in indicators])
+    problems = _problems(policy, [at], [i.pk for i in indicators], unit_results(policy, at, indicators))
     summary = reports_summary(policy, at)
     reports = {
         r.unit_id: r
@@ -200,13 +211,14 @@ def bulletin_data(policy: Policy, year: int, quarter: int, *, generated_at: dt.d
     before = quarter_months(year - 1, 4)[-1] if quarter == 1 else quarter_months(year, quarter - 1)[-1]
     indicators = list(indicators_of(policy))
     results = city_results(policy, at, indicators)
-    problems = _problems(policy, months, [i.pk for i in indicators])
+    by_unit = unit_results_at(policy, [at, before], indicators)
+    problems = _problems(policy, months, [i.pk for i in indicators], by_unit[at])
     quarter_values = {}
     for r in results:
         in_quarter = [r.series[m] for m in months if m in r.series]
         if r.indicator.measure == "flow":
             quarter_values[r.indicator.pk] = sum(in_quarter) if in_quarter else None
-    ranking = standings(policy, at, before, indicators)
+    ranking = standings(policy, at, before, indicators, results=by_unit)
     units = Unit.objects.in_bulk([s.unit for s in ranking])
     ranked = [s for s in ranking if s.rank is not None]
     top = {s.unit for s in ranked[:3]}

@@ -1,0 +1,50 @@
+"""What the dispatch and bulletin read from the database: the problems listed beside an
+item behind time progress are those of the units that are themselves behind on it."""
+
+import datetime as dt
+
+from reports import services
+from targets.services import assignment_split, report_approve, report_get_or_create, report_save, report_submit
+from tests import factories as f
+
+AT = dt.datetime(2025, 10, 3, 9, tzinfo=dt.UTC)
+
+
+def file(side, unit, patents: str, problems: str, reviewer):
+    period = f.PeriodFactory(year=2025, month=9)
+    report = report_get_or_create(policy=side.policy, unit=unit, period=period)
+    report = report_save(
+        report=report,
+        by=None,
+        version=report.version,
+        values={side.indicator.pk: "60", side.flow.pk: patents},
+        texts={"problems_text": problems},
+        on_date=AT.date(),
+    ).report
+    report = report_submit(report=report, by=None, version=report.version, on_date=AT.date(), at=AT)
+    report_approve(report=report, by=reviewer)
+
+
+class TestProblemsOfTheUnitsBehind:
+    def test_a_unit_on_pace_has_nothing_to_explain(self, world):
+        side = world.a
+        assignment_split(indicator=side.flow, shares={side.bureau.pk: "10", side.county.pk: "10"}, by=None)
+        file(side, side.bureau, "9", "市局：无", world.users["reviewer"])  # 9 of 10 by September: on pace
+        file(side, side.county, "1", "县里：企业申报积极性不高", world.users["reviewer"])  # 1 of 10: behind
+
+        data = services.bulletin_data(side.policy, 2025, 3, generated_at=AT)
+
+        row = next(r for r in data.rows if r.indicator == side.flow.name)
+        assert row.light == "red"  # 10 of 20 at three quarters of the year
+        assert row.responsible_units == [side.bureau.name, side.county.name]
+        assert row.problems == [(side.county.name, "县里：企业申报积极性不高")]
+
+    def test_without_shares_every_reporting_unit_speaks(self, world):
+        side = world.a
+        file(side, side.bureau, "9", "市局：认定批次集中在下半年", world.users["reviewer"])
+        file(side, side.county, "1", "县里：企业申报积极性不高", world.users["reviewer"])
+
+        data = services.dispatch_data(side.policy, 2025, 9, generated_at=AT)
+
+        row = next(r for r in data.rows if r.indicator == side.flow.name)
+        assert {name for name, _text in row.problems} == {side.bureau.name, side.county.name}
