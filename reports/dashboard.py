@@ -20,6 +20,7 @@ from . import metrics
 from .evaluation import (
     IndicatorResult,
     city_results,
+    city_results_at,
     indicators_of,
     latest_month_with_data,
     spec_of,
@@ -77,8 +78,9 @@ def reports_summary(policy: Policy, at: Month) -> dict:
 
 def policy_dashboard(policy: Policy, at: Month) -> dict:
     indicators = list(indicators_of(policy))
-    results = city_results(policy, at, indicators)
-    before = {r.indicator.pk: r for r in city_results(policy, previous(at), indicators)}
+    cities = city_results_at(policy, [at, previous(at)], indicators)
+    results = cities[at]
+    before = {r.indicator.pk: r for r in cities[previous(at)]}
     lights = Counter(r.light for r in results)
     sections: dict[str, Counter] = {}
     for r in results:

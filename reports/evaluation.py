@@ -101,7 +101,12 @@ def _root_sections(policy: Policy) -> dict[int, Section]:
 
 
 def _targets(indicator: Indicator) -> list[Target]:
-    return sorted(indicator.targets.all(), key=lambda t: t.order)
+    # Kept on the row: a dashboard asks for them for every month it evaluates, and each
+    # `.all()` of a prefetched relation is a new queryset.
+    cached = getattr(indicator, "_targets_in_order", None)
+    if cached is None:
+        cached = indicator._targets_in_order = sorted(indicator.targets.all(), key=lambda t: t.order)
+    return cached
 
 
 def chosen_target(indicator: Indicator, policy: Policy, at: Month) -> tuple[Target | None, metrics.TargetSpec | None]:
@@ -124,34 +129,43 @@ def indicators_of(policy: Policy):
 
 def city_results(policy: Policy, at: Month, indicators=None) -> list[IndicatorResult]:
     """Every indicator's city figure at the end of month `at` (three queries)."""
+    return city_results_at(policy, [at], indicators)[at]
+
+
+def city_results_at(policy: Policy, months: list[Month], indicators=None) -> dict[Month, list[IndicatorResult]]:
+    """Every indicator's city figure at the end of each of `months`, from one read of the
+    approval summary."""
     indicators = list(indicators if indicators is not None else indicators_of(policy))
     roots = _root_sections(policy)
     series: dict[int, dict[Month, Decimal]] = {}
     for indicator_id, year, month, total in IndicatorMonth.objects.filter(
-        indicator__in=indicators, ordinal__lte=ordinal(*at)
+        indicator__in=indicators, ordinal__lte=max(ordinal(*at) for at in months)
     ).values_list("indicator_id", "year", "month", "total"):
         series.setdefault(indicator_id, {})[(year, month)] = total
     tolerance = float(policy.tolerance)
-    results = []
-    for indicator in indicators:
-        target, spec = chosen_target(indicator, policy, at)
-        own = series.get(indicator.pk, {})
-        evaluation = (
-            metrics.evaluate(spec, own, at, tolerance)
-            if spec is not None
-            else metrics.Evaluation(None, None, None, None, None, metrics.GREY, False, None)
-        )
-        results.append(
-            IndicatorResult(
-                indicator=indicator,
-                section=roots[indicator.task.section_id],
-                target=target,
-                evaluation=evaluation,
-                month_value=own.get(at),
-                series=own,
+    out: dict[Month, list[IndicatorResult]] = {}
+    for at in months:
+        results = []
+        for indicator in indicators:
+            target, spec = chosen_target(indicator, policy, at)
+            own = {m: v for m, v in series.get(indicator.pk, {}).items() if m <= at}
+            evaluation = (
+                metrics.evaluate(spec, own, at, tolerance)
+                if spec is not None
+                else metrics.Evaluation(None, None, None, None, None, metrics.GREY, False, None)
             )
-        )
-    return results
+            results.append(
+                IndicatorResult(
+                    indicator=indicator,
+                    section=roots[indicator.task.section_id],
+                    target=target,
+                    evaluation=evaluation,
+                    month_value=own.get(at),
+                    series=own,
+                )
+            )
+        out[at] = results
+    return out
 
 
 def unit_results(policy: Policy, at: Month, indicators=None) -> list[UnitResult]:
@@ -178,6 +192,8 @@ def unit_results_at(policy: Policy, months: list[Month], indicators=None) -> dic
         return {at: [] for at in months}
     values = ReportValue.objects.filter(
         indicator_id__in=wanted,
+        # The policy's own reports only (its index), not every approved report of the province.
+        report__policy=policy,
         report__state=MonthlyReport.State.APPROVED,
         report__period__ordinal__lte=max(ordinal(*at) for at in months),
         value__isnull=False,

@@ -173,14 +173,17 @@ def build_province() -> None:
     print(f"built in {time.perf_counter() - t0:.0f} s", flush=True)
 
 
-def median_ms(fn, runs: int = 7) -> float:
-    fn()  # warm caches
-    samples = []
+def paired_median_ms(first, second, runs: int = 9) -> tuple[float, float]:
+    """The medians of two callables timed in alternation, so that both see the same
+    machine (a shared VM's speed drifts by as much as 2× over a minute)."""
+    first(), second()  # warm caches
+    a, b = [], []
     for _ in range(runs):
-        t = time.perf_counter()
-        fn()
-        samples.append((time.perf_counter() - t) * 1000)
-    return statistics.median(samples)
+        for fn, samples in ((first, a), (second, b)):
+            t = time.perf_counter()
+            fn()
+            samples.append((time.perf_counter() - t) * 1000)
+    return statistics.median(a), statistics.median(b)
 
 
 def bare(sql: str, params) -> callable:
@@ -253,8 +256,7 @@ def time_pages() -> list[tuple[str, float, float]]:
     for name, url, sql, params in pages:
         status = client.get(url).status_code
         assert status == 200, (url, status)
-        page = median_ms(lambda url=url: client.get(url))
-        query = median_ms(bare(sql, params))
+        page, query = paired_median_ms(lambda url=url: client.get(url), bare(sql, params))
         results.append((name, page, query))
     return results
 
@@ -382,8 +384,7 @@ def time_bulletin() -> tuple[float, float, float]:
     from reports.builders.bulletin import build_bulletin_xlsx
 
     data = bulletin_rows(20_000)
-    ours = median_ms(lambda: build_bulletin_xlsx(data), runs=3)
-    floor = median_ms(lambda: xlsxwriter_floor(data), runs=3)
+    ours, floor = paired_median_ms(lambda: build_bulletin_xlsx(data), lambda: xlsxwriter_floor(data), runs=3)
     tracemalloc.start()
     build_bulletin_xlsx(data)
     _current, peak = tracemalloc.get_traced_memory()
