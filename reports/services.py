@@ -131,10 +131,10 @@ def _rows(results: list[IndicatorResult], period_values: dict[int, object], prob
     return rows
 
 
-def _problems(policy: Policy, months: list[Month], indicator_ids, unit_results=None) -> dict:
+def _problems(policy: Policy, months: list[Month], indicator_ids, by_unit=None) -> dict:
     """Per indicator: the reporting units' names and the problems they wrote in the months.
 
-    With the units' own evaluations (`unit_results`), the problems are those of the units
+    With the units' own evaluations (`by_unit`), the problems are those of the units
     that are themselves behind on the indicator: a county on pace has nothing to explain
     about it. Without any unit of an indicator evaluated, every reporting unit's are kept."""
     units_of: dict[int, list[tuple[int, str]]] = {}
@@ -145,7 +145,7 @@ def _problems(policy: Policy, months: list[Month], indicator_ids, unit_results=N
     ):
         units_of.setdefault(indicator_id, []).append((unit_id, name))
     behind: dict[int, set[int]] = {}
-    for u in unit_results or []:
+    for u in by_unit or []:
         if u.evaluation is not None and u.evaluation.light != metrics.GREY:
             behind.setdefault(u.indicator_id, set())
             if u.evaluation.light in (metrics.RED, metrics.YELLOW):
