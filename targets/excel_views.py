@@ -12,7 +12,6 @@ from urllib.parse import quote
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views import View
@@ -23,7 +22,7 @@ from policies.scope import scope_for
 from . import calendar, services
 from .entry import entry_rows
 from .excel import ExcelRejected, Identity, build_template, preview, read_upload
-from .models import Assignment, MonthlyReport, Period, ReportEvent
+from .models import Assignment, MonthlyReport, Period
 from .views import ReportContext, parse_month, report_url
 
 SESSION_KEY = "excel_upload"
@@ -66,10 +65,13 @@ class PolicyTemplateDownloadView(LoginRequiredMixin, View):
         if not scope.can_review(policy.pk):
             raise PermissionDenied("只有审核员可以下载全部单位的模板")
         year, month_no = parse_month(month)
-        period, _ = Period.objects.get_or_create(year=year, month=month_no)
+        period = Period.objects.of_month(year, month_no)
         units = Unit.objects.filter(pk__in=Assignment.objects.filter(indicator__policy=policy).values("unit"))
         reports = {
-            r.unit_id: r for r in MonthlyReport.objects.filter(policy=policy, period=period).prefetch_related("values")
+            r.unit_id: r
+            for r in MonthlyReport.objects.filter(policy=policy, period__ordinal=period.ordinal).prefetch_related(
+                "values"
+            )
         }
         specs = [_sheet_spec(policy, u, period, reports.get(u.pk)) for u in units.order_by("sort_order", "name")]
         return _download(build_template(specs), f"{policy.city.name}-{period.label}-全部单位月报.xlsx")
@@ -89,7 +91,7 @@ class UploadView(LoginRequiredMixin, View):
         else:
             self.policy = get_object_or_404(self.scope.overseen_policies(), code=policy)
             year, month_no = parse_month(month)
-            self.period, _ = Period.objects.get_or_create(year=year, month=month_no)
+            self.period = Period.objects.of_month(year, month_no)
             self.back = f"/targets/review/{self.policy.code}/?month={self.period.label}"
             allowed = Unit.objects.filter(
                 pk__in=Assignment.objects.filter(indicator__policy=self.policy).values("unit")
@@ -154,7 +156,9 @@ class UploadView(LoginRequiredMixin, View):
             unit = self.units.get(ident.unit)
             if unit is None:
                 raise ExcelRejected(f"工作表“{sheet.sheet}”属于其他单位（{ident.unit}），不能在这里上传。")
-            report = MonthlyReport.objects.filter(policy=self.policy, unit=unit, period=self.period).first()
+            report = MonthlyReport.objects.filter(
+                policy=self.policy, unit=unit, period__ordinal=self.period.ordinal
+            ).first()
             rows = [
                 r for g in entry_rows(policy=self.policy, unit=unit, period=self.period, report=report) for r in g.rows
             ]
@@ -185,25 +189,10 @@ class UploadView(LoginRequiredMixin, View):
         if not pending or pending["policy"] != self.policy.code or pending["period"] != self.period.label:
             messages.error(request, "上传已过期，请重新上传文件。")
             return redirect(request.path)
-        saved = 0
         try:
-            with transaction.atomic():
-                for item in pending["units"]:
-                    unit = self.units[item["unit"]]
-                    report = services.report_get_or_create(
-                        policy=self.policy, unit=unit, period=self.period, by=request.user
-                    )
-                    version = item["version"] or report.version
-                    result = services.report_save(
-                        report=report,
-                        by=request.user,
-                        version=version,
-                        values={int(k): v for k, v in item["values"].items()},
-                        notes={int(k): v for k, v in item["notes"].items()},
-                        texts=item["texts"],
-                        source=ReportEvent.Source.EXCEL,
-                    )
-                    saved += result.changed
+            saved = services.excel_upload_apply(
+                policy=self.policy, period=self.period, by=request.user, units=self.units, items=pending["units"]
+            )
         except services.StaleVersion as exc:
             messages.error(request, f"{exc} 请重新上传以查看最新差异。")
             return redirect(request.path)
@@ -214,7 +203,7 @@ class UploadView(LoginRequiredMixin, View):
         messages.success(request, f"已从 Excel 保存 {saved} 处修改（文件 {pending['filename']}）。")
         if len(pending["units"]) == 1:
             report = MonthlyReport.objects.get(
-                policy=self.policy, unit__code=pending["units"][0]["unit"], period=self.period
+                policy=self.policy, unit__code=pending["units"][0]["unit"], period__ordinal=self.period.ordinal
             )
             return redirect(report_url(report))
         return redirect(self.back)

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from policies.models import Policy, Task, Unit
 
-from .querysets import MonthlyReportQuerySet
+from .querysets import MonthlyReportQuerySet, PeriodQuerySet
 
 
 def ordinal(year: int, month: int) -> int:
@@ -162,6 +162,8 @@ class Period(models.Model):
     month = models.PositiveSmallIntegerField(_("月"))
     # year × 12 + month − 1: one integer so that windows are simple range filters in SQL.
     ordinal = models.PositiveIntegerField(_("序号"), editable=False, db_index=True)
+
+    objects = PeriodQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("报告期")

@@ -4,7 +4,6 @@ job that produces it runs (a unique key per user)."""
 from __future__ import annotations
 
 import datetime as dt
-import logging
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -19,7 +18,6 @@ from . import calendar
 from .models import Assignment, MonthlyReport, Notification
 from .worklists import policy_asks_for
 
-log = logging.getLogger(__name__)
 REMIND_DAYS_BEFORE = 3
 
 
@@ -33,27 +31,26 @@ def notify(*, users, kind: str, key: str, title: str, body: str = "", url: str =
         except IntegrityError:
             continue  # already sent: the key is unique per user
     if made:
-        ids = [n.pk for n in made]
-        transaction.on_commit(lambda: notifications_email(ids=ids))
+        from .tasks import email_send as email_send_task
+
+        ids = [n.pk for n in made if n.user.email]
+        # robust: a broker that is down must not undo the request; the notice is in the portal anyway.
+        transaction.on_commit(lambda: [email_send_task.delay(pk) for pk in ids], robust=True)
     return made
 
 
-def notifications_email(*, ids: list[int]) -> int:
-    sent = 0
-    for note in Notification.objects.filter(pk__in=ids, emailed_at__isnull=True).select_related("user"):
-        if not note.user.email:
-            continue
-        try:
-            send_mail(
-                f"[{settings.PORTAL_SITE_NAME}] {note.title}", f"{note.body}\n\n{note.url}", None, [note.user.email]
-            )
-        except OSError:
-            log.exception("could not e-mail notification %s", note.pk)
-            continue
-        note.emailed_at = timezone.now()
-        note.save(update_fields=["emailed_at"])
-        sent += 1
-    return sent
+def email_send(*, notification_id: int) -> bool:
+    """E-mail one notice, once; an SMTP failure raises, so that its task retries it."""
+    note = Notification.objects.select_related("user").filter(pk=notification_id, emailed_at__isnull=True).first()
+    if note is None or not note.user.email:
+        return False
+    send_mail(f"[{settings.PORTAL_SITE_NAME}] {note.title}", f"{note.body}\n\n{note.url}", None, [note.user.email])
+    Notification.objects.filter(pk=note.pk).update(emailed_at=timezone.now())
+    return True
+
+
+def notifications_mark_read(*, user) -> int:
+    return Notification.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())
 
 
 def _reporters_of(unit_ids) -> dict[int, list]:

@@ -13,3 +13,12 @@ class MonthlyReportQuerySet(models.QuerySet):
 
     def with_listing(self):
         return self.select_related("policy", "unit", "period", "policy__city")
+
+
+class PeriodQuerySet(models.QuerySet):
+    def of_month(self, year: int, month: int):
+        """The month's period, or an unsaved one: reading a month never creates its row."""
+        from .models import ordinal
+
+        found = self.filter(year=year, month=month).first()
+        return found or self.model(year=year, month=month, ordinal=ordinal(year, month))

@@ -15,7 +15,7 @@ TZ = ZoneInfo("Asia/Shanghai")
 
 
 def queue_units(policy: Policy, period: Period):
-    reports = MonthlyReport.objects.filter(policy=policy, period=period, unit=OuterRef("pk"))
+    reports = MonthlyReport.objects.filter(policy=policy, period__ordinal=period.ordinal, unit=OuterRef("pk"))
     due = calendar.due_date(period.year, period.month, policy.due_day)
     # The end of the due day in Beijing time: a report submitted by then is on time.
     deadline = dt.datetime.combine(due + dt.timedelta(days=1), dt.time(), tzinfo=TZ)

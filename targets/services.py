@@ -112,9 +112,15 @@ def period_lock_due(*, on_date: dt.date, at: dt.datetime | None = None, policies
     return locked
 
 
+def _lock_for(policy: Policy, year: int, month: int) -> PeriodLock:
+    period = period_get_or_create(year=year, month=month)
+    return PeriodLock.objects.get_or_create(policy=policy, period=period, defaults={"opened_at": timezone.now()})[0]
+
+
 @transaction.atomic
-def period_close(*, lock: PeriodLock, by) -> PeriodLock:
+def period_close(*, policy: Policy, year: int, month: int, by) -> PeriodLock:
     """The reviewer closes a period before its lock day."""
+    lock = _lock_for(policy, year, month)
     if lock.locked_at is None:
         lock.locked_at = timezone.now()
         lock.locked_by = by
@@ -123,10 +129,13 @@ def period_close(*, lock: PeriodLock, by) -> PeriodLock:
 
 
 @transaction.atomic
-def period_unlock(*, lock: PeriodLock, unit: Unit, by, reason: str, until_date: dt.date) -> PeriodUnlock:
+def period_unlock(
+    *, policy: Policy, year: int, month: int, unit: Unit, by, reason: str, until_date: dt.date
+) -> PeriodUnlock:
     reason = (reason or "").strip()
     if not reason:
         raise ReportError("解锁必须填写原因。")
+    lock = _lock_for(policy, year, month)
     return PeriodUnlock.objects.create(lock=lock, unit=unit, reason=reason, unlocked_by=by, until_date=until_date)
 
 
@@ -151,12 +160,86 @@ def assigned_indicators(policy: Policy, unit: Unit):
 
 @transaction.atomic
 def report_get_or_create(*, policy: Policy, unit: Unit, period: Period, by=None) -> MonthlyReport:
+    return _report_for(policy=policy, unit=unit, period=period, by=by)[0]
+
+
+def _report_for(*, policy: Policy, unit: Unit, period: Period, by=None) -> tuple[MonthlyReport, bool]:
     if not Assignment.objects.filter(indicator__policy=policy, unit=unit).exists():
         raise ReportError(f"{unit.name}在该政策文件下没有需要填报的指标。")
-    report, _ = MonthlyReport.objects.get_or_create(
-        policy=policy, unit=unit, period=period, defaults={"updated_by": by}
+    if period.pk is None:
+        period = period_get_or_create(year=period.year, month=period.month)
+    return MonthlyReport.objects.get_or_create(policy=policy, unit=unit, period=period, defaults={"updated_by": by})
+
+
+def _expected_version(report: MonthlyReport, created: bool, version: int) -> int:
+    """Version 0 means "there was no report when the user began": true only if this call made it."""
+    return report.version if created and version == 0 else version
+
+
+def period_get_or_create(*, year: int, month: int) -> Period:
+    return Period.objects.get_or_create(year=year, month=month)[0]
+
+
+@transaction.atomic
+def report_entry_save(
+    *,
+    policy: Policy,
+    unit: Unit,
+    period: Period,
+    by,
+    version: int,
+    values: dict[int, object],
+    notes: dict[int, str],
+    texts: dict[str, str],
+    submit: bool = False,
+) -> SaveResult:
+    """The entry page's save (and submit): the report is made on its first save."""
+    report, created = _report_for(policy=policy, unit=unit, period=period, by=by)
+    result = report_save(
+        report=report,
+        by=by,
+        version=_expected_version(report, created, version),
+        values=values,
+        notes=notes,
+        texts=texts,
     )
-    return report
+    if submit:
+        result.report = report_submit(report=result.report, by=by, version=result.report.version)
+    return result
+
+
+@transaction.atomic
+def excel_upload_apply(*, policy: Policy, period: Period, by, units: dict[str, Unit], items: list[dict]) -> int:
+    """Save a confirmed upload, every sheet or none; returns the number of figures changed.
+
+    Each item carries the report version its preview was made from (0: no report yet),
+    so that a colleague's save in between is a conflict, not silently overwritten.
+    """
+    saved = 0
+    for item in items:
+        report, created = _report_for(policy=policy, unit=units[item["unit"]], period=period, by=by)
+        result = report_save(
+            report=report,
+            by=by,
+            version=_expected_version(report, created, item["version"]),
+            values={int(k): v for k, v in item["values"].items()},
+            notes={int(k): v for k, v in item["notes"].items()},
+            texts=item["texts"],
+            source=Source.EXCEL,
+        )
+        saved += result.changed
+    return saved
+
+
+@transaction.atomic
+def reports_approve(*, policy: Policy, ids: list[int], by) -> int:
+    """Approve the chosen submitted reports of a policy together: all or none."""
+    reports = MonthlyReport.objects.filter(policy=policy, pk__in=ids, state=State.SUBMITTED).select_for_update()
+    approved = 0
+    for report in reports:
+        report_approve(report=report, by=by)
+        approved += 1
+    return approved
 
 
 def rule_for(indicator: Indicator) -> Rule:
@@ -479,10 +562,6 @@ def indicator_months_refresh(*, report: MonthlyReport) -> None:
             changed.append(row)
     IndicatorMonth.objects.bulk_create(new)
     IndicatorMonth.objects.bulk_update(changed, ["total", "reporters"])
-
-
-def _last_reported(indicator: Indicator) -> int:
-    return ReportValue.objects.filter(indicator=indicator).aggregate(last=Max("report__period__ordinal"))["last"] or 0
 
 
 @transaction.atomic

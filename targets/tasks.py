@@ -30,3 +30,15 @@ def reminders_send(on_date: str | None = None) -> int:
 @shared_task(name="targets.reviewer_digest_send", autoretry_for=(Exception,), retry_backoff=True, max_retries=3)
 def reviewer_digest_send(on_date: str | None = None) -> int:
     return notifications.reviewer_digest_send(on_date=_date(on_date))
+
+
+@shared_task(
+    name="targets.email_send",
+    autoretry_for=(OSError,),
+    retry_backoff=60,
+    retry_backoff_max=3600,
+    retry_jitter=True,
+    max_retries=6,
+)
+def email_send(notification_id: int) -> bool:
+    return notifications.email_send(notification_id=notification_id)

@@ -30,6 +30,7 @@ from .completeness import timeliness
 from .entry import entry_rows
 from .filters import QueueFilter
 from .models import Assignment, Concept, Indicator, MonthlyReport, Notification, Period, PeriodLock, ReportEvent
+from .notifications import notifications_mark_read
 from .queue import is_overdue, queue_units
 from .tables import STATE_LABELS, QueueTable
 from .worklists import policy_asks_for
@@ -64,9 +65,9 @@ class ReportContext:
                 policy=self.policy, unit=self.unit, period__year=year, period__month=month_no
             ).exists():
                 raise Http404("该政策文件在此月份不需要填报")
-        self.period, _ = Period.objects.get_or_create(year=year, month=month_no)
+        self.period = Period.objects.of_month(year, month_no)
         self.report = (
-            MonthlyReport.objects.filter(policy=self.policy, unit=self.unit, period=self.period)
+            MonthlyReport.objects.filter(policy=self.policy, unit=self.unit, period__ordinal=self.period.ordinal)
             .select_related("updated_by", "submitted_by", "reviewed_by")
             .first()
         )
@@ -119,17 +120,21 @@ class ReportEntryView(LoginRequiredMixin, TemplateView):
         texts = {name: request.POST.get(name, "") for name in services.TEXT_FIELDS}
         try:
             version = int(request.POST.get("version") or 0)
-            report = ctx.report or services.report_get_or_create(
-                policy=ctx.policy, unit=ctx.unit, period=ctx.period, by=request.user
+        except ValueError:
+            version = -1  # a mangled form is a conflict, never a blind overwrite
+        try:
+            result = services.report_entry_save(
+                policy=ctx.policy,
+                unit=ctx.unit,
+                period=ctx.period,
+                by=request.user,
+                version=version,
+                values=values,
+                notes=notes,
+                texts=texts,
+                submit=action == "submit",
             )
-            if ctx.report is None:
-                version = report.version
-            result = services.report_save(
-                report=report, by=request.user, version=version, values=values, notes=notes, texts=texts
-            )
-            report = result.report
             if action == "submit":
-                services.report_submit(report=report, by=request.user, version=report.version)
                 messages.success(request, f"{ctx.period}月报已报送，等待审核。")
             elif result.errors:
                 messages.warning(request, "草稿已保存；有数据不是有效数字，报送前请修改（已保留原输入）。")
@@ -143,7 +148,9 @@ class ReportEntryView(LoginRequiredMixin, TemplateView):
             )
         except services.ReportInvalid as exc:
             messages.error(request, str(exc))
-            ctx.report = MonthlyReport.objects.get(pk=report.pk)
+            ctx.report = MonthlyReport.objects.filter(
+                policy=ctx.policy, unit=ctx.unit, period__ordinal=ctx.period.ordinal
+            ).first()
             return self.render_to_response(self.get_context_data(errors=exc.errors))
         except services.ReportError as exc:
             messages.error(request, str(exc))
@@ -267,7 +274,7 @@ class ReviewQueueView(LoginRequiredMixin, SingleTableMixin, FilterView):
         months = self.months()
         default = months[-1] if months else calendar.previous_month(timezone.localdate())
         year, month = parse_month(request.GET.get("month") or f"{default[0]}-{default[1]:02d}")
-        self.period, _ = Period.objects.get_or_create(year=year, month=month)
+        self.period = Period.objects.of_month(year, month)
         return super().dispatch(request, *args, **kwargs)
 
     def get_queryset(self):
@@ -293,7 +300,7 @@ class ReviewQueueView(LoginRequiredMixin, SingleTableMixin, FilterView):
             late=late,
             due_date=calendar.due_date(self.period.year, self.period.month, self.policy.due_day),
             months=[f"{y}-{m:02d}" for y, m in reversed(self.months())],
-            lock=PeriodLock.objects.filter(policy=self.policy, period=self.period)
+            lock=PeriodLock.objects.filter(policy=self.policy, period__ordinal=self.period.ordinal)
             .prefetch_related("unlocks__unit", "unlocks__unlocked_by")
             .first(),
         )
@@ -316,10 +323,7 @@ class BulkApproveView(LoginRequiredMixin, View):
         if not scope.can_review(policy.pk):
             raise PermissionDenied("只有该政策文件的审核员可以审核")
         ids = [int(i) for i in request.POST.getlist("report") if i.isdigit()]
-        approved = 0
-        for report in MonthlyReport.objects.filter(policy=policy, pk__in=ids, state=State.SUBMITTED):
-            services.report_approve(report=report, by=request.user)
-            approved += 1
+        approved = services.reports_approve(policy=policy, ids=ids, by=request.user)
         if approved:
             messages.success(request, f"已批量审核通过 {approved} 份月报。")
         else:
@@ -457,13 +461,13 @@ class PeriodLockView(LoginRequiredMixin, View):
         scope = scope_for(request.user)
         policy = get_object_or_404(scope.overseen_policies(), code=policy)
         year, month_no = parse_month(month)
-        period, _ = Period.objects.get_or_create(year=year, month=month_no)
-        lock, _ = PeriodLock.objects.get_or_create(policy=policy, period=period, defaults={"opened_at": timezone.now()})
+        period = Period.objects.of_month(year, month_no)
         back = reverse("targets:review_queue", args=[policy.code]) + f"?month={period.label}"
+        month = {"policy": policy, "year": year, "month": month_no}
         if request.POST.get("action") == "close":
             if not scope.can_review(policy.pk):
                 raise PermissionDenied("只有审核员可以关闭报告期")
-            services.period_close(lock=lock, by=request.user)
+            services.period_close(**month, by=request.user)
             messages.success(request, f"{period}报告期已关闭，各单位不能再修改。")
             return redirect(back)
         if not scope.is_admin:
@@ -477,7 +481,7 @@ class PeriodLockView(LoginRequiredMixin, View):
             until = timezone.localdate() + dt.timedelta(days=3)
         try:
             services.period_unlock(
-                lock=lock, unit=unit, by=request.user, reason=request.POST.get("reason", ""), until_date=until
+                **month, unit=unit, by=request.user, reason=request.POST.get("reason", ""), until_date=until
             )
         except services.ReportError as exc:
             messages.error(request, str(exc))
@@ -495,6 +499,6 @@ class NotificationListView(LoginRequiredMixin, ListView):
         return Notification.objects.filter(user=self.request.user)
 
     def post(self, request):
-        Notification.objects.filter(user=request.user, read_at__isnull=True).update(read_at=timezone.now())
+        notifications_mark_read(user=request.user)
         messages.success(request, "已全部标为已读。")
         return redirect("targets:notifications")

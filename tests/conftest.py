@@ -27,6 +27,16 @@ def django_db_setup(django_db_setup, django_db_blocker):
                 )
 
 
+@pytest.fixture
+def celery_eager():
+    """Celery tasks run in the calling process, as the worker would run them."""
+    from portal.celery import app
+
+    app.conf.task_always_eager = True
+    yield app
+    app.conf.task_always_eager = False
+
+
 @dataclass
 class CitySide:
     city: object

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from targets import notifications, services
 from targets.models import Notification, PeriodLock
+from targets.tasks import email_send as email_send_task
 from tests.conftest import ON_DATE
 
 
@@ -41,6 +42,7 @@ class TestPeriods:
         services.period_open(on_date=dt.date(2025, 10, 1))
         services.period_lock_due(on_date=dt.date(2025, 10, 15))
         lock = PeriodLock.objects.get(policy=world.a.policy)
+        month = {"policy": world.a.policy, "year": lock.period.year, "month": lock.period.month}
 
         with pytest.raises(services.ReportLocked):
             services.report_save(
@@ -52,10 +54,10 @@ class TestPeriods:
             )
         with pytest.raises(services.ReportError, match="原因"):
             services.period_unlock(
-                lock=lock, unit=world.a.county, by=world.users["admin"], reason="", until_date=dt.date(2025, 10, 20)
+                **month, unit=world.a.county, by=world.users["admin"], reason="", until_date=dt.date(2025, 10, 20)
             )
         services.period_unlock(
-            lock=lock,
+            **month,
             unit=world.a.county,
             by=world.users["admin"],
             reason="补报漏填数据",
@@ -81,7 +83,7 @@ class TestPeriods:
 
 class TestReminders:
     def test_units_that_have_not_submitted_are_reminded_once_before_and_once_on_the_due_day(
-        self, world, reporter_email, django_capture_on_commit_callbacks
+        self, world, reporter_email, django_capture_on_commit_callbacks, celery_eager
     ):
         with django_capture_on_commit_callbacks(execute=True):
             before = notifications.reminders_send(on_date=dt.date(2025, 10, 2))
@@ -92,6 +94,27 @@ class TestReminders:
         titles = list(Notification.objects.filter(user=reporter_email).values_list("title", flat=True))
         assert titles == ["9月报告今天截止（10月5日），请尽快报送", "9月报告将于10月5日截止"]
         assert [m.to for m in mail.outbox] == [["qinghe@example.cn"]] * 2  # the other reporter has no e-mail
+
+    def test_an_smtp_failure_is_retried_by_the_task_and_the_notice_is_mailed_once(
+        self, world, reporter_email, celery_eager, monkeypatch
+    ):
+        note = Notification.objects.create(user=reporter_email, kind=Notification.Kind.DUE, key="k", title="催报")
+        attempts = []
+
+        def flaky(*args, **kwargs):
+            attempts.append(args)
+            if len(attempts) == 1:
+                raise ConnectionRefusedError("smtp down")
+            return mail.send_mail(*args, **kwargs)
+
+        monkeypatch.setattr(notifications, "send_mail", flaky)
+
+        assert email_send_task.apply(args=[note.pk]).get() is True
+        assert len(attempts) == 2
+        note.refresh_from_db()
+        assert note.emailed_at is not None
+        assert email_send_task.apply(args=[note.pk]).get() is False  # already mailed: not again
+        assert len(mail.outbox) == 1
 
     def test_a_submitted_unit_is_not_reminded(self, world, report_submitted):
         notifications.reminders_send(on_date=dt.date(2025, 10, 5))
