@@ -13,6 +13,7 @@ urlpatterns = [
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("policies/", include("policies.urls")),
+    path("targets/ingest/", include("catalogue.urls")),
     path("targets/", include("targets.urls")),
     path("dashboards/", include("reports.urls")),
     path("admin/", admin.site.urls),

@@ -1,7 +1,7 @@
 """Measure the ingest reader against the hand-made fixtures.
 
 Each seed document in ``../shared/seeds`` (relative to the repository root; ``--seeds`` to
-change it) is read by ``policies.ingest.read_policy`` alone, given only its city code, and
+change it) is read by ``catalogue.ingest.read_policy`` alone, given only its city code, and
 compared with the fixture made by hand from it (``fixtures/policies/*.yaml``). A seed is
 paired with the fixture whose cleaned source text (``fixtures/sources/``) shares the most
 lines with it; the city code is the fixture's.
@@ -19,7 +19,7 @@ Matching rules, printed with the table:
   half-width brackets, the fixture's aliases mapped to their unit).
 
 Run: ``cd /work/main && .venv/bin/python scripts/eval_ingest.py [--seeds DIR] [--details]``.
-No Django is needed: the reader and ``policies.catalogue`` are plain Python.
+No Django is needed: the reader and ``catalogue.checking`` are plain Python.
 """
 
 from __future__ import annotations
@@ -37,9 +37,9 @@ if str(ROOT) not in sys.path:
 
 import yaml  # noqa: E402
 
-from policies.catalogue import iter_tasks  # noqa: E402
-from policies.ingest import read_policy  # noqa: E402
-from policies.ingest.script import fold, simplified  # noqa: E402
+from catalogue.checking import iter_tasks  # noqa: E402
+from catalogue.ingest import read_policy  # noqa: E402
+from catalogue.ingest.script import fold, simplified  # noqa: E402
 
 FIXTURES = ROOT / "fixtures"
 DEFAULT_SEEDS = ROOT.parent / "shared" / "seeds"

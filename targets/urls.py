@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import excel_views, ingest_views, views
+from . import excel_views, views
 
 app_name = "targets"
 urlpatterns = [
@@ -16,8 +16,6 @@ urlpatterns = [
     path("review/<slug:policy>/<str:month>/lock/", views.PeriodLockView.as_view(), name="period_lock"),
     path("timeliness/<slug:policy>/", views.TimelinessView.as_view(), name="timeliness"),
     path("indicators/<slug:code>/split/", views.AssignmentSplitView.as_view(), name="assignment_split"),
-    path("ingest/", ingest_views.IngestUploadView.as_view(), name="ingest_upload"),
-    path("ingest/<int:pk>/", ingest_views.IngestReviewView.as_view(), name="ingest_review"),
     path("notifications/", views.NotificationListView.as_view(), name="notifications"),
     path("reports/<int:pk>/review/", views.ReportReviewView.as_view(), name="report_review"),
     path("reports/<int:pk>/history/", views.ReportHistoryView.as_view(), name="report_history"),

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "portal",
     "policies",
     "targets",
+    "catalogue",
     "reports",
 ]
 

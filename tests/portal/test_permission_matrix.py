@@ -70,8 +70,8 @@ MATRIX = {
     "reports:run_progress": (lambda w: {"pk": run_of(w.a).pk}, OVERSEERS),
     "reports:run_download": (lambda w: {"pk": run_of(w.a, done=True).pk}, OVERSEERS),
     "reports:run_issue": (lambda w: {"pk": run_of(w.a).pk}, POST_ONLY),
-    "targets:ingest_upload": (lambda w: {}, ADMINS),
-    "targets:ingest_review": (lambda w: {"pk": draft_of(w).pk}, ADMINS),
+    "catalogue:ingest_upload": (lambda w: {}, ADMINS),
+    "catalogue:ingest_review": (lambda w: {"pk": draft_of(w).pk}, ADMINS),
 }
 
 # Objects of city B: nobody in city A may open them, whatever their role.

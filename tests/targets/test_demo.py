@@ -9,9 +9,9 @@ import pytest
 from django.core.management import call_command
 from django.db import transaction
 
+from catalogue.loading import catalogue_load, read_fixtures
 from policies.models import Policy
 from targets import calendar
-from targets.catalogue_io import catalogue_load, read_fixtures
 from targets.models import MonthlyReport, ReportEvent, ReportValue
 
 UNTIL = dt.date(2025, 3, 10)  # Tangshan's plan starts in September 2024: six months, February still open

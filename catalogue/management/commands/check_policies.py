@@ -1,8 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from policies import catalogue
-from policies.catalogue import CatalogueInvalid
-from targets.catalogue_io import read_fixtures
+from catalogue import checking
+from catalogue.checking import CatalogueInvalid
+from catalogue.loading import read_fixtures
 
 
 class Command(BaseCommand):
@@ -17,7 +17,7 @@ class Command(BaseCommand):
             raise CommandError(f"校验未通过：{len(exc.errors)} 处问题。") from None
         total = {"sections": 0, "tasks": 0, "indicators": 0, "targets": 0}
         for policy in data["policies"]:
-            counts = catalogue.counts(policy)
+            counts = checking.counts(policy)
             for key in total:
                 total[key] += counts[key]
             self.stdout.write(

@@ -83,8 +83,8 @@ def test_a_missing_file_gets_a_chinese_message(db, tmp_path):
 
 
 def test_a_file_over_the_one_size_limit_gets_the_one_message(db, tmp_path):
-    from policies.ingest import MAX_DOCUMENT_BYTES
-    from policies.ingest.textio import TOO_LARGE_MESSAGE
+    from catalogue.ingest import MAX_DOCUMENT_BYTES
+    from catalogue.ingest.textio import TOO_LARGE_MESSAGE
 
     path = tmp_path / "大文件.txt"
     path.write_bytes("企".encode() * (MAX_DOCUMENT_BYTES // 3 + 1))

@@ -13,15 +13,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views import View
 
-from policies.catalogue import CatalogueInvalid
-from policies.ingest import IngestError, check_size, read_policy, text_from_bytes
-from policies.ingest.review import adopt_codes, apply_edits, apply_unit_map, diff, tasks_of, unit_names
-from policies.ingest.textio import MAX_DOCUMENT_MB
 from policies.models import City, IngestDraft, Policy, Unit
 from policies.outline import highlight_quotes
 from policies.scope import scope_for
 
-from .catalogue_io import catalogue_export, catalogue_load, validate_catalogue
+from . import services
+from .ingest import IngestError, check_size, read_policy, text_from_bytes
+from .ingest.review import apply_edits, tasks_of, unit_names
+from .ingest.textio import MAX_DOCUMENT_MB
 
 KINDS = Unit.Kind.choices
 
@@ -36,7 +35,7 @@ class AdminOnlyMixin(LoginRequiredMixin):
 
 
 class IngestUploadView(AdminOnlyMixin, View):
-    template_name = "targets/ingest_upload.html"
+    template_name = "catalogue/ingest_upload.html"
 
     def get(self, request):
         return render(
@@ -74,12 +73,12 @@ class IngestUploadView(AdminOnlyMixin, View):
         except IngestError as exc:
             context["error"] = str(exc)
             return render(request, self.template_name, context)
-        saved = IngestDraft.objects.create(created_by=request.user, filename=filename, data=draft)
-        return redirect("targets:ingest_review", saved.pk)
+        saved = services.ingest_draft_create(by=request.user, filename=filename, data=draft)
+        return redirect("catalogue:ingest_review", saved.pk)
 
 
 class IngestReviewView(AdminOnlyMixin, View):
-    template_name = "targets/ingest_review.html"
+    template_name = "catalogue/ingest_review.html"
 
     def context(self, draft: IngestDraft, errors=()):
         data = draft.data
@@ -126,6 +125,21 @@ class IngestReviewView(AdminOnlyMixin, View):
         draft = get_object_or_404(IngestDraft, pk=pk)
         return render(request, self.template_name, self.context(draft))
 
+    def unit_mapping(self, form, data: dict) -> dict[str, dict]:
+        """The reviewer's choice for each unit name of the document: an existing unit of the
+        city, or a new one of the chosen kind."""
+        mapping = {}
+        existing = {u.code: u for u in Unit.objects.filter(city__code=data["city"]["code"])}
+        for n, name in enumerate(unit_names(data)):
+            choice = form.get(f"u{n}-map", "")
+            if choice.startswith("unit:") and choice[5:] in existing:
+                unit = existing[choice[5:]]
+                mapping[name] = {"name": unit.name, "kind": unit.kind, "code": unit.code}
+            else:
+                kind = form.get(f"u{n}-kind") or "bureau"
+                mapping[name] = {"name": name, "kind": kind if kind in Unit.Kind.values else "bureau", "code": None}
+        return mapping
+
     def post(self, request, pk):
         draft = get_object_or_404(IngestDraft, pk=pk)
         if draft.policy_id:
@@ -133,51 +147,31 @@ class IngestReviewView(AdminOnlyMixin, View):
             return redirect("policies:policy_detail", draft.policy.code)
         data = copy.deepcopy(draft.data)
         errors = apply_edits(data, request.POST)
-        mapping = {}
-        existing = {u.code: u for u in Unit.objects.filter(city__code=data["city"]["code"])}
-        for n, name in enumerate(unit_names(data)):
-            choice = request.POST.get(f"u{n}-map", "")
-            if choice.startswith("unit:") and choice[5:] in existing:
-                unit = existing[choice[5:]]
-                mapping[name] = {"name": unit.name, "kind": unit.kind, "code": unit.code}
-            else:
-                kind = request.POST.get(f"u{n}-kind") or "bureau"
-                mapping[name] = {"name": name, "kind": kind if kind in Unit.Kind.values else "bureau", "code": None}
         if request.POST.get("action") != "save":
-            draft.data = data
-            draft.save(update_fields=["data", "updated_at"])
+            services.ingest_draft_update(draft=draft, data=data)
             if errors:
                 return render(request, self.template_name, self.context(draft, errors))
             messages.success(request, "修改已保存到草稿。")
-            return redirect("targets:ingest_review", draft.pk)
-        apply_unit_map(data, mapping)
+            return redirect("catalogue:ingest_review", draft.pk)
         replaced = None
         if request.POST.get("version_of"):
             replaced = get_object_or_404(Policy, code=request.POST["version_of"], city__code=data["city"]["code"])
-            old = catalogue_export(Policy.objects.filter(pk=replaced.pk))["policies"][0]
-            adopt_codes(old, data)
-            if request.POST.get("confirmed") != "yes":
-                draft.data = data
-                draft.save(update_fields=["data", "updated_at"])
-                context = self.context(draft, errors)
-                context.update(changes=diff(old, data), version_of=replaced)
-                return render(request, self.template_name, context)
-        catalogue = {"policies": [data], "cities": [], "concepts": []}
-        try:
-            if errors:
-                raise CatalogueInvalid([])
-            validate_catalogue(catalogue)
-        except CatalogueInvalid as exc:
-            draft.data = data
-            draft.save(update_fields=["data", "updated_at"])
-            problems = errors + [f"{e.place}：{e.reason}" for e in exc.errors]
-            return render(request, self.template_name, self.context(draft, problems))
-        catalogue_load(data=catalogue)
-        draft.data = data
-        draft.policy = Policy.objects.get(code=data["code"])
-        draft.save(update_fields=["data", "policy", "updated_at"])
+        outcome = services.ingest_draft_publish(
+            draft=draft,
+            data=data,
+            mapping=self.unit_mapping(request.POST, data),
+            replaced=replaced,
+            confirmed=request.POST.get("confirmed") == "yes",
+            errors=errors,
+        )
+        if outcome.changes is not None:
+            context = self.context(draft, outcome.problems)
+            context.update(changes=outcome.changes, version_of=replaced)
+            return render(request, self.template_name, context)
+        if outcome.policy is None:
+            return render(request, self.template_name, self.context(draft, outcome.problems))
         if replaced is not None:
             messages.success(request, f"已更新“{replaced.title}”为新版本；已填报的数据保留。")
         else:
             messages.success(request, f"已保存为政策文件“{data['title']}”，下月起可以填报。")
-        return redirect(reverse("policies:policy_detail", args=[data["code"]]))
+        return redirect(reverse("policies:policy_detail", args=[outcome.policy.code]))

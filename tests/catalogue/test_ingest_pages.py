@@ -13,7 +13,7 @@ def test_a_damaged_or_empty_upload_gets_a_message_and_changes_nothing(client, wo
     client.force_login(world.users["admin"])
 
     response = client.post(
-        reverse("targets:ingest_upload"), {"city": "demo", "file": SimpleUploadedFile(name, content)}
+        reverse("catalogue:ingest_upload"), {"city": "demo", "file": SimpleUploadedFile(name, content)}
     )
 
     assert response.status_code == 200
@@ -24,7 +24,7 @@ def test_a_damaged_or_empty_upload_gets_a_message_and_changes_nothing(client, wo
 def test_a_city_code_must_be_ascii(client, world):
     client.force_login(world.users["admin"])
 
-    response = client.post(reverse("targets:ingest_upload"), {"city": "唐山", "text": "一、主要目标"})
+    response = client.post(reverse("catalogue:ingest_upload"), {"city": "唐山", "text": "一、主要目标"})
 
     assert "城市代码只能用英文字母" in response.content.decode()
 
@@ -41,9 +41,9 @@ def test_a_new_version_of_an_existing_policy_shows_the_difference_and_keeps_repo
     from targets.models import ReportValue
 
     client.force_login(world.users["admin"])
-    client.post(reverse("targets:ingest_upload"), {"city": world.a.city.code, "text": DOCUMENT})
+    client.post(reverse("catalogue:ingest_upload"), {"city": world.a.city.code, "text": DOCUMENT})
     draft = IngestDraft.objects.get()
-    url = reverse("targets:ingest_review", args=[draft.pk])
+    url = reverse("catalogue:ingest_review", args=[draft.pk])
     form = {"action": "save", "version_of": world.a.policy.code, "lead_unit": world.a.bureau.name}
 
     preview = client.post(url, form)

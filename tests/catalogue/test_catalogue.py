@@ -12,10 +12,10 @@ import yaml
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from policies import catalogue
-from policies.catalogue import CatalogueInvalid
+from catalogue import checking
+from catalogue.checking import CatalogueInvalid
+from catalogue.loading import catalogue_load, read_fixtures
 from policies.models import City, Policy, Responsibility, Task, Unit
-from targets.catalogue_io import catalogue_load, read_fixtures
 from targets.models import Assignment, Indicator, Target
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -46,7 +46,7 @@ class TestShippedFixtures:
         seeds = "\n".join(p.read_text(encoding="utf-8") for p in SEEDS.glob("*.txt")) if SEEDS.is_dir() else None
 
         for policy in shipped["policies"]:
-            for _place, _section, task in catalogue.iter_tasks(policy):
+            for _place, _section, task in checking.iter_tasks(policy):
                 for indicator in task.get("indicators") or []:
                     for target in indicator["targets"]:
                         assert target["source_quote"] in policy["source_text"]
@@ -61,7 +61,7 @@ class TestShippedFixtures:
     def test_counts_are_in_the_range_of_a_careful_reading(self, shipped):
         total = {"tasks": 0, "targets": 0}
         for policy in shipped["policies"]:
-            counts = catalogue.counts(policy)
+            counts = checking.counts(policy)
             total["tasks"] += counts["tasks"]
             total["targets"] += counts["targets"]
 
@@ -115,7 +115,7 @@ class TestLoadPolicies:
     def test_a_changed_target_updates_in_place(self, loaded):
         data = read_fixtures()
         first = data["policies"][0]
-        _p, _s, task = next(t for t in catalogue.iter_tasks(first) if t[2].get("indicators"))
+        _p, _s, task = next(t for t in checking.iter_tasks(first) if t[2].get("indicators"))
         indicator = task["indicators"][0]
         target_id = Target.objects.get(indicator__code=indicator["code"], order=0).pk
         indicator["targets"][0]["value"] = 12345
@@ -188,7 +188,7 @@ class TestExportAndImport:
 
     def test_an_import_with_a_wrong_quote_loads_nothing(self, loaded, tmp_path):
         data = _export()
-        _p, _s, task = next(t for t in catalogue.iter_tasks(data["policies"][0]) if t[2]["indicators"])
+        _p, _s, task = next(t for t in checking.iter_tasks(data["policies"][0]) if t[2]["indicators"])
         task["indicators"][0]["targets"][0]["source_quote"] = "不存在的句子"
         for model in (Assignment, Target, Indicator, Responsibility, Task, Policy):
             model.objects.all().delete()
@@ -204,13 +204,13 @@ class TestExportAndImport:
 class TestBrokenFixture:
     @pytest.fixture
     def copy(self, tmp_path):
-        shutil.copytree(catalogue.FIXTURES_DIR, tmp_path / "fixtures")
+        shutil.copytree(checking.FIXTURES_DIR, tmp_path / "fixtures")
         return tmp_path / "fixtures"
 
     def test_a_quote_not_in_the_document_names_file_place_and_reason(self, copy):
         path = copy / "policies" / "xingtai-leader-enterprises.yaml"
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        _p, _s, task = next(t for t in catalogue.iter_tasks(data) if t[2].get("indicators"))
+        _p, _s, task = next(t for t in checking.iter_tasks(data) if t[2].get("indicators"))
         task["indicators"][0]["targets"][0]["source_quote"] = "编造的句子"
         path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
 
@@ -237,8 +237,8 @@ class TestBrokenFixture:
         path.write_text(
             path.read_text(encoding="utf-8").replace("measure: flow", "measure: stream", 1), encoding="utf-8"
         )
-        monkeypatch.setattr(catalogue, "FIXTURES_DIR", copy)
-        monkeypatch.setattr("targets.catalogue_io.read_fixtures.__defaults__", (copy,))
+        monkeypatch.setattr(checking, "FIXTURES_DIR", copy)
+        monkeypatch.setattr("catalogue.loading.read_fixtures.__defaults__", (copy,))
 
         with pytest.raises(CommandError, match="measure 'stream' 无效"):
             call_command("load_policies")

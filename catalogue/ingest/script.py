@@ -66,10 +66,6 @@ def simplified(text: str) -> str:
     return "".join(_FALLBACK.get(c, c) for c in text)
 
 
-def is_cjk(c: str) -> bool:
-    return "\u4e00" <= c <= "\u9fff" or "\u3400" <= c <= "\u4dbf"
-
-
 OPEN_BRACKETS = "(（〔[［【{｛"
 CLOSE_BRACKETS = ")）〕]］】}｝"
 MASK = "□"

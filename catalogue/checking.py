@@ -2,7 +2,7 @@
 
 Pure functions over YAML and text: no database, so the same checks run in
 ``check_policies``, before ``load_policies`` writes anything, and on a bare checkout
-(``python -m policies.catalogue FILE.yaml``).
+(``python -m catalogue.checking FILE.yaml``).
 """
 
 from __future__ import annotations

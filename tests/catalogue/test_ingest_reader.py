@@ -14,8 +14,8 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from policies import catalogue
-from policies.ingest import (
+from catalogue import checking
+from catalogue.ingest import (
     MAX_DOCUMENT_BYTES,
     IngestError,
     check_size,
@@ -25,8 +25,8 @@ from policies.ingest import (
     text_from_bytes,
     text_from_docx,
 )
-from policies.ingest.numbers import parse_cn
-from policies.ingest.textio import TOO_LARGE_MESSAGE
+from catalogue.ingest.numbers import parse_cn
+from catalogue.ingest.textio import TOO_LARGE_MESSAGE
 
 ROOT = Path(__file__).resolve().parents[2]
 SCHEMAS = [ROOT / "docs" / "export-schema.json", ROOT.parent / "shared" / "export-schema.json"]
@@ -634,7 +634,7 @@ class TestDocument:
         schema = next((json.loads(p.read_text(encoding="utf-8")) for p in SCHEMAS if p.is_file()), None)
         if schema is not None:
             jsonschema.validate({"policies": [policy]}, schema)
-        errors = catalogue.validate_policy(policy, "draft", policy["source_text"], [])
+        errors = checking.validate_policy(policy, "draft", policy["source_text"], [])
         assert errors == []
 
 
@@ -739,7 +739,7 @@ class TestUnreadableInput:
 
 
 def test_the_reader_needs_no_django():
-    code = "import sys, policies.ingest; sys.exit('django' in sys.modules)"
+    code = "import sys, catalogue.ingest; sys.exit('django' in sys.modules)"
 
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, check=False)
 

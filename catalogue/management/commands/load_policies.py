@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from policies.catalogue import CatalogueInvalid
-from targets.catalogue_io import catalogue_load, read_fixtures
+from catalogue.checking import CatalogueInvalid
+from catalogue.loading import catalogue_load, read_fixtures
 
 
 class Command(BaseCommand):

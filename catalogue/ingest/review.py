@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
-from ..catalogue import iter_tasks
+from ..checking import iter_tasks
 
 COMPARISONS = ("at_least", "at_most", "range")
 WINDOWS = ("annual", "plan", "date")

@@ -1,4 +1,4 @@
-"""Read one document from the command line, without Django: ``python -m policies.ingest FILE --city CODE``.
+"""Read one document from the command line, without Django: ``python -m catalogue.ingest FILE --city CODE``.
 
 Prints ``{"policies": [draft]}`` in the export JSON. The management command
 ``ingest_policy`` is the supported interface; this is for trying the reader alone.
@@ -13,7 +13,7 @@ from . import IngestError, read_file, read_policy, text_from_bytes
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m policies.ingest", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m catalogue.ingest", description=__doc__.splitlines()[0])
     parser.add_argument("file", type=Path)
     parser.add_argument("--city", required=True, help="city code (ascii)")
     parser.add_argument("--city-name")

@@ -2,7 +2,7 @@ import json
 
 from django.core.management.base import BaseCommand
 
-from targets.catalogue_io import catalogue_export
+from catalogue.exporting import catalogue_export
 
 
 class Command(BaseCommand):

@@ -1,5 +1,5 @@
-from policies.ingest import read_policy
-from policies.ingest.review import apply_edits, apply_unit_map, tasks_of
+from catalogue.ingest import read_policy
+from catalogue.ingest.review import apply_edits, apply_unit_map, tasks_of
 
 TEXT = """一、重点任务
 1.壮大创新主体。到2027年，高新技术企业达到600家。（责任单位：市工信局、市科技局）

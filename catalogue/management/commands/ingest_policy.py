@@ -3,9 +3,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from policies.catalogue import CatalogueInvalid
-from policies.ingest import IngestError, read_file, read_policy, text_from_bytes
-from targets.catalogue_io import catalogue_load, validate_catalogue
+from catalogue.checking import CatalogueInvalid
+from catalogue.ingest import IngestError, read_file, read_policy, text_from_bytes
+from catalogue.services import policy_publish
 
 
 class Command(BaseCommand):
@@ -40,11 +40,10 @@ class Command(BaseCommand):
             return
         catalogue = {"policies": [draft], "cities": [], "concepts": []}
         try:
-            validate_catalogue(catalogue)
+            stats = policy_publish(data=catalogue)
         except CatalogueInvalid as exc:
             raise CommandError(
                 "草稿未通过校验，未保存（可先用 --json 查看草稿，或用 --lead-unit 指定牵头单位）：\n"
                 + "\n".join(str(e) for e in exc.errors)
             ) from None
-        stats = catalogue_load(data=catalogue)
         self.stdout.write(f"已保存政策文件 {draft['code']}（{draft['title']}）：新增 {stats['created']} 行。")

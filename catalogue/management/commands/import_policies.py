@@ -3,8 +3,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from policies.catalogue import CatalogueInvalid
-from targets.catalogue_io import catalogue_load, validate_catalogue
+from catalogue.checking import CatalogueInvalid
+from catalogue.services import policy_publish
 
 
 class Command(BaseCommand):
@@ -24,10 +24,9 @@ class Command(BaseCommand):
         if not isinstance(data, dict) or not isinstance(data.get("policies"), list):
             raise CommandError(f"{path} 不是政策目录：缺少 policies 列表。")
         try:
-            validate_catalogue(data)
+            stats = policy_publish(data=data)
         except CatalogueInvalid as exc:
             raise CommandError("政策目录有误，未载入任何内容：\n" + "\n".join(str(e) for e in exc.errors)) from None
-        stats = catalogue_load(data=data)
         self.stdout.write(
             f"已载入 {len(data['policies'])} 个政策文件：新增 {stats['created']}，更新 {stats['updated']}。"
         )
