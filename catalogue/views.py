@@ -7,15 +7,13 @@ from __future__ import annotations
 import copy
 
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views import View
 
 from policies.models import City, IngestDraft, Policy, Unit
 from policies.outline import highlight_quotes
-from policies.scope import scope_for
+from policies.scope import ScopedMixin
 
 from . import services
 from .ingest import IngestError, check_size, read_policy, text_from_bytes
@@ -25,13 +23,9 @@ from .ingest.textio import MAX_DOCUMENT_MB
 KINDS = Unit.Kind.choices
 
 
-class AdminOnlyMixin(LoginRequiredMixin):
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        if not scope_for(request.user).is_admin:
-            raise PermissionDenied("只有管理员可以导入政策文件")
-        return super().dispatch(request, *args, **kwargs)
+class AdminOnlyMixin(ScopedMixin):
+    admin_only = True
+    admin_only_message = "只有管理员可以导入政策文件"
 
 
 class IngestUploadView(AdminOnlyMixin, View):

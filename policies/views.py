@@ -1,7 +1,6 @@
 """The policy browser: the list, a policy laid out as its document, its source text with
 highlighted quotes, and what each unit is responsible for."""
 
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import Count, Q
 from django.views.generic import DetailView
 from django_filters.views import FilterView
@@ -11,16 +10,8 @@ from django_tables2.export import ExportMixin
 from .filters import PolicyFilter, UnitFilter
 from .models import Responsibility, Task, Unit
 from .outline import build_outline, highlight_quotes, simplified
-from .scope import scope_for
+from .scope import ScopedMixin
 from .tables import PolicyTable, UnitTable
-
-
-class ScopedMixin(LoginRequiredMixin):
-    """Views read their rows through the user's scope; nothing else decides visibility."""
-
-    @property
-    def scope(self):
-        return scope_for(self.request.user)
 
 
 class PolicyListView(ScopedMixin, ExportMixin, SingleTableMixin, FilterView):

@@ -1,24 +1,23 @@
 """The site shell: the home page of each role, /healthz and the error pages."""
 
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 
-from policies.scope import scope_for
+from policies.scope import ScopedMixin
 from targets.worklists import recent_reports, reporter_worklist, review_summary
 
 from .health import broker_state, database_state
 
 
-class HomeView(LoginRequiredMixin, TemplateView):
+class HomeView(ScopedMixin, TemplateView):
     template_name = "portal/home.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        scope = scope_for(self.request.user)
+        scope = self.scope
         today = timezone.localdate()
         context["today"] = today
         if scope.is_reporter:

@@ -13,6 +13,7 @@ from django.db.models import Max
 
 from policies.models import Policy, Unit
 from targets import calendar
+from targets.calendar import Month
 from targets.models import Assignment, Indicator, IndicatorMonth, MonthlyReport, Period
 from targets.queue import queue_units
 
@@ -29,26 +30,12 @@ from .evaluation import (
     unit_results_at,
 )
 
-Month = tuple[int, int]
 LIGHTS = ["green", "yellow", "red", "grey"]
 
 
-def previous(month: Month) -> Month:
-    return calendar.previous_month(dt.date(month[0], month[1], 1))
-
-
-def months_of(policy: Policy, today: dt.date) -> list[Month]:
-    """Every month the dashboard can show: the plan's months up to the one just ended."""
-    if not policy.start_date:
-        return []
-    last = calendar.previous_month(today)
-    if policy.end_date:
-        last = min(last, calendar.month_of(policy.end_date))
-    return calendar.months_between(policy.start_date, dt.date(*last, 1))
-
-
 def default_month(policy: Policy, today: dt.date) -> Month | None:
-    months = months_of(policy, today)
+    """The month a dashboard opens on: the latest with figures, else the month just ended."""
+    months = calendar.plan_months(policy.start_date, policy.end_date, today)
     latest = latest_month_with_data(policy)
     if latest is not None and latest in months:
         return latest
@@ -78,15 +65,15 @@ def reports_summary(policy: Policy, at: Month) -> dict:
 
 def policy_dashboard(policy: Policy, at: Month) -> dict:
     indicators = list(indicators_of(policy))
-    cities = city_results_at(policy, [at, previous(at)], indicators)
+    cities = city_results_at(policy, [at, calendar.previous(at)], indicators)
     results = cities[at]
-    before = {r.indicator.pk: r for r in cities[previous(at)]}
+    before = {r.indicator.pk: r for r in cities[calendar.previous(at)]}
     lights = Counter(r.light for r in results)
     sections: dict[str, Counter] = {}
     for r in results:
         sections.setdefault(str(r.section), Counter())[r.light] += 1
-    both = unit_results_at(policy, [at, previous(at)], indicators)
-    ranking = standings(policy, at, previous(at), indicators, results=both)
+    both = unit_results_at(policy, [at, calendar.previous(at)], indicators)
+    ranking = standings(policy, at, calendar.previous(at), indicators, results=both)
     units = Unit.objects.in_bulk([r.unit for r in ranking])
     per_unit = both[at]
     heat_indicators = sorted({u.indicator_id for u in per_unit if u.evaluation is not None and u.evaluation.progress})
@@ -178,9 +165,9 @@ def unit_dashboard(unit: Unit, policies, today: dt.date) -> list[dict]:
         indicators = [i for i in everything if i.pk in mine]
         if not indicators:
             continue
-        both = unit_results_at(policy, [at, previous(at)], everything)
+        both = unit_results_at(policy, [at, calendar.previous(at)], everything)
         own = {u.indicator_id: u for u in both[at] if u.unit_id == unit.pk}
-        ranking = standings(policy, at, previous(at), everything, results=both)
+        ranking = standings(policy, at, calendar.previous(at), everything, results=both)
         standing = next((r for r in ranking if r.unit == unit.pk), None)
         blocks.append(
             {
@@ -214,7 +201,7 @@ def concept_comparison(concept, policies, today: dt.date) -> list[dict]:
     )
     for items in by_policy.values():
         policy = items[0].policy
-        months = months_of(policy, today)
+        months = calendar.plan_months(policy.start_date, policy.end_date, today)
         if not months:
             continue
         last = latest.get(policy.pk)
@@ -223,16 +210,3 @@ def concept_comparison(concept, policies, today: dt.date) -> list[dict]:
         for result in city_results(policy, at, items):
             rows.append({"policy": policy, "at": at, "result": result})
     return rows
-
-
-def month_label(month: Month) -> str:
-    return f"{month[0]}-{month[1]:02d}"
-
-
-def parse_month(text: str | None) -> Month | None:
-    try:
-        year, month = (int(x) for x in (text or "").split("-"))
-        dt.date(year, month, 1)
-        return year, month
-    except ValueError:
-        return None

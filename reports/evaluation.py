@@ -20,12 +20,12 @@ from django.db.models import Case, F, IntegerField, Max, Min, Q, Sum, Value, Whe
 
 from policies.models import Policy, Section
 from targets import calendar
+from targets.calendar import Month
 from targets.models import Assignment, Indicator, IndicatorMonth, MonthlyReport, ReportValue, Target, ordinal
 
 from . import metrics
 
 TZ = ZoneInfo("Asia/Shanghai")
-Month = tuple[int, int]
 
 
 def spec_of(target: Target, indicator: Indicator, policy: Policy) -> metrics.TargetSpec:

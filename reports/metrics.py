@@ -14,9 +14,9 @@ from decimal import Decimal
 from typing import Literal
 
 from targets import calendar
+from targets.calendar import Month
 from targets.rollup import city_series  # noqa: F401 - the city's figure is part of the formulas
 
-Month = tuple[int, int]
 Comparison = Literal["at_least", "at_most", "range"]
 WindowKind = Literal["annual", "plan", "date"]
 Measure = Literal["level", "flow"]

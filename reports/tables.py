@@ -2,13 +2,7 @@ import django_tables2 as tables
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-LIGHT_WORDS = {"green": "绿灯", "yellow": "黄灯", "red": "红灯", "grey": "无数据"}
-LIGHT_ICONS = {
-    "green": "check-circle-fill",
-    "yellow": "exclamation-triangle-fill",
-    "red": "x-octagon-fill",
-    "grey": "dash-circle",
-}
+from .columns import LightColumn
 
 
 def pct(value) -> str:
@@ -38,7 +32,7 @@ class IndicatorResultTable(tables.Table):
     gap = tables.Column(
         verbose_name=_("差距"), attrs={"th": WIDE_ONLY["th"], "td": {"class": "text-end d-none d-md-table-cell"}}
     )
-    light = tables.Column(verbose_name=_("灯号"))
+    light = LightColumn(verbose_name=_("灯号"))
 
     class Meta:
         attrs = {"class": "table table-sm table-hover align-middle"}
@@ -60,17 +54,6 @@ class IndicatorResultTable(tables.Table):
         return format_html(
             '<span class="{}">{}</span>', "text-danger" if value < 0 else "text-success", f"{value * 100:+.1f}"
         )
-
-    def render_light(self, value):
-        return format_html(
-            '<span class="light light-{}"><i class="bi bi-{}"></i> {}</span>',
-            value,
-            LIGHT_ICONS[value],
-            LIGHT_WORDS[value],
-        )
-
-    def value_light(self, value):
-        return LIGHT_WORDS[value]
 
     def value_completion(self, value):
         return pct(value)

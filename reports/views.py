@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
@@ -14,31 +13,26 @@ from django.views.generic import TemplateView
 from django_tables2 import RequestConfig
 from django_tables2.export import TableExport
 
-from policies.scope import scope_for
+from policies.scope import ScopedMixin
+from targets import calendar
 from targets.models import Concept, Indicator
 
-from . import dashboard, services
+from . import dashboard, selectors, services
 from .models import ReportRun
 from .tables import IndicatorResultTable
 
 
-class DashboardAccessMixin(LoginRequiredMixin):
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        self.scope = scope_for(request.user)
-        return super().dispatch(request, *args, **kwargs)
-
+class DashboardMixin(ScopedMixin):
     def month_for(self, policy):
         today = timezone.localdate()
-        months = dashboard.months_of(policy, today)
-        at = dashboard.parse_month(self.request.GET.get("month")) or dashboard.default_month(policy, today)
+        months = calendar.plan_months(policy.start_date, policy.end_date, today)
+        at = calendar.parse_month(self.request.GET.get("month")) or dashboard.default_month(policy, today)
         if at is None or (months and at not in months):
             raise Http404("该月份不在计划期内")
         return at, months
 
 
-class PolicyDashboardView(DashboardAccessMixin, TemplateView):
+class PolicyDashboardView(DashboardMixin, TemplateView):
     template_name = "reports/policy_dashboard.html"
 
     def get(self, request, *args, **kwargs):
@@ -51,7 +45,7 @@ class PolicyDashboardView(DashboardAccessMixin, TemplateView):
         RequestConfig(request, paginate={"per_page": 100}).configure(table)
         export = request.GET.get("_export")
         if TableExport.is_valid_format(export):
-            name = f"{self.policy.city.name}-{dashboard.month_label(self.at)}-指标完成情况.{export}"
+            name = f"{self.policy.city.name}-{calendar.month_label(self.at)}-指标完成情况.{export}"
             return TableExport(export, table).response(name)
         self.table = table
         return super().get(request, *args, **kwargs)
@@ -76,7 +70,7 @@ class PolicyDashboardView(DashboardAccessMixin, TemplateView):
                     "task": str(r.indicator.task),
                     "indicator": r.indicator.name,
                     "url": reverse("reports:indicator", args=[r.indicator.code])
-                    + f"?month={dashboard.month_label(self.at)}",
+                    + f"?month={calendar.month_label(self.at)}",
                     "target": r.target_text,
                     "actual": e.actual,
                     "unit_of_measure": r.indicator.unit_of_measure,
@@ -99,9 +93,9 @@ class PolicyDashboardView(DashboardAccessMixin, TemplateView):
         context.update(
             policy=self.policy,
             at=self.at,
-            at_label=dashboard.month_label(self.at),
+            at_label=calendar.month_label(self.at),
             table=self.table,
-            months=[dashboard.month_label(m) for m in reversed(self.months)],
+            months=[calendar.month_label(m) for m in reversed(self.months)],
             units=units,
             concepts=concepts,
             section_choices=sections,
@@ -110,7 +104,7 @@ class PolicyDashboardView(DashboardAccessMixin, TemplateView):
         return context
 
 
-class IndicatorDashboardView(DashboardAccessMixin, TemplateView):
+class IndicatorDashboardView(DashboardMixin, TemplateView):
     template_name = "reports/indicator_dashboard.html"
 
     def get(self, request, *args, **kwargs):
@@ -136,14 +130,14 @@ class IndicatorDashboardView(DashboardAccessMixin, TemplateView):
             indicator=self.indicator,
             policy=self.indicator.policy,
             at=self.at,
-            at_label=dashboard.month_label(self.at),
-            months=[dashboard.month_label(m) for m in reversed(self.months)],
+            at_label=calendar.month_label(self.at),
+            months=[calendar.month_label(m) for m in reversed(self.months)],
             **data,
         )
         return context
 
 
-class UnitDashboardView(DashboardAccessMixin, TemplateView):
+class UnitDashboardView(DashboardMixin, TemplateView):
     template_name = "reports/unit_dashboard.html"
 
     def get_context_data(self, **kwargs):
@@ -154,7 +148,7 @@ class UnitDashboardView(DashboardAccessMixin, TemplateView):
         return context
 
 
-class ConceptDashboardView(DashboardAccessMixin, TemplateView):
+class ConceptDashboardView(DashboardMixin, TemplateView):
     template_name = "reports/concept_dashboard.html"
 
     def get_context_data(self, **kwargs):
@@ -180,7 +174,7 @@ class ConceptDashboardView(DashboardAccessMixin, TemplateView):
         return context
 
 
-class RunArchiveView(DashboardAccessMixin, TemplateView):
+class RunArchiveView(DashboardMixin, TemplateView):
     """Every run of a policy's dispatch and bulletin: state, version, who asked, download;
     and the "生成" form with a progress bar that follows the run."""
 
@@ -193,14 +187,14 @@ class RunArchiveView(DashboardAccessMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         policy = self.get_policy(kwargs["policy"])
         today = timezone.localdate()
-        months = dashboard.months_of(policy, today)
+        months = calendar.plan_months(policy.start_date, policy.end_date, today)
         quarters = sorted({f"{y}Q{(m - 1) // 3 + 1}" for y, m in months}, reverse=True)
         context.update(
             policy=policy,
             runs=ReportRun.objects.filter(policy=policy)
             .select_related("requested_by")
             .order_by("-requested_at", "-id"),
-            months=[dashboard.month_label(m) for m in reversed(months)],
+            months=[calendar.month_label(m) for m in reversed(months)],
             quarters=quarters,
             can_review=self.scope.can_review(policy.pk),
             watch=self.request.GET.get("watch"),
@@ -230,7 +224,7 @@ class RunArchiveView(DashboardAccessMixin, TemplateView):
         return redirect(reverse("reports:run_archive", args=[policy.code]) + f"?watch={run.pk}")
 
 
-class RunProgressView(DashboardAccessMixin, TemplateView):
+class RunProgressView(DashboardMixin, TemplateView):
     """The progress bar's partial, polled by htmx until the run ends."""
 
     template_name = "reports/_run_progress.html"
@@ -243,7 +237,7 @@ class RunProgressView(DashboardAccessMixin, TemplateView):
         return context
 
 
-class RunDownloadView(DashboardAccessMixin, View):
+class RunDownloadView(DashboardMixin, View):
     def get(self, request, pk):
         run = get_object_or_404(
             ReportRun.objects.filter(policy__in=self.scope.overseen_policies(), status=ReportRun.Status.DONE), pk=pk
@@ -252,7 +246,7 @@ class RunDownloadView(DashboardAccessMixin, View):
         return FileResponse(run.file.open("rb"), as_attachment=True, filename=name)
 
 
-class RunIssueView(DashboardAccessMixin, View):
+class RunIssueView(DashboardMixin, View):
     def post(self, request, pk):
         run = get_object_or_404(ReportRun.objects.filter(policy__in=self.scope.overseen_policies()), pk=pk)
         if not self.scope.can_review(run.policy_id):
@@ -265,7 +259,7 @@ class RunIssueView(DashboardAccessMixin, View):
         return redirect("reports:run_archive", run.policy.code)
 
 
-class DispatchPageView(DashboardAccessMixin, TemplateView):
+class DispatchPageView(DashboardMixin, TemplateView):
     """月调度 as a page: the same data the xlsx is built from."""
 
     template_name = "reports/dispatch.html"
@@ -279,8 +273,8 @@ class DispatchPageView(DashboardAccessMixin, TemplateView):
         context.update(
             policy=policy,
             at=at,
-            at_label=dashboard.month_label(at),
-            months=[dashboard.month_label(m) for m in reversed(months)],
-            data=services.dispatch_data(policy, *at, generated_at=timezone.now()),
+            at_label=calendar.month_label(at),
+            months=[calendar.month_label(m) for m in reversed(months)],
+            data=selectors.dispatch_data(policy, *at, generated_at=timezone.now()),
         )
         return context

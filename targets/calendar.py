@@ -26,6 +26,42 @@ def lock_date(year: int, month: int, lock_day: int) -> dt.date:
     return dt.date(y, m, lock_day)
 
 
+Month = tuple[int, int]
+
+
+def parse_month(text: str | None) -> Month | None:
+    """'2025-09' → (2025, 9); None for anything that is not a real month."""
+    try:
+        year, month = (int(x) for x in (text or "").split("-"))
+        dt.date(year, month, 1)
+    except (ValueError, TypeError):
+        return None
+    return year, month
+
+
+def month_label(month: Month) -> str:
+    return f"{month[0]}-{month[1]:02d}"
+
+
+def previous(month: Month) -> Month:
+    return previous_month(dt.date(month[0], month[1], 1))
+
+
+def quarter_months(year: int, quarter: int) -> list[Month]:
+    return [(year, m) for m in range(quarter * 3 - 2, quarter * 3 + 1)]
+
+
+def plan_months(start: dt.date | None, end: dt.date | None, today: dt.date) -> list[Month]:
+    """The months of a plan that can be looked at on `today`: from its start up to the month
+    just ended (or its end, if earlier)."""
+    if not start:
+        return []
+    last = previous_month(today)
+    if end:
+        last = min(last, month_of(end))
+    return months_between(start, dt.date(*last, 1))
+
+
 def months_between(start: dt.date, end: dt.date) -> list[tuple[int, int]]:
     """Every (year, month) from start's month to end's month, inclusive."""
     months = []
@@ -34,9 +70,6 @@ def months_between(start: dt.date, end: dt.date) -> list[tuple[int, int]]:
         months.append((y, m))
         y, m = following_month(y, m)
     return months
-
-
-Month = tuple[int, int]
 
 
 def month_of(day: dt.date) -> Month:

@@ -216,10 +216,6 @@ class PeriodLock(models.Model):
     def __str__(self):
         return f"{self.policy} · {self.period}"
 
-    @property
-    def is_locked(self) -> bool:
-        return self.locked_at is not None
-
 
 class PeriodUnlock(models.Model):
     """An administrator's reopening of a locked period for one unit; the reason is kept."""
@@ -310,6 +306,10 @@ class MonthlyReport(models.Model):
 
     def __str__(self):
         return f"{self.unit} · {self.period} · {self.policy}"
+
+
+# A unit's state in a month's queue: 未填报 before it has a report, the report's own after.
+QUEUE_STATES: dict[str, str] = {"missing": _("未填报"), **dict(MonthlyReport.State.choices)}
 
 
 class ReportValue(models.Model):

@@ -4,7 +4,7 @@ the approval summary here and re-exported by reports.metrics. Pure."""
 from collections.abc import Hashable, Mapping
 from decimal import Decimal
 
-Month = tuple[int, int]
+from .calendar import Month
 
 
 def city_series(

@@ -1,5 +1,4 @@
 import django_tables2 as tables
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
@@ -7,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from policies.models import Unit
 
-STATE_LABELS = {"missing": "未填报", "draft": "草稿", "submitted": "已报送", "returned": "已退回", "approved": "已审核"}
+from .columns import ReportStateColumn
 
 
 class QueueTable(tables.Table):
@@ -19,7 +18,7 @@ class QueueTable(tables.Table):
     )
     name = tables.Column(verbose_name=_("填报单位"))
     kind = tables.Column(verbose_name=_("类型"))
-    state = tables.Column(verbose_name=_("状态"))
+    state = ReportStateColumn(verbose_name=_("状态"))
     timeliness = tables.Column(verbose_name=_("报送"), orderable=True)
     first_submitted_at = tables.DateTimeColumn(format="n月j日 H:i", verbose_name=_("首次报送"), default="—")
     action = tables.Column(empty_values=(), verbose_name="", orderable=False)
@@ -36,11 +35,6 @@ class QueueTable(tables.Table):
 
     def before_render(self, request):
         self.request = request
-
-    def render_state(self, record):
-        return render_to_string(
-            "includes/_report_state.html", {"state": record.state, "label": STATE_LABELS[record.state]}
-        )
 
     def render_timeliness(self, record, value):
         if value == "on_time":

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from . import excel_views, views
+from . import views
+from .excel import views as excel_views
 
 app_name = "targets"
 urlpatterns = [

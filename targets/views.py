@@ -10,29 +10,39 @@ from urllib.parse import quote
 
 import tablib
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from policies.models import Unit
-from policies.scope import scope_for
+from policies.scope import ScopedMixin, scope_for
 
 from . import calendar, services
 from .completeness import timeliness
 from .entry import entry_rows
 from .filters import QueueFilter
-from .models import Assignment, Concept, Indicator, MonthlyReport, Notification, Period, PeriodLock, ReportEvent
+from .models import (
+    QUEUE_STATES,
+    Assignment,
+    Concept,
+    Indicator,
+    MonthlyReport,
+    Notification,
+    Period,
+    PeriodLock,
+    ReportEvent,
+)
 from .notifications import notifications_mark_read
 from .queue import is_overdue, queue_units
-from .tables import STATE_LABELS, QueueTable
+from .tables import QueueTable
 from .worklists import policy_asks_for
 
 State = MonthlyReport.State
@@ -40,12 +50,20 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def parse_month(text: str) -> tuple[int, int]:
-    try:
-        year, month = (int(p) for p in text.split("-"))
-        dt.date(year, month, 1)
-    except (ValueError, TypeError):
-        raise Http404("报告期格式应为 YYYY-MM") from None
-    return year, month
+    """The month of a URL; 404 for anything that is not one."""
+    month = calendar.parse_month(text)
+    if month is None:
+        raise Http404("报告期格式应为 YYYY-MM")
+    return month
+
+
+def _next_or(request, default: str) -> str:
+    """The page the form came from, if it is one of ours; never another site."""
+    wanted = request.POST.get("next", "")
+    safe = url_has_allowed_host_and_scheme(
+        wanted, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return wanted if wanted and safe else default
 
 
 class ReportContext:
@@ -77,16 +95,13 @@ class ReportContext:
         self.locked = bool(self.report) and services.is_locked_for(self.report, today)
 
 
-class ReportEntryView(LoginRequiredMixin, TemplateView):
+class ReportEntryView(ScopedMixin, TemplateView):
     """One screen with every indicator the unit reports for the month."""
 
     template_name = "targets/report_entry.html"
 
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
+    def load(self, request, *args, **kwargs):
         self.ctx = ReportContext(request, kwargs["policy"], kwargs["unit"], kwargs["month"])
-        return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -157,11 +172,11 @@ class ReportEntryView(LoginRequiredMixin, TemplateView):
             return redirect(request.path)
 
 
-class ReportReviewView(LoginRequiredMixin, View):
+class ReportReviewView(ScopedMixin, View):
     """Approve, return with a reason, or reopen an approved report for correction."""
 
     def post(self, request, pk):
-        scope = scope_for(request.user)
+        scope = self.scope
         report = get_object_or_404(
             MonthlyReport.objects.visible_to(scope).select_related("policy", "unit", "period"), pk=pk
         )
@@ -179,15 +194,15 @@ class ReportReviewView(LoginRequiredMixin, View):
                 raise services.ReportError("未知操作")
         except services.ReportError as exc:
             messages.error(request, str(exc))
-        return redirect(request.POST.get("next") or report_url(report))
+        return redirect(_next_or(request, report_url(report)))
 
 
-class ReportHistoryView(LoginRequiredMixin, DetailView):
+class ReportHistoryView(ScopedMixin, DetailView):
     template_name = "targets/report_history.html"
     context_object_name = "report"
 
     def get_queryset(self):
-        return MonthlyReport.objects.visible_to(scope_for(self.request.user)).with_listing()
+        return MonthlyReport.objects.visible_to(self.scope).with_listing()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -195,7 +210,7 @@ class ReportHistoryView(LoginRequiredMixin, DetailView):
         return context
 
 
-class IndicatorHistoryView(LoginRequiredMixin, DetailView):
+class IndicatorHistoryView(ScopedMixin, DetailView):
     """Every change to one indicator's figures, across the units and months the user sees."""
 
     template_name = "targets/indicator_history.html"
@@ -203,13 +218,11 @@ class IndicatorHistoryView(LoginRequiredMixin, DetailView):
     slug_field = slug_url_kwarg = "code"
 
     def get_queryset(self):
-        return Indicator.objects.filter(policy__in=scope_for(self.request.user).policies()).select_related(
-            "policy", "task"
-        )
+        return Indicator.objects.filter(policy__in=self.scope.policies()).select_related("policy", "task")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        scope = scope_for(self.request.user)
+        scope = self.scope
         context["events"] = (
             ReportEvent.objects.filter(indicator=self.object)
             .filter(scope.report_filter("report__"))
@@ -226,12 +239,12 @@ def report_url(report: MonthlyReport) -> str:
     )
 
 
-class ConceptListView(LoginRequiredMixin, ListView):
+class ConceptListView(ScopedMixin, ListView):
     template_name = "targets/concept_list.html"
     context_object_name = "concepts"
 
     def get_queryset(self):
-        visible = scope_for(self.request.user).policies()
+        visible = self.scope.policies()
         in_scope = Q(indicators__policy__in=visible)
         return Concept.objects.annotate(
             indicator_count=Count("indicators", filter=in_scope, distinct=True),
@@ -239,7 +252,7 @@ class ConceptListView(LoginRequiredMixin, ListView):
         ).order_by("-city_count", "code")
 
 
-class ConceptDetailView(LoginRequiredMixin, DetailView):
+class ConceptDetailView(ScopedMixin, DetailView):
     template_name = "targets/concept_detail.html"
     slug_field = slug_url_kwarg = "code"
     context_object_name = "concept"
@@ -247,7 +260,7 @@ class ConceptDetailView(LoginRequiredMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        visible = scope_for(self.request.user).policies()
+        visible = self.scope.policies()
         context["indicators"] = (
             Indicator.objects.filter(concept=self.object, policy__in=visible)
             .select_related("policy__city", "task")
@@ -257,7 +270,7 @@ class ConceptDetailView(LoginRequiredMixin, DetailView):
         return context
 
 
-class ReviewQueueView(LoginRequiredMixin, SingleTableMixin, FilterView):
+class ReviewQueueView(ScopedMixin, SingleTableMixin, FilterView):
     """The reviewer's queue for a policy and month: every unit × state, late flags, bulk approve."""
 
     template_name = "targets/review_queue.html"
@@ -265,17 +278,14 @@ class ReviewQueueView(LoginRequiredMixin, SingleTableMixin, FilterView):
     table_class = QueueTable
     paginate_by = 100
 
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        scope = scope_for(request.user)
+    def load(self, request, *args, **kwargs):
+        scope = self.scope
         self.policy = get_object_or_404(scope.overseen_policies().select_related("city"), code=kwargs["policy"])
         self.can_review = scope.can_review(self.policy.pk)
         months = self.months()
         default = months[-1] if months else calendar.previous_month(timezone.localdate())
         year, month = parse_month(request.GET.get("month") or f"{default[0]}-{default[1]:02d}")
         self.period = Period.objects.of_month(year, month)
-        return super().dispatch(request, *args, **kwargs)
 
     def get_queryset(self):
         return queue_units(self.policy, self.period)
@@ -295,7 +305,7 @@ class ReviewQueueView(LoginRequiredMixin, SingleTableMixin, FilterView):
             policy=self.policy,
             period=self.period,
             can_review=self.can_review,
-            counts={k: counts.get(k, 0) for k in STATE_LABELS},
+            counts={k: counts.get(k, 0) for k in QUEUE_STATES},
             total=sum(counts.values()),
             late=late,
             due_date=calendar.due_date(self.period.year, self.period.month, self.policy.due_day),
@@ -316,9 +326,9 @@ class ReviewQueueView(LoginRequiredMixin, SingleTableMixin, FilterView):
         return calendar.months_between(self.policy.start_date, dt.date(*last, 1))
 
 
-class BulkApproveView(LoginRequiredMixin, View):
+class BulkApproveView(ScopedMixin, View):
     def post(self, request, policy):
-        scope = scope_for(request.user)
+        scope = self.scope
         policy = get_object_or_404(scope.overseen_policies(), code=policy)
         if not scope.can_review(policy.pk):
             raise PermissionDenied("只有该政策文件的审核员可以审核")
@@ -328,24 +338,21 @@ class BulkApproveView(LoginRequiredMixin, View):
             messages.success(request, f"已批量审核通过 {approved} 份月报。")
         else:
             messages.warning(request, "没有选中待审核的月报。")
-        return redirect(request.POST.get("next") or reverse("targets:review_queue", args=[policy.code]))
+        return redirect(_next_or(request, reverse("targets:review_queue", args=[policy.code])))
 
 
-class AssignmentSplitView(LoginRequiredMixin, TemplateView):
+class AssignmentSplitView(ScopedMixin, TemplateView):
     """分解下达: the reviewer splits a city target across the units that report it."""
 
     template_name = "targets/assignment_split.html"
 
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        scope = scope_for(request.user)
+    def load(self, request, *args, **kwargs):
+        scope = self.scope
         self.indicator = get_object_or_404(
             Indicator.objects.filter(policy__in=scope.overseen_policies()).select_related("policy", "task"),
             code=kwargs["code"],
         )
         self.can_review = scope.can_review(self.indicator.policy_id)
-        return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, proposal=None, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -387,13 +394,13 @@ class AssignmentSplitView(LoginRequiredMixin, TemplateView):
         return redirect(request.path)
 
 
-class TimelinessView(LoginRequiredMixin, TemplateView):
+class TimelinessView(ScopedMixin, TemplateView):
     """Completeness and timeliness per unit and month; downloadable."""
 
     template_name = "targets/timeliness.html"
 
     def get(self, request, *args, **kwargs):
-        scope = scope_for(request.user)
+        scope = self.scope
         self.policy = get_object_or_404(scope.overseen_policies().select_related("city"), code=kwargs["policy"])
         today = timezone.localdate()
         default_year = min(today.year, self.policy.end_date.year) if self.policy.end_date else today.year
@@ -454,11 +461,11 @@ class TimelinessView(LoginRequiredMixin, TemplateView):
         return response
 
 
-class PeriodLockView(LoginRequiredMixin, View):
+class PeriodLockView(ScopedMixin, View):
     """The reviewer closes a period early; an administrator reopens it for one unit, with a reason."""
 
     def post(self, request, policy, month):
-        scope = scope_for(request.user)
+        scope = self.scope
         policy = get_object_or_404(scope.overseen_policies(), code=policy)
         year, month_no = parse_month(month)
         period = Period.objects.of_month(year, month_no)
@@ -490,7 +497,7 @@ class PeriodLockView(LoginRequiredMixin, View):
         return redirect(back)
 
 
-class NotificationListView(LoginRequiredMixin, ListView):
+class NotificationListView(ScopedMixin, ListView):
     template_name = "targets/notification_list.html"
     context_object_name = "notifications"
     paginate_by = 50

@@ -23,10 +23,6 @@ class WorkItem:
     report: MonthlyReport | None
 
     @property
-    def state_label(self) -> str:
-        return self.report.get_state_display() if self.report else "未填报"
-
-    @property
     def period_label(self) -> str:
         return f"{self.year}-{self.month:02d}"
 

@@ -13,7 +13,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from reports.models import ReportRun
 from targets import services
-from targets.excel_views import SESSION_KEY
+from targets.excel.views import SESSION_KEY
 from targets.models import Notification
 from tests.portal.test_permission_matrix import MATRIX, MONTH, ROLES, _client, draft_of, entry, report_of
 
@@ -291,3 +291,28 @@ def test_every_view_that_takes_a_post_has_a_row():
     covered = {a.name for a in ACTIONS}
 
     assert set(_post_views(get_resolver())) - covered == set(), "add these actions to ACTIONS"
+
+
+@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/x"])
+def test_a_judgement_never_sends_the_reviewer_to_another_site(client, world, target):
+    report = submitted(world.a, world.users["admin"])
+    client = _client(client, world, "reviewer")
+
+    response = client.post(
+        reverse("targets:report_review", kwargs={"pk": report.pk}), {"action": "approve", "next": target}
+    )
+
+    assert response.status_code == 302
+    assert "evil.example" not in response["Location"]
+
+
+def test_a_judgement_returns_to_the_page_it_came_from(client, world):
+    report = submitted(world.a, world.users["admin"])
+    back = reverse("targets:review_queue", kwargs={"policy": world.a.policy.code}) + "?month=2025-09"
+    client = _client(client, world, "reviewer")
+
+    response = client.post(
+        reverse("targets:report_review", kwargs={"pk": report.pk}), {"action": "approve", "next": back}
+    )
+
+    assert response["Location"] == back

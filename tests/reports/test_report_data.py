@@ -3,7 +3,7 @@ item behind time progress are those of the units that are themselves behind on i
 
 import datetime as dt
 
-from reports import services
+from reports import selectors
 from targets.services import assignment_split, report_approve, report_get_or_create, report_save, report_submit
 from tests import factories as f
 
@@ -32,7 +32,7 @@ class TestProblemsOfTheUnitsBehind:
         file(side, side.bureau, "9", "市局：无", world.users["reviewer"])  # 9 of 10 by September: on pace
         file(side, side.county, "1", "县里：企业申报积极性不高", world.users["reviewer"])  # 1 of 10: behind
 
-        data = services.bulletin_data(side.policy, 2025, 3, generated_at=AT)
+        data = selectors.bulletin_data(side.policy, 2025, 3, generated_at=AT)
 
         row = next(r for r in data.rows if r.indicator == side.flow.name)
         assert row.light == "red"  # 10 of 20 at three quarters of the year
@@ -44,7 +44,7 @@ class TestProblemsOfTheUnitsBehind:
         file(side, side.bureau, "9", "市局：认定批次集中在下半年", world.users["reviewer"])
         file(side, side.county, "1", "县里：企业申报积极性不高", world.users["reviewer"])
 
-        data = services.dispatch_data(side.policy, 2025, 9, generated_at=AT)
+        data = selectors.dispatch_data(side.policy, 2025, 9, generated_at=AT)
 
         row = next(r for r in data.rows if r.indicator == side.flow.name)
         assert {name for name, _text in row.problems} == {side.bureau.name, side.county.name}

@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
-from targets.excel import META_SHEET, VALUE_COL
+from targets.excel.workbook import META_SHEET, VALUE_COL
 from targets.models import ReportEvent, ReportValue
 from tests import factories as f
 

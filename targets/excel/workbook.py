@@ -20,8 +20,8 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Si
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from .entry import EntryRow, TaskGroup
-from .validation import NumberInvalid, Rule, check_value, parse_number
+from ..entry import EntryRow, TaskGroup
+from ..validation import NumberInvalid, Rule, check_value, parse_number
 
 MAX_BYTES = 5 * 1024 * 1024
 META_SHEET = "_模板标识"

@@ -10,20 +10,19 @@ import hashlib
 from urllib.parse import quote
 
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views import View
 
 from policies.models import Unit
-from policies.scope import scope_for
+from policies.scope import ScopedMixin
 
-from . import calendar, services
-from .entry import entry_rows
-from .excel import ExcelRejected, Identity, build_template, preview, read_upload
-from .models import Assignment, MonthlyReport, Period
-from .views import ReportContext, parse_month, report_url
+from .. import calendar, services
+from ..entry import entry_rows
+from ..models import Assignment, MonthlyReport, Period
+from ..views import ReportContext, parse_month, report_url
+from .workbook import ExcelRejected, Identity, build_template, preview, read_upload
 
 SESSION_KEY = "excel_upload"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -49,18 +48,18 @@ def _download(data: bytes, filename: str) -> HttpResponse:
     return response
 
 
-class TemplateDownloadView(LoginRequiredMixin, View):
+class TemplateDownloadView(ScopedMixin, View):
     def get(self, request, policy, unit, month):
         ctx = ReportContext(request, policy, unit, month)
         data = build_template([_sheet_spec(ctx.policy, ctx.unit, ctx.period, ctx.report)])
         return _download(data, f"{ctx.unit.name}-{ctx.period.label}-月报模板.xlsx")
 
 
-class PolicyTemplateDownloadView(LoginRequiredMixin, View):
+class PolicyTemplateDownloadView(ScopedMixin, View):
     """The reviewer's workbook: one sheet per reporting unit of the policy."""
 
     def get(self, request, policy, month):
-        scope = scope_for(request.user)
+        scope = self.scope
         policy = get_object_or_404(scope.overseen_policies(), code=policy)
         if not scope.can_review(policy.pk):
             raise PermissionDenied("只有审核员可以下载全部单位的模板")
@@ -77,13 +76,12 @@ class PolicyTemplateDownloadView(LoginRequiredMixin, View):
         return _download(build_template(specs), f"{policy.city.name}-{period.label}-全部单位月报.xlsx")
 
 
-class UploadView(LoginRequiredMixin, View):
+class UploadView(ScopedMixin, View):
     """Upload (unit or reviewer workbook) → preview → confirm."""
 
     template_name = "targets/excel_upload.html"
 
     def setup_target(self, request, policy, unit, month):
-        self.scope = scope_for(request.user)
         if unit:
             ctx = ReportContext(request, policy, unit, month)
             self.policy, self.period, self.back = ctx.policy, ctx.period, request.path.replace("upload/", "")
