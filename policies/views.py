@@ -12,6 +12,7 @@ from .models import Responsibility, Task, Unit
 from .outline import build_outline, highlight_quotes, simplified
 from .scope import ScopedMixin
 from .tables import PolicyTable, UnitTable
+from .textguard import GuardedTableExport
 
 
 class PolicyListView(ScopedMixin, ExportMixin, SingleTableMixin, FilterView):
@@ -19,6 +20,7 @@ class PolicyListView(ScopedMixin, ExportMixin, SingleTableMixin, FilterView):
     filterset_class = PolicyFilter
     template_name = "policies/policy_list.html"
     export_name = "政策文件"
+    export_class = GuardedTableExport  # titles and names are text, never formulas
     paginate_by = 50
 
     def get_queryset(self):
@@ -71,6 +73,7 @@ class UnitListView(ScopedMixin, ExportMixin, SingleTableMixin, FilterView):
     filterset_class = UnitFilter
     template_name = "policies/unit_list.html"
     export_name = "责任单位"
+    export_class = GuardedTableExport
     paginate_by = 100
 
     def get_queryset(self):

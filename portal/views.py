@@ -1,7 +1,8 @@
 """The site shell: the home page of each role, /healthz and the error pages."""
 
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template.loader import get_template
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
@@ -53,4 +54,5 @@ def error_404(request, exception=None):
 
 
 def error_500(request):
-    return render(request, "500.html", status=500)
+    """A static page: no request context, so no session, user or database is needed to show it."""
+    return HttpResponse(get_template("500.html").render({}), status=500)

@@ -43,6 +43,13 @@ class ReportRun(models.Model):
     checksum = models.CharField(_("SHA-256"), max_length=64, blank=True)
     issued_at = models.DateTimeField(_("印发时间"), null=True, blank=True)
     task_id = models.CharField(_("任务编号"), max_length=64, blank=True)
+    # When its message last went to the broker (null: never, the broker was down), and how
+    # many builds were begun: the sweeper resends the first and gives up after a few of the second.
+    sent_at = models.DateTimeField(_("投递时间"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("生成次数"), default=0)
+    # "host:pid" of the process building it: a redelivered message may take the run over at
+    # once when that process is gone, instead of waiting for the time limit.
+    builder = models.CharField(_("生成进程"), max_length=120, blank=True)
 
     class Meta:
         verbose_name = _("生成记录")

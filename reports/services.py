@@ -10,12 +10,14 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
+import os
+import socket
 import time
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import F, Max, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -107,47 +109,108 @@ def run_request(*, kind: str, policy: Policy, label: str, by=None) -> tuple[Repo
     run = ReportRun.objects.create(
         kind=kind, policy=policy, period_label=label, version=version, requested_by=by, cutoff_at=cutoff
     )
-    transaction.on_commit(lambda: _enqueue(run.pk))
+    transaction.on_commit(lambda: _enqueue(run.pk), robust=True)
     return run, True
 
 
-def _enqueue(run_id: int) -> None:
+def _enqueue(run_id: int) -> bool:
+    """Send a run's message. A broker that is down leaves the run queued, unsent: the
+    sweeper sends it once the broker is back. Returns whether it was sent."""
     from .tasks import report_run_execute
 
-    result = report_run_execute.delay(run_id)
-    ReportRun.objects.filter(pk=run_id).update(task_id=result.id or "")
+    try:
+        result = report_run_execute.delay(run_id)
+    except Exception:  # kombu raises its own OperationalError, redis its ConnectionError…
+        log.warning("report run %s: broker unavailable, left for the sweeper", run_id, exc_info=True)
+        return False
+    ReportRun.objects.filter(pk=run_id).update(task_id=result.id or "", sent_at=timezone.now())
+    return True
 
 
 def _progress(run: ReportRun, value: int) -> None:
     ReportRun.objects.filter(pk=run.pk).update(progress=value)
 
 
-def run_execute(*, run_id: int) -> ReportRun:
-    """Build the file of a queued (or redelivered) run and archive it; a failure is kept
-    with its reason. A finished run is never rebuilt: its file is what was issued."""
-    run = ReportRun.objects.select_related("policy__city", "policy__lead_unit").get(pk=run_id)
-    if run.status == ReportRun.Status.DONE:
-        return run
-    ReportRun.objects.filter(pk=run.pk).update(
-        status=ReportRun.Status.RUNNING, started_at=timezone.now(), progress=5, error=""
+def stale_after() -> dt.timedelta:
+    """How long a build may run before its worker must be dead: the hard time limit kills
+    it by then. The broker's visibility timeout is set to the same, so a message whose
+    worker died comes back just when its run may be claimed again."""
+    return dt.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + settings.REPORTS_RUN_GRACE)
+
+
+def _this_process() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _is_gone(builder: str) -> bool:
+    """Whether the process that was building a run has died (known only on its own host)."""
+    host, _, pid = builder.rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
+
+
+@transaction.atomic
+def _claim(run_id: int, now: dt.datetime) -> bool:
+    """Take a run for building: a queued run, or one whose builder is dead (its process
+    gone, or past any build's time limit). A second message for the same run (resent,
+    redelivered) while its build is alive finds it taken and stops."""
+    run = ReportRun.objects.select_for_update().get(pk=run_id)
+    dead = run.status == ReportRun.Status.RUNNING and (
+        (run.started_at is not None and run.started_at < now - stale_after()) or _is_gone(run.builder)
     )
+    if run.status != ReportRun.Status.QUEUED and not dead:
+        return False
+    ReportRun.objects.filter(pk=run_id).update(
+        status=ReportRun.Status.RUNNING,
+        started_at=now,
+        progress=5,
+        error="",
+        attempts=F("attempts") + 1,
+        builder=_this_process(),
+    )
+    return True
+
+
+def run_execute(*, run_id: int) -> ReportRun:
+    """Build the file of a queued run and archive it; a failure is kept with its reason.
+    Only the builder that claimed the run may finish it, so however often its message is
+    delivered, a request ends in one archive; a finished or failed run is never rebuilt."""
+    started = timezone.now()
+    if not _claim(run_id, started):
+        return ReportRun.objects.get(pk=run_id)
+    run = ReportRun.objects.select_related("policy__city", "policy__lead_unit").get(pk=run_id)
+    mine = ReportRun.objects.filter(pk=run.pk, status=ReportRun.Status.RUNNING, started_at=started)
     try:
         _progress(run, 20)
         if settings.REPORTS_BUILD_PAUSE:
             time.sleep(settings.REPORTS_BUILD_PAUSE)
         data, name = build_file(run.kind, run.policy, run.period_label, timezone.now())
         _progress(run, 80)
-        run.refresh_from_db()
-        run.checksum = hashlib.sha256(data).hexdigest()
-        run.file.save(name, ContentFile(data), save=False)
-        run.status, run.progress, run.finished_at = ReportRun.Status.DONE, 100, timezone.now()
-        run.save(update_fields=["checksum", "file", "status", "progress", "finished_at"])
+        stored = run.file.storage.save(run.file.field.generate_filename(run, name), ContentFile(data))
+        finished = mine.update(
+            file=stored,
+            checksum=hashlib.sha256(data).hexdigest(),
+            status=ReportRun.Status.DONE,
+            progress=100,
+            finished_at=timezone.now(),
+        )
+        if not finished:  # the sweeper gave this build up meanwhile: its file is not the archive
+            run.file.storage.delete(stored)
+            return ReportRun.objects.get(pk=run.pk)
     except Exception as exc:
         log.exception("report run %s failed", run_id)
-        ReportRun.objects.filter(pk=run.pk).update(
+        mine.update(
             status=ReportRun.Status.FAILED, finished_at=timezone.now(), error=f"{type(exc).__name__}: {exc}"[:2000]
         )
         raise
+    run.refresh_from_db()
     _notify_ready(run)
     return run
 
@@ -166,13 +229,35 @@ def _notify_ready(run: ReportRun) -> None:
     )
 
 
-def runs_reap_stale(*, older_than: dt.timedelta, now: dt.datetime | None = None) -> int:
-    """Mark as failed the runs that have been running longer than any job may (a worker
-    that died without its task being redelivered): nothing stays "running" forever."""
+MAX_ATTEMPTS = 3
+
+
+def runs_sweep(*, now: dt.datetime | None = None) -> dict[str, int]:
+    """What the broker lost, found again (beat runs this every few minutes):
+
+    - a run queued but never sent (the broker was down) or sent long ago and still not
+      begun (a broker restarted without persistence lost its message) is sent again;
+    - a run "running" past any build's time limit has lost its worker: it is queued and
+      sent again, or, after MAX_ATTEMPTS builds, marked failed with the reason.
+
+    A message sent twice is harmless: only one build can claim a run."""
     now = now or timezone.now()
-    return ReportRun.objects.filter(status=ReportRun.Status.RUNNING, started_at__lt=now - older_than).update(
-        status=ReportRun.Status.FAILED, finished_at=now, error="生成进程中断（超过时限仍未完成），请重新生成。"
+    Status = ReportRun.Status
+    dead = ReportRun.objects.filter(status=Status.RUNNING, started_at__lt=now - stale_after())
+    failed = dead.filter(attempts__gte=MAX_ATTEMPTS).update(
+        status=Status.FAILED,
+        finished_at=now,
+        error=f"生成进程{MAX_ATTEMPTS}次中断（超过时限仍未完成），请稍后重新生成。",
     )
+    requeued = list(dead.values_list("pk", flat=True))
+    ReportRun.objects.filter(pk__in=requeued, status=Status.RUNNING).update(status=Status.QUEUED, progress=0)
+    resend_before = now - dt.timedelta(seconds=settings.REPORTS_RESEND_AFTER)
+    waiting = ReportRun.objects.filter(status=Status.QUEUED).filter(
+        Q(sent_at__isnull=True, requested_at__lt=resend_before) | Q(sent_at__lt=resend_before)
+    )
+    to_send = sorted(set(requeued) | set(waiting.values_list("pk", flat=True)))
+    sent = sum(_enqueue(pk) for pk in to_send)
+    return {"failed": failed, "requeued": len(requeued), "sent": sent}
 
 
 @transaction.atomic

@@ -24,6 +24,8 @@ class IndicatorResultTable(tables.Table):
     )
     target = tables.Column(verbose_name=_("目标"), orderable=False, attrs=WIDE_ONLY)
     actual = tables.Column(verbose_name=_("累计/当前"), attrs={"td": {"class": "text-end text-nowrap"}})
+    # Shown on the page within the figure; a column of its own in an export, where figures are numbers.
+    unit_of_measure = tables.Column(verbose_name=_("计量单位"), visible=False, orderable=False)
     completion = tables.Column(verbose_name=_("完成率"), attrs={"td": {"class": "text-end"}})
     progress = tables.Column(
         verbose_name=_("时序进度"),
@@ -55,6 +57,10 @@ class IndicatorResultTable(tables.Table):
             '<span class="{}">{}</span>', "text-danger" if value < 0 else "text-success", f"{value * 100:+.1f}"
         )
 
+    # An export carries figures as numbers (never text a spreadsheet might read as a formula).
+    def value_actual(self, value):
+        return "" if value is None else value
+
     def value_completion(self, value):
         return pct(value)
 
@@ -62,4 +68,4 @@ class IndicatorResultTable(tables.Table):
         return pct(value)
 
     def value_gap(self, value):
-        return "" if value is None else f"{value * 100:+.1f}"
+        return "" if value is None else round(value * 100, 1)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -14,6 +15,7 @@ from django_tables2 import RequestConfig
 from django_tables2.export import TableExport
 
 from policies.scope import ScopedMixin
+from policies.textguard import GuardedTableExport
 from targets import calendar
 from targets.models import Concept, Indicator
 
@@ -46,7 +48,7 @@ class PolicyDashboardView(DashboardMixin, TemplateView):
         export = request.GET.get("_export")
         if TableExport.is_valid_format(export):
             name = f"{self.policy.city.name}-{calendar.month_label(self.at)}-指标完成情况.{export}"
-            return TableExport(export, table).response(name)
+            return GuardedTableExport(export, table).response(name)
         self.table = table
         return super().get(request, *args, **kwargs)
 
@@ -215,7 +217,16 @@ class RunArchiveView(DashboardMixin, TemplateView):
         except services.RunRefused as exc:
             messages.error(request, str(exc))
             return redirect("reports:run_archive", policy.code)
-        if created:
+        run.refresh_from_db()
+        # Inside an outer transaction (a test's) the message is sent only when that commits.
+        unsent = run.sent_at is None and not transaction.get_connection().in_atomic_block
+        if created and unsent and run.status == ReportRun.Status.QUEUED:
+            messages.warning(
+                request,
+                f"任务队列暂时不可用：{run.get_kind_display()}（{run.period_label}，第{run.version}版）的请求已记录，"
+                "队列恢复后自动生成，无需重复提交。",
+            )
+        elif created:
             messages.success(request, f"已开始生成{run.get_kind_display()}（{run.period_label}，第{run.version}版）。")
         elif run.status == ReportRun.Status.DONE:
             messages.info(request, f"数据自第{run.version}版生成以来没有变化，未重复生成。")

@@ -1,7 +1,9 @@
 from django.contrib import admin
 
+from .audit import audit_record, field_changes, snapshot
 from .models import (
     Assignment,
+    AuditEntry,
     Concept,
     Indicator,
     MonthlyReport,
@@ -12,6 +14,65 @@ from .models import (
     ReportValue,
     Target,
 )
+
+
+class AuditedAdmin(admin.ModelAdmin):
+    """Every save and delete in the admin, of the object and of its inlines, leaves an
+    AuditEntry with the fields that changed, as a portal change does."""
+
+    def save_model(self, request, obj, form, change):
+        before = snapshot(type(obj).objects.get(pk=obj.pk)) if change and obj.pk else {}
+        super().save_model(request, obj, form, change)
+        changes = field_changes(before, snapshot(obj))
+        if changes:
+            audit_record(by=request.user, action="后台修改" if change else "后台新增", obj=obj, changes=changes)
+
+    def delete_model(self, request, obj):
+        audit_record(by=request.user, action="后台删除", obj=obj, changes=field_changes(snapshot(obj), {}))
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            audit_record(by=request.user, action="后台删除", obj=obj, changes=field_changes(snapshot(obj), {}))
+        super().delete_queryset(request, queryset)
+
+    def save_formset(self, request, form, formset, change):
+        model = formset.model
+        before = {
+            o.pk: snapshot(o)
+            for o in model.objects.filter(pk__in=[f.instance.pk for f in formset.forms if f.instance.pk])
+        }
+        for gone in formset.deleted_forms:
+            if gone.instance.pk:
+                audit_record(
+                    by=request.user,
+                    action="后台删除",
+                    obj=gone.instance,
+                    changes=field_changes(before.get(gone.instance.pk, {}), {}),
+                )
+        super().save_formset(request, form, formset, change)
+        for obj in formset.new_objects + [o for o, _fields in formset.changed_objects]:
+            changes = field_changes(before.get(obj.pk, {}), snapshot(obj))
+            if changes:
+                audit_record(
+                    by=request.user, action="后台修改" if obj.pk in before else "后台新增", obj=obj, changes=changes
+                )
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    list_display = ("created_at", "created_by", "action", "object_type", "summary")
+    list_filter = ("action", "object_type")
+    search_fields = ("summary", "reason")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Concept)
@@ -44,7 +105,7 @@ class AssignmentInline(admin.TabularInline):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(admin.ModelAdmin):
+class IndicatorAdmin(AuditedAdmin):
     list_display = ("name", "policy", "unit_of_measure", "measure", "rollup", "direction", "concept")
     list_filter = ("policy", "measure", "rollup", "concept")
     search_fields = ("name", "code")
@@ -53,7 +114,7 @@ class IndicatorAdmin(admin.ModelAdmin):
 
 
 @admin.register(Target)
-class TargetAdmin(admin.ModelAdmin):
+class TargetAdmin(AuditedAdmin):
     list_display = ("indicator", "comparison", "value", "value_max", "window", "year", "deadline_date")
     list_filter = ("window", "comparison", "indicator__policy")
     search_fields = ("indicator__name", "source_quote")
@@ -61,7 +122,7 @@ class TargetAdmin(admin.ModelAdmin):
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(admin.ModelAdmin):
+class AssignmentAdmin(AuditedAdmin):
     list_display = ("indicator", "unit", "allocated_value", "is_override")
     list_filter = ("indicator__policy", "is_override")
     search_fields = ("indicator__name", "unit__name")
@@ -77,14 +138,32 @@ class PeriodAdmin(admin.ModelAdmin):
 class PeriodUnlockInline(admin.TabularInline):
     model = PeriodUnlock
     extra = 0
-    readonly_fields = ("unlocked_by", "unlocked_at")
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(PeriodLock)
 class PeriodLockAdmin(admin.ModelAdmin):
+    """Read only: clearing a lock here would reopen a month for every unit with no reason
+    kept. A month is reopened for a unit on the review page (解锁, with its reason)."""
+
     list_display = ("policy", "period", "opened_at", "locked_at")
     list_filter = ("policy", "period__year")
     inlines = [PeriodUnlockInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 class ReportValueInline(admin.TabularInline):

@@ -425,3 +425,29 @@ class IndicatorMonth(models.Model):
 
     def __str__(self):
         return f"{self.indicator} {self.year}-{self.month:02d} = {self.total}"
+
+
+class AuditEntry(models.Model):
+    """A change of targets, shares or locks that no report's history records: who, when,
+    what changed from what to what, and why. Written by the services and by the admin."""
+
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+    action = models.CharField(_("操作"), max_length=40)
+    object_type = models.CharField(_("对象类型"), max_length=60)
+    object_id = models.CharField(_("对象编号"), max_length=40)
+    summary = models.CharField(_("对象"), max_length=300)
+    # {field: [before, after]}, values as text so that a Decimal reads as it was typed
+    changes = models.JSONField(_("变更"), default=dict, blank=True)
+    reason = models.TextField(_("原因"), blank=True)
+
+    class Meta:
+        verbose_name = _("变更记录")
+        verbose_name_plural = _("变更记录")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["object_type", "object_id"], name="audit_object")]
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.summary}"

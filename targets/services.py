@@ -15,6 +15,7 @@ from django.utils import timezone
 from policies.models import Policy, Unit
 
 from . import calendar
+from .audit import audit_record, field_changes
 from .models import (
     Assignment,
     Indicator,
@@ -586,8 +587,10 @@ def assignment_split(*, indicator: Indicator, shares: dict[int, object], by) -> 
     for unit_id, value in parsed.items():
         assignment = assignments[unit_id]
         if assignment.allocated_value != value:
+            changes = field_changes({"allocated_value": assignment.allocated_value}, {"allocated_value": value})
             assignment.allocated_value = value
             assignment.save(update_fields=["allocated_value"])
+            audit_record(by=by, action="分解目标", obj=assignment, changes=changes)
     target = indicator.targets.order_by("order").first()
     given = [v for v in parsed.values() if v is not None]
     if target is None or not given:

@@ -24,6 +24,7 @@ from django_tables2 import SingleTableMixin
 
 from policies.models import Unit
 from policies.scope import ScopedMixin, scope_for
+from policies.textguard import guard_dataset
 
 from . import calendar, services
 from .completeness import timeliness
@@ -452,7 +453,7 @@ class TimelinessView(ScopedMixin, TemplateView):
                 ]
             )
         name = f"{self.policy.city.name}-{self.year}-报送及时率.{fmt}"
-        body = data.export(fmt)
+        body = guard_dataset(data).export(fmt)  # a unit's name is text, never a formula
         response = HttpResponse(
             body.encode("utf-8-sig") if fmt == "csv" else body,
             content_type="text/csv; charset=utf-8" if fmt == "csv" else XLSX,

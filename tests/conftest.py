@@ -3,6 +3,7 @@ from dataclasses import dataclass
 
 import pytest
 
+from catalogue.loading import catalogue_load, read_fixtures
 from policies.models import Membership, Responsibility
 from targets.services import report_get_or_create, report_return, report_save, report_submit
 from tests import factories as f
@@ -16,6 +17,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
     keep-alive request threads ended before it is dropped (PostgreSQL refuses to drop a
     database in use, and the next run would find it still there)."""
     yield
+    _CATALOGUE.close()  # a run stopped early (-x, Ctrl-C) may leave it open
     with django_db_blocker.unblock():
         from django.db import connection
 
@@ -25,6 +27,89 @@ def django_db_setup(django_db_setup, django_db_blocker):
                     "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
                     "WHERE datname = current_database() AND pid <> pg_backend_pid()"
                 )
+
+
+class SharedCatalogue:
+    """The five real policies (fixtures/), loaded once per session into the test database.
+
+    Loading them costs about four seconds, so the tests that read the real catalogue share
+    one load: it is written inside an outer transaction that every such test runs in (each
+    test's own transaction is a savepoint within it, rolled back after the test, so a test
+    may change or delete what it likes), and the outer transaction is rolled back after the
+    last of them. The tests that request ``real_catalogue`` run first, one after another
+    (``pytest_collection_modifyitems`` below), so the catalogue is loaded once; every other
+    test still starts from an empty database, and transactional tests (the live server,
+    the worker) never see the outer transaction.
+    """
+
+    def __init__(self):
+        self.atomic = None
+        self.blocker = None
+        self.data = None
+        self.loads = 0
+
+    def open(self, blocker) -> None:
+        if self.atomic is not None:
+            return
+        from django.db import connection, transaction
+
+        with blocker.unblock():
+            if connection.in_atomic_block:
+                raise pytest.UsageError(
+                    "real_catalogue must be set up before the test's own transaction: request it "
+                    "before db or any fixture that uses db, and do not mark the test django_db"
+                )
+            self.blocker = blocker
+            self.atomic = transaction.atomic()
+            self.atomic.__enter__()
+            try:
+                self.data = read_fixtures()
+                catalogue_load(data=self.data)
+            except BaseException:
+                self.close()
+                raise
+            self.loads += 1
+
+    def close(self) -> None:
+        if self.atomic is None:
+            return
+        from django.db import transaction
+
+        atomic, self.atomic = self.atomic, None
+        with self.blocker.unblock():
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+_CATALOGUE = SharedCatalogue()
+REAL_CATALOGUE = "real_catalogue"
+
+
+@pytest.fixture
+def _shared_catalogue(django_db_setup, django_db_blocker):
+    _CATALOGUE.open(django_db_blocker)
+
+
+@pytest.fixture
+def real_catalogue(_shared_catalogue, db) -> dict:
+    """The shipped catalogue in the database (see SharedCatalogue); returns the data read from
+    fixtures/. Request it before `db` or `world`; changes are rolled back after the test."""
+    return _CATALOGUE.data
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    # After pytest-django's own order (plain database tests, then transactional ones, then
+    # the rest): the tests on the real catalogue come first, together, sharing one load.
+    items.sort(key=lambda item: REAL_CATALOGUE not in getattr(item, "fixturenames", ()))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    result = yield
+    if nextitem is None or REAL_CATALOGUE not in getattr(nextitem, "fixturenames", ()):
+        _CATALOGUE.close()
+    return result
 
 
 @pytest.fixture

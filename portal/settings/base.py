@@ -6,6 +6,7 @@ values fail loudly at start-up rather than being silently ignored.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -67,6 +68,7 @@ INSTALLED_APPS = [
     "django_tables2",
     "django_htmx",
     "django_celery_beat",
+    "axes",
     "portal",
     "policies",
     "targets",
@@ -85,6 +87,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -111,6 +115,9 @@ DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
         conn_max_age=env_int("CONN_MAX_AGE", 60),
+        # A persistent connection is checked before a request reuses it, so a database
+        # restart costs a reconnect instead of one 500 per worker.
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
@@ -123,11 +130,34 @@ SILENCED_SYSTEM_CHECKS = ["models.W047"]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    # Django's own, with the error message its Chinese catalogue translates (see the module).
+    {"NAME": "portal.settings.auth.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out username+address before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "login"
+
+# Sign-in throttling (django-axes): AXES_FAILURE_LIMIT wrong passwords for one username from
+# one address lock that pair out for AXES_COOLOFF_MINUTES; a successful login clears the count.
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "axes/lockout.html"
+AXES_COOLOFF_MESSAGE = "登录失败次数过多，请稍后再试。"
+# Behind PROXY_COUNT reverse proxies that append to X-Forwarded-For, the client's address is
+# the one the outermost proxy saw; 0 (no proxy, or one that does not set it) uses REMOTE_ADDR.
+PROXY_COUNT = env_int("PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "portal.settings.auth.client_ip_address"
+
+# Sessions end after SESSION_IDLE_SECONDS without a request (every request renews them).
+SESSION_COOKIE_AGE = env_int("SESSION_IDLE_SECONDS", 8 * 60 * 60)
+SESSION_SAVE_EVERY_REQUEST = True
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
@@ -184,6 +214,12 @@ def filesystem_broker_options(folder: Path) -> dict:
 
 if CELERY_BROKER_URL.startswith("filesystem://"):
     CELERY_BROKER_TRANSPORT_OPTIONS = filesystem_broker_options(CELERY_BROKER_DIR)
+else:
+    # Redis redelivers a message whose worker died after this long: the time after which
+    # reports.services.stale_after lets its run be claimed again, never during a live build.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": env_int("CELERY_TASK_TIME_LIMIT", 660) + env_int("REPORTS_RUN_GRACE", 120)
+    }
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
@@ -196,6 +232,10 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 # Seconds a report build waits before starting: 0 except in the test that kills a worker
 # half way through a run (it needs a run that is certainly still running).
 REPORTS_BUILD_PAUSE = float(env_str("REPORTS_BUILD_PAUSE", "0") or 0)
+# A build past its hard time limit plus this grace has lost its worker (reports.services.stale_after);
+# a queued run not begun this long after it was sent is sent again.
+REPORTS_RUN_GRACE = env_int("REPORTS_RUN_GRACE", 120)
+REPORTS_RESEND_AFTER = env_int("REPORTS_RESEND_AFTER", 180)
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Every job is safe to run twice; what each policy wants when (due day, lock day) is data
 # on the policy, so the jobs run daily and act on the policies whose day it is.
@@ -205,7 +245,7 @@ CELERY_BEAT_SCHEDULE = {
     "remind-units": {"task": "targets.reminders_send", "schedule": crontab(minute=0, hour=9)},
     "review-digest": {"task": "targets.reviewer_digest_send", "schedule": crontab(minute=30, hour=8)},
     "build-dispatch-and-bulletin": {"task": "reports.runs_schedule", "schedule": crontab(minute=30, hour=1)},
-    "reap-stale-runs": {"task": "reports.runs_reap_stale", "schedule": crontab(minute="*/10")},
+    "reap-stale-runs": {"task": "reports.runs_reap_stale", "schedule": crontab(minute="*/3")},
 }
 
 LOGGING = {

@@ -29,3 +29,7 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     }
 
 MEDIA_ROOT = TEST_VAR / "test-media"
+
+# django-axes stays on (tests/portal/test_login_security.py covers it); `client.login()`,
+# which authenticates without a request, passes through unthrottled (tests/portal/auth_backends.py).
+AUTHENTICATION_BACKENDS = ["tests.portal.auth_backends.AxesBackend", "django.contrib.auth.backends.ModelBackend"]

@@ -20,10 +20,19 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Si
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from policies.textguard import keep_as_text, safe_sheet_title
+
 from ..entry import EntryRow, TaskGroup
 from ..validation import NumberInvalid, Rule, check_value, parse_number
 
 MAX_BYTES = 5 * 1024 * 1024
+# Limits read from the zip directory before anything is decompressed (a template of a few
+# hundred indicators is well under 1 MB unpacked, in about 15 parts).
+MAX_UNCOMPRESSED = 50 * 1024 * 1024
+MAX_MEMBERS = 200
+MAX_RATIO = 100  # for a part over 1 MB unpacked
+RATIO_FLOOR = 1024 * 1024
+CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # an OLE file: legacy .xls, or an encrypted .xlsx
 META_SHEET = "_模板标识"
 FORMAT = "ptp-report-v1"
 HEADER_ROW = 6
@@ -90,6 +99,7 @@ def _write_sheet(
 ) -> list[str]:
     ws.sheet_view.showGridLines = False
     ws["A1"] = f"{title}"
+    keep_as_text(ws["A1"])
     ws["A1"].font = Font(name=FONT, bold=True, size=13)
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(COLUMNS) - 1)
     ws["A2"] = f"填报单位：{unit_name}　　报告期：{period_text}　　截止：{due_text}"
@@ -140,8 +150,7 @@ def _write_sheet(
                 cell.font = Font(name=FONT, size=10)
                 cell.border = BORDER
                 cell.alignment = Alignment(vertical="center", wrap_text=col in (2, 3, 6, 9))
-                if isinstance(value, str) and value[:1] in "=+-@":
-                    cell.data_type = "s"  # text, never a formula
+                keep_as_text(cell)  # text, never a formula
             for col in (VALUE_COL, NOTE_COL):
                 ws.cell(r, col).fill = INPUT_FILL
                 ws.cell(r, col).protection = Protection(locked=False)
@@ -151,7 +160,7 @@ def _write_sheet(
     for name, label in TEXT_LABELS.items():
         ws.cell(r, 1, label).font = Font(name=FONT, bold=True)
         ws.merge_cells(start_row=r, start_column=2, end_row=r, end_column=NOTE_COL)
-        cell = ws.cell(r, 2, texts.get(name, ""))
+        cell = keep_as_text(ws.cell(r, 2, texts.get(name, "")))
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         cell.fill = INPUT_FILL
         cell.protection = Protection(locked=False)
@@ -181,7 +190,7 @@ def build_template(sheets: list[dict]) -> bytes:
     meta = wb.create_sheet(META_SHEET)
     meta.append(["format", "sheet", "policy", "unit", "period", "signature"])
     for spec in sheets:
-        ws = wb.create_sheet(spec["name"][:31])
+        ws = wb.create_sheet(safe_sheet_title(spec["name"], wb.sheetnames))
         codes = _write_sheet(
             ws,
             identity=spec["identity"],
@@ -202,7 +211,13 @@ def build_template(sheets: list[dict]) -> bytes:
     return out.getvalue()
 
 
+NOT_EXCEL = "文件不是有效的 Excel（.xlsx）文件，可能是改了扩展名的其他文件或已损坏。"
+DAMAGED = "文件已损坏，不是有效的 Excel（.xlsx）文件，请重新下载模板填写。"
+
+
 def _refuse_non_xlsx(name: str, data: bytes) -> None:
+    """Refuse from the bytes and the zip directory alone, before any part is parsed: wrong
+    kind, encrypted, damaged, or a zip that would unpack to far more than a template."""
     lowered = (name or "").lower()
     if len(data) == 0:
         raise ExcelRejected("文件是空的。")
@@ -211,71 +226,159 @@ def _refuse_non_xlsx(name: str, data: bytes) -> None:
     if lowered.endswith(".xlsm") or lowered.endswith(".xls") or lowered.endswith(".csv"):
         kind = {".xlsm": "含宏的 .xlsm", ".xls": "旧版 .xls", ".csv": "CSV"}[lowered[lowered.rfind(".") :]]
         raise ExcelRejected(f"不接受{kind}文件，请上传本平台下载的 .xlsx 模板。")
+    if data.startswith(CFB_MAGIC):
+        # Excel saves a workbook with an opening password as an OLE file holding the
+        # encrypted package; an OLE file without one is a legacy .xls renamed.
+        if "EncryptedPackage".encode("utf-16-le") in data:
+            raise ExcelRejected("文件设有密码保护，无法读取；请在 Excel 中取消密码后再上传。")
+        raise ExcelRejected("文件是旧版 .xls 格式或设有密码保护；请取消密码并另存为 .xlsx 后再上传。")
     if not data.startswith(b"PK\x03\x04"):
-        raise ExcelRejected("文件不是有效的 Excel（.xlsx）文件，可能是改了扩展名的其他文件或已损坏。")
+        raise ExcelRejected(NOT_EXCEL)
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            _check_sizes(archive.infolist())
             types = archive.read("[Content_Types].xml").decode("utf-8", "replace")
-            if archive.testzip() is not None:
-                raise ExcelRejected("文件已损坏，无法读取。")
-    except (zipfile.BadZipFile, KeyError, EOFError):
-        raise ExcelRejected("文件已损坏或不是 Excel（.xlsx）文件。") from None
+            if archive.testzip() is not None:  # bounded by the checks above
+                raise ExcelRejected(DAMAGED)
+    except ExcelRejected:
+        raise
+    except Exception:  # BadZipFile, KeyError, EOFError, zlib.error, NotImplementedError…
+        raise ExcelRejected(DAMAGED) from None
     if "macroEnabled" in types or "vbaProject" in types:
         raise ExcelRejected("文件含有宏（.xlsm），出于安全原因不接受，请另存为 .xlsx 后上传。")
 
 
-def read_upload(name: str, data: bytes) -> list[SheetData]:
-    """Read every unit sheet of an uploaded template; raise ExcelRejected for a bad file."""
-    _refuse_non_xlsx(name, data)
+def _check_sizes(members: list[zipfile.ZipInfo]) -> None:
+    """The declared sizes are an upper bound: zipfile stops a part at its declared size and
+    then fails its CRC check, so a part cannot unpack to more than the directory says."""
+    if len(members) > MAX_MEMBERS:
+        raise ExcelRejected(
+            f"文件包含的部件过多（{len(members)} 个，上限 {MAX_MEMBERS} 个），不是本平台的填报模板，请重新下载模板填写。"
+        )
+    total = sum(m.file_size for m in members)
+    if total > MAX_UNCOMPRESSED:
+        raise ExcelRejected(
+            f"文件解压后过大（约 {total // 1024 // 1024} MB，上限 {MAX_UNCOMPRESSED // 1024 // 1024} MB），"
+            "不是本平台的填报模板，请重新下载模板填写。"
+        )
+    for m in members:
+        if m.file_size > RATIO_FLOOR and m.file_size > MAX_RATIO * max(m.compress_size, 1):
+            raise ExcelRejected("文件压缩比异常（疑似恶意构造的压缩文件），出于安全原因不接受，请重新下载模板填写。")
+
+
+def _open(data: bytes, *, data_only: bool):
     try:
-        with_formulas = load_workbook(io.BytesIO(data), data_only=False)
-        with_values = load_workbook(io.BytesIO(data), data_only=True)
+        return load_workbook(io.BytesIO(data), read_only=True, data_only=data_only)
     except Exception:  # openpyxl raises many kinds for damaged parts
         raise ExcelRejected("文件已损坏，无法读取；请重新下载模板填写。") from None
-    if META_SHEET not in with_formulas.sheetnames:
-        raise ExcelRejected("这不是本平台下载的填报模板（缺少模板标识），请先下载模板再填写。")
-    meta = with_formulas[META_SHEET]
-    sheets = []
-    for row in meta.iter_rows(min_row=2, values_only=True):
-        if not row or row[0] != FORMAT:
-            continue
-        _fmt, sheet_name, policy, unit, period, signature = (list(row) + [None] * 6)[:6]
-        if sheet_name not in with_formulas.sheetnames:
-            raise ExcelRejected(f"模板中的工作表“{sheet_name}”被删除或改名，请重新下载模板。")
-        identity = Identity(str(policy), str(unit), str(period))
-        sheets.append(_read_sheet(with_formulas[sheet_name], with_values[sheet_name], identity, str(signature)))
-    if not sheets:
+
+
+Grid = dict[tuple[int, int], tuple[object, str]]  # (row, column) → (value, openpyxl data type)
+
+
+def _grid(ws) -> Grid:
+    """The template's columns of a sheet, read in one pass (a read-only sheet re-reads
+    its XML on every random cell access)."""
+    grid = {}
+    for row in ws.iter_rows(max_col=CODE_COL):
+        for cell in row:
+            if cell.value is not None:
+                grid[(cell.row, cell.column)] = (cell.value, cell.data_type)
+    return grid
+
+
+def read_upload(name: str, data: bytes) -> list[SheetData]:
+    """Read every unit sheet of an uploaded template; raise ExcelRejected for a bad file.
+
+    The file is parsed once, read-only and with its formulas; only a file whose figures
+    are formulas is opened a second time, for the results the spreadsheet stored.
+    """
+    _refuse_non_xlsx(name, data)
+    wb = _open(data, data_only=False)
+    try:
+        if META_SHEET not in wb.sheetnames:
+            raise ExcelRejected("这不是本平台下载的填报模板（缺少模板标识），请先下载模板再填写。")
+        try:
+            meta = list(wb[META_SHEET].iter_rows(min_row=2, values_only=True))
+            grids = []
+            for row in meta:
+                if not row or row[0] != FORMAT:
+                    continue
+                _fmt, sheet_name, policy, unit, period, signature = (list(row) + [None] * 6)[:6]
+                # The sheet is found by the title the template recorded, the unit by its code.
+                if sheet_name not in wb.sheetnames:
+                    raise ExcelRejected(f"模板中的工作表“{sheet_name}”被删除或改名，请重新下载模板。")
+                identity = Identity(str(policy), str(unit), str(period))
+                grids.append((str(sheet_name), identity, str(signature), _grid(wb[sheet_name])))
+        except ExcelRejected:
+            raise
+        except Exception:
+            raise ExcelRejected("文件已损坏，无法读取；请重新下载模板填写。") from None
+    finally:
+        wb.close()
+    if not grids:
         raise ExcelRejected("模板标识无效，请重新下载模板。")
-    return sheets
+    cached = _cached_results(data, grids)
+    return [
+        _read_sheet(title, grid, identity, signature, cached.get(title, {}))
+        for title, identity, signature, grid in grids
+    ]
 
 
-def _read_sheet(ws, values_ws, identity: Identity, signature: str) -> SheetData:
-    data = SheetData(identity=identity, sheet=ws.title)
+def _cached_results(data: bytes, grids) -> dict[str, dict[int, object]]:
+    """The stored results of the formulas in the figure column, by sheet and row."""
+    wanted = {
+        title: {r for (r, c), (_v, kind) in grid.items() if c == VALUE_COL and kind == "f"}
+        for title, _i, _s, grid in grids
+    }
+    if not any(wanted.values()):
+        return {}
+    wb = _open(data, data_only=True)
+    try:
+        results = {}
+        for title, rows in wanted.items():
+            if rows:
+                ws = wb[title]
+                results[title] = {
+                    row[0].row: row[0].value
+                    for row in ws.iter_rows(min_row=min(rows), max_row=max(rows), min_col=VALUE_COL, max_col=VALUE_COL)
+                    if row and row[0].row in rows
+                }
+        return results
+    finally:
+        wb.close()
+
+
+def _read_sheet(title: str, grid: Grid, identity: Identity, signature: str, cached: dict[int, object]) -> SheetData:
+    def value(r, c):
+        return grid.get((r, c), (None, "n"))[0]
+
+    data = SheetData(identity=identity, sheet=title)
     codes = []
     r = HEADER_ROW + 1
-    while ws.cell(r, CODE_COL).value:
-        code = str(ws.cell(r, CODE_COL).value)
+    while value(r, CODE_COL):
+        code = str(value(r, CODE_COL))
         codes.append(code)
-        ref = ws.cell(r, VALUE_COL).coordinate
-        raw = ws.cell(r, VALUE_COL).value
-        if isinstance(raw, str) and raw.startswith("="):
-            cached = values_ws.cell(r, VALUE_COL).value
-            if cached is None:
-                raw = _FormulaWithoutValue(raw)
+        ref = f"{get_column_letter(VALUE_COL)}{r}"
+        raw, kind = grid.get((r, VALUE_COL), (None, "n"))
+        if kind == "f":
+            result = cached.get(r)
+            if result is None:
+                raw = _FormulaWithoutValue(str(raw))
             else:
-                data.warnings.append(f"{ws.title}!{ref} 是公式，已按计算结果 {cached} 取值。")
-                raw = cached
+                data.warnings.append(f"{title}!{ref} 是公式，已按计算结果 {result} 取值。")
+                raw = result
         data.values[code] = (ref, raw)
-        note = ws.cell(r, NOTE_COL).value
+        note = value(r, NOTE_COL)
         data.notes[code] = "" if note is None else str(note).strip()
         r += 1
     if not hmac.compare_digest(identity.signature(codes), signature or ""):
-        raise ExcelRejected(f"工作表“{ws.title}”的模板标识或指标行被改动，请重新下载模板填写。")
-    label_rows = {ws.cell(rr, 1).value: rr for rr in range(r, r + 8)}
+        raise ExcelRejected(f"工作表“{title}”的模板标识或指标行被改动，请重新下载模板填写。")
+    label_rows = {value(rr, 1): rr for rr in range(r, r + 8)}
     for name, label in TEXT_LABELS.items():
         if label in label_rows:
-            value = ws.cell(label_rows[label], 2).value
-            data.texts[name] = "" if value is None else str(value).strip()
+            text = value(label_rows[label], 2)
+            data.texts[name] = "" if text is None else str(text).strip()
     return data
 
 

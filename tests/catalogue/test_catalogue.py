@@ -30,9 +30,9 @@ def shipped():
 
 
 @pytest.fixture
-def loaded(db, shipped):
-    catalogue_load(data=shipped)
-    return shipped
+def loaded(real_catalogue):
+    """The shipped catalogue, loaded once per session (tests/conftest.py: SharedCatalogue)."""
+    return real_catalogue
 
 
 def _export() -> dict:
@@ -158,6 +158,10 @@ class TestLoadPolicies:
     def test_ratios_are_reported_once(self, loaded):
         for indicator in Indicator.objects.filter(unit_of_measure="%"):
             assert indicator.assignments.count() == 1, indicator.code
+
+    def test_a_test_without_the_catalogue_starts_from_an_empty_database(self, db):
+        # Runs after the tests on the shared catalogue (tests/conftest.py): none of it is left.
+        assert not Policy.objects.exists() and not Indicator.objects.exists()
 
 
 class TestExportAndImport:

@@ -2,11 +2,14 @@
 new data, failures kept with their reason, nothing left running forever."""
 
 import datetime as dt
+import runpy
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone
 
-from reports import services
+from reports import services, tasks
 from reports.models import ReportRun
 from tests.reports.test_dashboards import approve
 
@@ -16,8 +19,19 @@ pytestmark = pytest.mark.usefixtures("no_queue")
 @pytest.fixture
 def no_queue(monkeypatch):
     """Runs are executed by calling the service, not through the broker, in these tests."""
+    return _sent(monkeypatch)
+
+
+def _sent(monkeypatch):
+    """A broker that takes every message: the ids of the runs sent to it."""
     queued = []
-    monkeypatch.setattr(services, "_enqueue", queued.append)
+
+    def enqueue(run_id):
+        queued.append(run_id)
+        ReportRun.objects.filter(pk=run_id).update(sent_at=timezone.now())
+        return True
+
+    monkeypatch.setattr(services, "_enqueue", enqueue)
     return queued
 
 
@@ -78,14 +92,128 @@ class TestRunExecute:
         run.refresh_from_db()
         assert run.status == "failed" and "磁盘已满" in run.error
 
-    def test_a_run_left_running_is_marked_failed_after_the_time_limit(self, world):
+    def test_a_finished_run_is_not_built_again_by_a_late_message(self, world, monkeypatch):
+        data(world)
         run, _ = services.run_request(kind="dispatch", policy=world.a.policy, label="2025-09")
-        ReportRun.objects.filter(pk=run.pk).update(status="running", started_at=dt.datetime(2025, 1, 1, tzinfo=dt.UTC))
+        run = services.run_execute(run_id=run.pk)
+        monkeypatch.setattr(services, "build_file", _must_not_build)
 
-        reaped = services.runs_reap_stale(older_than=dt.timedelta(minutes=30))
+        again = services.run_execute(run_id=run.pk)
+
+        assert (again.status, again.file.name, again.attempts) == ("done", run.file.name, 1)
+
+
+def _must_not_build(*args):
+    raise AssertionError("built a run that another build had already claimed or finished")
+
+
+LONG_AGO = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
+
+
+class TestWhatTheBrokerLost:
+    """Redis restarted without persistence, a worker killed mid-build, a broker down when
+    the reviewer asks: each request still ends in exactly one archive."""
+
+    def test_asking_while_the_broker_is_down_keeps_the_request_queued(
+        self, world, monkeypatch, django_capture_on_commit_callbacks
+    ):
+        monkeypatch.undo()  # the real _enqueue, with a broker that refuses connections
+        monkeypatch.setattr(tasks.report_run_execute, "delay", _broker_down)
+
+        with django_capture_on_commit_callbacks(execute=True):
+            run, created = services.run_request(kind="dispatch", policy=world.a.policy, label="2025-09")
 
         run.refresh_from_db()
-        assert reaped == 1 and run.status == "failed" and "中断" in run.error
+        assert created and (run.status, run.sent_at, run.task_id) == ("queued", None, "")
+
+    def test_the_sweeper_sends_a_run_that_was_never_sent(self, world, monkeypatch):
+        run, _ = services.run_request(kind="dispatch", policy=world.a.policy, label="2025-09")
+        sent = _sent(monkeypatch)
+
+        assert services.runs_sweep(now=run.requested_at)["sent"] == 0  # just asked: not yet
+        outcome = services.runs_sweep(now=run.requested_at + dt.timedelta(minutes=10))
+
+        assert outcome["sent"] == 1 and sent == [run.pk]
+
+    def test_the_sweeper_resends_a_queued_run_whose_message_the_broker_lost(self, world, monkeypatch):
+        run, _ = services.run_request(kind="dispatch", policy=world.a.policy, label="2025-09")
+        ReportRun.objects.filter(pk=run.pk).update(sent_at=LONG_AGO)
+        sent = _sent(monkeypatch)
+
+        services.runs_sweep()
+
+        assert sent == [run.pk]
+
+    def test_a_run_whose_worker_died_is_built_once_more_and_archived_once(self, world, monkeypatch):
+        data(world)
+        run, _ = services.run_request(kind="dispatch", policy=world.a.policy, label="2025-09")
+        ReportRun.objects.filter(pk=run.pk).update(status="running", started_at=LONG_AGO, attempts=1)
+        sent = _sent(monkeypatch)
+
+        outcome = services.runs_sweep()
+        built = services.run_execute(run_id=run.pk)
+        redelivered = services.run_execute(run_id=run.pk)  # the dead worker's own message, back from Redis
+
+        assert outcome["requeued"] == 1 and sent == [run.pk]
+        assert (built.status, built.attempts) == ("done", 2)
+        assert (redelivered.status, redelivered.file.name) == ("done", built.file.name)
+        assert ReportRun.objects.filter(policy=world.a.policy, status="done").count() == 1
+
+    def test_a_second_message_during_a_live_build_builds_nothing(self, world, monkeypatch):
+        run, _ = services.run_request(kind="dispatch", policy=world.a.policy, label="2025-09")
+        ReportRun.objects.filter(pk=run.pk).update(status="running", started_at=timezone.now(), attempts=1)
+        monkeypatch.setattr(services, "build_file", _must_not_build)
+
+        assert services.run_execute(run_id=run.pk).status == "running"
+        assert services.runs_sweep()["requeued"] == 0
+
+    def test_a_run_that_keeps_losing_its_worker_fails_with_the_reason(self, world, monkeypatch):
+        run, _ = services.run_request(kind="dispatch", policy=world.a.policy, label="2025-09")
+        ReportRun.objects.filter(pk=run.pk).update(
+            status="running", started_at=LONG_AGO, attempts=services.MAX_ATTEMPTS
+        )
+        _sent(monkeypatch)
+
+        outcome = services.runs_sweep()
+
+        run.refresh_from_db()
+        assert outcome["failed"] == 1 and run.status == "failed" and "中断" in run.error
+
+    def test_a_failed_run_is_not_rebuilt_when_its_message_returns(self, world, monkeypatch):
+        run, _ = services.run_request(kind="dispatch", policy=world.a.policy, label="2025-09")
+        ReportRun.objects.filter(pk=run.pk).update(status="failed", error="x")
+        monkeypatch.setattr(services, "build_file", _must_not_build)
+
+        assert services.run_execute(run_id=run.pk).status == "failed"
+
+    @pytest.mark.django_db(transaction=True)
+    def test_the_page_says_the_request_waits_for_the_queue(self, client, world, monkeypatch):
+        monkeypatch.undo()
+        monkeypatch.setattr(tasks.report_run_execute, "delay", _broker_down)
+        client.force_login(world.users["reviewer"])
+
+        response = client.post(
+            reverse("reports:run_archive", args=[world.a.policy.code]),
+            {"kind": "dispatch", "month": "2025-09"},
+            follow=True,
+        )
+
+        assert response.status_code == 200
+        assert "任务队列暂时不可用" in response.content.decode()
+        assert ReportRun.objects.get().status == "queued"
+
+    def test_redis_gives_a_message_back_when_its_run_may_be_claimed_again(self, monkeypatch):
+        monkeypatch.setenv("CELERY_BROKER_URL", "redis://127.0.0.1:6379/15")
+        base = runpy.run_path(str(settings.BASE_DIR / "portal" / "settings" / "base.py"))
+
+        timeout = base["CELERY_BROKER_TRANSPORT_OPTIONS"]["visibility_timeout"]
+
+        assert timeout == services.stale_after().total_seconds()
+        assert timeout > base["CELERY_TASK_TIME_LIMIT"]
+
+
+def _broker_down(*args, **kwargs):
+    raise ConnectionRefusedError(111, "Connection refused")
 
 
 class TestSchedule:
@@ -109,11 +237,14 @@ class TestSchedule:
 
 
 class TestArchivePage:
-    def test_the_reviewer_generates_and_follows_the_progress(self, client, world, no_queue):
+    def test_the_reviewer_generates_and_follows_the_progress(
+        self, client, world, no_queue, django_capture_on_commit_callbacks
+    ):
         client.force_login(world.users["reviewer"])
         url = reverse("reports:run_archive", args=[world.a.policy.code])
 
-        response = client.post(url, {"kind": "bulletin", "quarter": "2025Q3"}, follow=True)
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(url, {"kind": "bulletin", "quarter": "2025Q3"}, follow=True)
 
         run = ReportRun.objects.get()
         assert "已开始生成" in response.content.decode()

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from policies.models import City, Membership, Policy, Unit
-from targets.demo import demo_months
+from portal.demo import demo_months
 from targets.models import Assignment
 
 DEMO_PASSWORD = "demo1234"

@@ -18,9 +18,8 @@ from zoneinfo import ZoneInfo
 from django.db import transaction
 
 from policies.models import Policy
-
-from . import calendar, services
-from .models import COUNT_UNITS, Assignment, Indicator, Period
+from targets import calendar, services
+from targets.models import COUNT_UNITS, Assignment, Indicator, Period
 
 TZ = ZoneInfo("Asia/Shanghai")
 
@@ -45,10 +44,6 @@ NEXT_STEPS = [
 def _rng(*parts) -> random.Random:
     digest = hashlib.sha256("|".join(map(str, parts)).encode()).hexdigest()
     return random.Random(int(digest[:16], 16))
-
-
-def _months(start: dt.date, end: dt.date) -> list[tuple[int, int]]:
-    return calendar.months_between(start, end)
 
 
 @dataclass
@@ -132,7 +127,7 @@ def demo_months(
         if policy.reports.exists() or not policy.start_date:
             continue
         end = min(policy.end_date or until, dt.date(last_year, last_month, 1))
-        months = _months(policy.start_date, end)
+        months = calendar.months_between(policy.start_date, end)
         if not months:
             continue
         made += _policy_months(policy, months, reviewers[policy.pk], reporters, left_open, seed, until)

@@ -1,0 +1,48 @@
+"""The 500 page needs neither the database nor the session; the proxy's 503 page is static."""
+
+from pathlib import Path
+from unittest import mock
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import OperationalError, connections
+from django.test import Client, override_settings
+from django.urls import path
+
+from tests import factories as f
+
+DOWN = OperationalError("server closed the connection unexpectedly")
+
+
+def needs_the_database(request):
+    get_user_model().objects.count()  # raises while the database is down
+
+
+# This module is the URLconf of the tests below: one view that needs the database.
+urlpatterns = [path("needs-db/", needs_the_database)]
+handler500 = "portal.views.error_500"
+
+
+@override_settings(ROOT_URLCONF=__name__)
+def test_the_500_page_shows_while_the_database_is_down(db):
+    client = Client(raise_request_exception=False)
+    client.force_login(f.UserFactory())  # so that showing the user would need the session table
+
+    with mock.patch.object(type(connections["default"]), "cursor", side_effect=DOWN):
+        response = client.get("/needs-db/")
+
+    assert response.status_code == 500
+    page = response.content.decode()
+    assert "服务器出错" in page
+    assert "请稍后重试" in page
+
+
+def test_the_500_page_is_plain_html():
+    text = (Path(settings.BASE_DIR) / "templates" / "500.html").read_text(encoding="utf-8")
+    assert "{%" not in text and "{{" not in text
+
+
+def test_the_503_page_is_a_static_chinese_page():
+    text = (Path(settings.BASE_DIR) / "templates" / "503.html").read_text(encoding="utf-8")
+    assert "服务暂时不可用" in text
+    assert "{%" not in text and "{{" not in text  # the proxy serves the file as it is
