@@ -237,6 +237,15 @@ class TestSchedule:
 
 
 class TestArchivePage:
+    def test_a_scheduled_run_shows_who_asked_for_it(self, client, world):
+        services.run_request(kind="dispatch", policy=world.a.policy, label="2025-09")  # beat: nobody
+        client.force_login(world.users["reviewer"])
+
+        page = client.get(reverse("reports:run_archive", args=[world.a.policy.code]))
+
+        assert page.status_code == 200
+        assert "定时任务" in page.content.decode()
+
     def test_the_reviewer_generates_and_follows_the_progress(
         self, client, world, no_queue, django_capture_on_commit_callbacks
     ):
