@@ -20,6 +20,7 @@ from targets import calendar
 from targets.models import Concept, Indicator
 
 from . import dashboard, selectors, services
+from .metrics import LIGHT_LABELS
 from .models import ReportRun
 from .tables import IndicatorResultTable
 
@@ -96,6 +97,7 @@ class PolicyDashboardView(DashboardMixin, TemplateView):
             policy=self.policy,
             at=self.at,
             at_label=calendar.month_label(self.at),
+            light_labels={k: str(v) for k, v in LIGHT_LABELS.items()},
             table=self.table,
             months=[calendar.month_label(m) for m in reversed(self.months)],
             units=units,

@@ -3,7 +3,9 @@
 window.PortalCharts = (function () {
   "use strict";
   const COLORS = { green: "#2f9e44", yellow: "#f59f00", red: "#e03131", grey: "#adb5bd" };
-  const NAMES = { green: "绿灯", yellow: "黄灯", red: "红灯", grey: "无数据" };
+  // The words are the server's (reports.metrics.LIGHT_LABELS), given to the page as JSON.
+  const labels = document.getElementById("light-labels");
+  const NAMES = labels ? JSON.parse(labels.textContent) : { green: "green", yellow: "yellow", red: "red", grey: "grey" };
   const keys = ["green", "yellow", "red", "grey"];
   function init(id) {
     const el = document.getElementById(id);

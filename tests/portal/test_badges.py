@@ -1,12 +1,14 @@
 """One presentation per concept: a light, a report state and a run status each have one
 partial, and their words come from one place (reports.metrics.LIGHT_LABELS, MonthlyReport.State)."""
 
+import json
 import re
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.template.loader import render_to_string
+from django.urls import reverse
 
 from reports.columns import LightColumn
 from reports.metrics import LIGHT_LABELS
@@ -137,3 +139,12 @@ class TestOnePartialPerBadge:
 
         assert 'include "includes/_run_status.html"' in archive
         assert '<span class="badge text-bg-success">' not in archive
+
+
+def test_the_policy_charts_name_the_lights_with_the_servers_words(client, world):
+    client.force_login(world.users["reviewer"])
+
+    html = client.get(reverse("reports:policy", kwargs={"policy": world.a.policy.code})).content.decode()
+
+    payload = html.split('<script id="light-labels" type="application/json">')[1].split("</script>")[0]
+    assert json.loads(payload) == {k: str(v) for k, v in LIGHT_LABELS.items()}
