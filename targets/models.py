@@ -96,6 +96,10 @@ class Target(models.Model):
         PLAN = "plan", _("计划期累计")
         DATE = "date", _("截止时点")
 
+    class AppliesTo(models.TextChoices):
+        TOTAL = "total", _("全市合计")
+        EACH = "each", _("每个单位")
+
     indicator = models.ForeignKey(Indicator, verbose_name=_("指标"), on_delete=models.CASCADE, related_name="targets")
     value = models.DecimalField(_("目标值"), max_digits=18, decimal_places=4)
     value_max = models.DecimalField(_("目标上限"), max_digits=18, decimal_places=4, null=True, blank=True)
@@ -106,6 +110,8 @@ class Target(models.Model):
     deadline_inferred = models.BooleanField(_("截止日期为推定"), default=False)
     baseline_value = models.DecimalField(_("基数"), max_digits=18, decimal_places=4, null=True, blank=True)
     baseline_date = models.DateField(_("基数日期"), null=True, blank=True)
+    # 每县、每个…不少于: every assigned unit must reach the value on its own.
+    applies_to = models.CharField(_("适用对象"), max_length=10, choices=AppliesTo.choices, default=AppliesTo.TOTAL)
     source_quote = models.TextField(_("原文摘录"))
     order = models.PositiveSmallIntegerField(_("顺序"), default=0)
 
@@ -127,6 +133,24 @@ class Target(models.Model):
     def __str__(self):
         bound = f"{self.value}—{self.value_max}" if self.comparison == self.Comparison.RANGE else f"{self.value}"
         return f"{self.indicator.name} {self.get_comparison_display()} {bound}"
+
+
+class Milestone(models.Model):
+    """分年度目标: one year's own target, from the document or set by an administrator. It wins
+    over pro-rating a part year and over interpolating towards a deadline."""
+
+    target = models.ForeignKey(Target, verbose_name=_("目标值"), on_delete=models.CASCADE, related_name="milestones")
+    year = models.PositiveSmallIntegerField(_("年份"))
+    value = models.DecimalField(_("年度目标"), max_digits=18, decimal_places=4)
+
+    class Meta:
+        verbose_name = _("分年度目标")
+        verbose_name_plural = _("分年度目标")
+        ordering = ["target", "year"]
+        constraints = [models.UniqueConstraint(fields=["target", "year"], name="milestone_unique_year")]
+
+    def __str__(self):
+        return f"{self.target} · {self.year}年 {self.value.normalize():f}"
 
 
 class Assignment(models.Model):
@@ -203,6 +227,10 @@ class PeriodLock(models.Model):
     )
     period = models.ForeignKey(Period, verbose_name=_("报告期"), on_delete=models.CASCADE, related_name="locks")
     opened_at = models.DateTimeField(_("开放时间"), null=True, blank=True)
+    # The due and lock days in force when the period opened: a later change of the policy's
+    # days applies to periods not yet opened and never turns a late report into an on-time one.
+    due_day = models.PositiveSmallIntegerField(_("报送截止日"), null=True, blank=True)
+    lock_day = models.PositiveSmallIntegerField(_("锁定日"), null=True, blank=True)
     locked_at = models.DateTimeField(_("锁定时间"), null=True, blank=True)
     locked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("锁定人"), null=True, blank=True, on_delete=models.SET_NULL
@@ -215,6 +243,13 @@ class PeriodLock(models.Model):
 
     def __str__(self):
         return f"{self.policy} · {self.period}"
+
+    def save(self, *args, **kwargs):
+        if self.due_day is None:
+            self.due_day = self.policy.due_day
+        if self.lock_day is None:
+            self.lock_day = self.policy.lock_day
+        super().save(*args, **kwargs)
 
 
 class PeriodUnlock(models.Model):
