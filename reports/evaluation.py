@@ -12,20 +12,27 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from django.db.models import Case, F, IntegerField, Max, Min, Q, Sum, Value, When
 
-from policies.models import Policy, Section
-from targets import calendar
+from policies.models import Policy, Section, Unit
+from targets import calendar, completeness
 from targets.calendar import Month
-from targets.models import Assignment, Indicator, IndicatorMonth, MonthlyReport, ReportValue, Target, ordinal
+from targets.models import (
+    COUNT_UNITS,
+    Assignment,
+    Indicator,
+    IndicatorMonth,
+    MonthlyReport,
+    ReportValue,
+    Target,
+    ordinal,
+)
+from targets.wording import describe_target
 
 from . import metrics
-
-TZ = ZoneInfo("Asia/Shanghai")
 
 
 def spec_of(target: Target, indicator: Indicator, policy: Policy) -> metrics.TargetSpec:
@@ -37,30 +44,20 @@ def spec_of(target: Target, indicator: Indicator, policy: Policy) -> metrics.Tar
         year=target.year,
         deadline=target.deadline_date,
         baseline=target.baseline_value,
+        baseline_date=target.baseline_date,
         measure=indicator.measure,
         growth_rate=indicator.growth_rate,
         plan_start=policy.start_date or dt.date(2000, 1, 1),
         plan_end=policy.end_date or dt.date(2099, 12, 31),
+        applies_to=target.applies_to,
+        # Prefetched with the targets (indicators_of): no query per target.
+        milestones=tuple((m.year, m.value) for m in target.milestones.all()),
+        counts=indicator.unit_of_measure in COUNT_UNITS,
     )
 
 
 def target_text(target: Target | None, unit_of_measure: str) -> str:
-    if target is None:
-        return "—"
-    value = f"{target.value.normalize():f}"
-    if target.comparison == Target.Comparison.RANGE and target.value_max is not None:
-        bound = f"{value}—{target.value_max.normalize():f}"
-    elif target.comparison == Target.Comparison.AT_MOST:
-        bound = f"≤{value}"
-    else:
-        bound = f"≥{value}"
-    if target.window == Target.Window.ANNUAL:
-        when = f"{target.year}年" if target.year else "每年"
-    elif target.window == Target.Window.PLAN:
-        when = f"累计至{target.year}年" if target.year else "计划期累计"
-    else:
-        when = f"{target.year}年底" if target.year else "期末"
-    return f"{bound}{unit_of_measure}（{when}）"
+    return describe_target(target, unit_of_measure)
 
 
 @dataclass
@@ -122,7 +119,7 @@ def indicators_of(policy: Policy):
     return (
         Indicator.objects.filter(policy=policy)
         .select_related("task", "task__section", "concept")
-        .prefetch_related("targets", "task__responsibilities__unit")
+        .prefetch_related("targets__milestones", "task__responsibilities__unit")
         .order_by("task__order", "order")
     )
 
@@ -143,17 +140,27 @@ def city_results_at(policy: Policy, months: list[Month], indicators=None) -> dic
     ).values_list("indicator_id", "year", "month", "total"):
         series.setdefault(indicator_id, {})[(year, month)] = total
     tolerance = float(policy.tolerance)
+    # A target every unit must reach on its own is judged on the units' evaluations.
+    each = [i for i in indicators if any(t.applies_to == Target.AppliesTo.EACH for t in _targets(i))]
+    per_unit = unit_results_at(policy, months, each) if each else {}
     out: dict[Month, list[IndicatorResult]] = {}
     for at in months:
+        units_of: dict[int, dict[int, metrics.Evaluation]] = {}
+        for result in per_unit.get(at, []):
+            if result.evaluation is not None:
+                units_of.setdefault(result.indicator_id, {})[result.unit_id] = result.evaluation
         results = []
         for indicator in indicators:
             target, spec = chosen_target(indicator, policy, at)
             own = {m: v for m, v in series.get(indicator.pk, {}).items() if m <= at}
-            evaluation = (
-                metrics.evaluate(spec, own, at, tolerance)
-                if spec is not None
-                else metrics.Evaluation(None, None, None, None, None, metrics.GREY, False, None)
-            )
+            if spec is None:
+                evaluation = metrics.NOT_APPLICABLE
+            elif spec.applies_to == metrics.EACH:
+                evaluation = metrics.evaluate_each(spec, units_of.get(indicator.pk, {}), at, tolerance)
+                # The city's own figure, where it has one, is still shown beside the units' count.
+                evaluation = replace(evaluation, actual=metrics.actual(spec, own, at))
+            else:
+                evaluation = metrics.evaluate(spec, own, at, tolerance)
             results.append(
                 IndicatorResult(
                     indicator=indicator,
@@ -279,24 +286,9 @@ def _month(value: int) -> Month:
 
 
 def on_time_rates(policy: Policy, year: int, until: Month) -> dict[int, float | None]:
-    """Each unit's on-time rate over the months of `year` up to `until` (reports, not values)."""
-    months = [
-        (year, m)
-        for m in range(1, 13)
-        if (year, m) <= until
-        and (not policy.start_date or (year, m) >= calendar.month_of(policy.start_date))
-        and (not policy.end_date or (year, m) <= calendar.month_of(policy.end_date))
-    ]
-    units = set(Assignment.objects.filter(indicator__policy=policy).values_list("unit_id", flat=True))
-    on_time: dict[int, int] = dict.fromkeys(units, 0)
-    for unit_id, month, submitted in MonthlyReport.objects.filter(
-        policy=policy, period__year=year, first_submitted_at__isnull=False
-    ).values_list("unit_id", "period__month", "first_submitted_at"):
-        if (year, month) in months and unit_id in on_time:
-            due = calendar.due_date(year, month, policy.due_day)
-            if submitted.astimezone(TZ).date() <= due:
-                on_time[unit_id] += 1
-    return {u: metrics.on_time_rate(len(months), n) for u, n in on_time.items()}
+    """Each reporting unit's on-time rate from January of `year` to `until` (the one figure
+    of targets.completeness, which the timeliness page and the bulletin's sheet show too)."""
+    return completeness.on_time_rates(policy, year, until)
 
 
 def standings(policy: Policy, at: Month, previous: Month | None, indicators=None, results=None) -> list[metrics.Ranked]:
@@ -306,14 +298,24 @@ def standings(policy: Policy, at: Month, previous: Month | None, indicators=None
     months = [at] + ([previous] if previous is not None else [])
     results = results or unit_results_at(policy, months, indicators)
 
+    unit_ids = {result.unit_id for month in months for result in results[month]}
+    divisions = {
+        pk: kind in Unit.DIVISION_KINDS for pk, kind in Unit.objects.filter(pk__in=unit_ids).values_list("pk", "kind")
+    }
+
     def scored(month: Month):
         pairs: dict[int, list] = {}
         for result in results[month]:
             pairs.setdefault(result.unit_id, [])
-            if result.evaluation is not None:
+            if metrics.scored(result.evaluation, result.allocated):
                 pairs[result.unit_id].append((result.evaluation.completion, result.evaluation.progress))
         rates = on_time_rates(policy, month[0], month)
-        return [metrics.Standing(u, metrics.ranking_score(p), rates.get(u)) for u, p in pairs.items()]
+        return [
+            metrics.Standing(
+                u, metrics.ranking_score(p), rates.get(u), len(p), metrics.class_of(divisions.get(u, False))
+            )
+            for u, p in pairs.items()
+        ]
 
     before = None
     if previous is not None:

@@ -112,15 +112,21 @@ class TestWindowFor:
 
         assert window == ((2025, 1), (2025, 12))
 
-    def test_a_yearly_amount_by_a_deadline_has_not_started_in_earlier_years(self):
+    def test_a_yearly_amount_by_a_deadline_judges_each_earlier_year_on_its_own_amount(self):
         spec = target(value=D("6500"), window="date", year=2025, deadline=dt.date(2025, 12, 31), measure="flow")
         series = {(2024, 12): D("600"), (2025, 1): D("500")}
 
         early = evaluate(spec, series, (2024, 12))
         later = evaluate(spec, series, (2025, 1))
 
-        # 2024's revenue is not 2025's; in January 2025 A = 500, P = 1 / 12
-        assert (early.window, early.progress, early.light) == (((2025, 1), (2025, 12)), 0.0, "grey")
+        # 2024's revenue is 2024's amount (no milestone: shown, grey, "无分年度目标"); in
+        # January 2025 A = 500, P = 1 / 12.
+        assert (early.window, early.actual, early.light, early.note) == (
+            ((2024, 1), (2024, 12)),
+            D("600"),
+            "grey",
+            "无分年度目标",
+        )
         assert later.actual == D("500")
         assert later.progress == pytest.approx(1 / 12)
 
@@ -347,15 +353,16 @@ class TestCeiling:
         assert result.progress == 1.0
         assert result.gap == 0.0
 
-    def test_exceeded_is_red_with_the_share_of_the_way_down_from_the_baseline(self):
-        series = {(2024, 1): D("0.56"), (2024, 5): D("0.54")}
+    def test_a_standing_rule_slightly_exceeded_is_red_and_shows_the_excess_never_a_negative_rate(self):
+        # 应答时限≤1天, answered in 1.06 days: once −500% (C = (1 − 1.06) / (1 − 1.01) …).
+        spec = target(value=D("1"), comparison="at_most", window="annual", measure="level")
+        series = {(2024, 1): D("1.01"), (2024, 5): D("1.06")}
 
-        result = evaluate(self.ceiling(), series, (2024, 5))
+        result = evaluate(spec, series, (2024, 5))
 
-        # C = (0.56 − 0.54) / (0.56 − 0.52) = 0.5
         assert not result.met
-        assert result.completion == pytest.approx(0.5)
-        assert result.gap == pytest.approx(-0.5)
+        assert result.completion == 0.0
+        assert result.note == "超出0.06"
         assert result.light == "red"
 
     def test_exceeded_has_no_yellow_however_close(self):
@@ -363,8 +370,8 @@ class TestCeiling:
 
         result = evaluate(self.ceiling(), series, (2024, 5))
 
-        # C = 0.037 / 0.04 = 0.925 would be yellow against P = 1 − 10 points; a ceiling is met or not.
-        assert result.completion == pytest.approx(0.925)
+        # A standing ceiling is met or not: 0.003 over is red, not yellow.
+        assert result.completion == 0.0
         assert result.light == "red"
 
     def test_clearing_to_zero_counts_the_share_cleared(self):
@@ -376,8 +383,11 @@ class TestCeiling:
 
         result = evaluate(spec, series, (2024, 6))
 
+        # A reduction by a date, not a standing rule: C = (100 − 40) / (100 − 0) = 0.6 against
+        # P = 18 / 36 = 0.5, so it is ahead (it was red as a ceiling "not yet met").
         assert result.completion == pytest.approx(0.6)
-        assert result.light == "red"
+        assert result.progress == pytest.approx(0.5)
+        assert result.light == "green"
 
 
 class TestGrowthRate:
@@ -418,12 +428,15 @@ class TestGrowthRate:
 
 
 class TestLight:
-    def test_is_grey_without_a_value(self):
+    def test_a_due_target_without_a_value_counts_as_nothing_done(self):
+        # Not reporting must never help: no figure once P > 0 is C = 0, not grey.
         result = evaluate(yearly_flow(), {}, (2024, 3))
 
-        assert result.light == "grey"
-        assert (result.actual, result.completion, result.gap) == (None, None, None)
+        assert result.light == "red"
+        assert (result.actual, result.completion) == (None, 0.0)
+        assert result.gap == pytest.approx(-0.25)
         assert result.progress == pytest.approx(0.25)
+        assert result.note == "未报送，按0计"
         assert not result.met
 
     def test_is_grey_for_a_target_that_does_not_apply_yet(self):
@@ -483,9 +496,10 @@ class TestLight:
         # Evaluated in 2022-11, before a plan starting 2023-01: the level is known from before.
         result = evaluate(level_by_2025(), {(2022, 10): D("1500")}, (2022, 11))
 
+        # Grey means "not yet due": nothing is judged before the window opens.
         assert result.progress == 0.0
-        assert result.completion == 0.0
-        assert result.light == "green"
+        assert result.completion is None
+        assert result.light == "grey"
 
     def test_after_the_plan_ended_it_is_judged_at_the_end(self):
         spec = target(value=D("10"), window="plan", deadline=dt.date(2025, 12, 31), measure="flow")
@@ -671,27 +685,32 @@ class TestOnTimeRate:
         assert on_time_rate(expected=0, on_time=0) is None
 
 
+def runner(unit, score, on_time, scored=3, klass="departments") -> Standing:
+    """A unit in the ranking whose score rests on `scored` indicators."""
+    return Standing(unit, score, on_time, scored, klass)
+
+
 class TestRank:
     def test_puts_the_higher_score_first(self):
-        rows = [Standing("a", 80.0, 1.0), Standing("b", 95.0, 0.5)]
+        rows = [runner("a", 80.0, 1.0), runner("b", 95.0, 0.5), runner("c", 70.0, 1.0)]
 
         table = rank(rows)
 
-        assert [(row.unit, row.rank) for row in table] == [("b", 1), ("a", 2)]
+        assert [(row.unit, row.rank) for row in table] == [("b", 1), ("a", 2), ("c", 3)]
 
     def test_breaks_a_tie_in_score_by_the_on_time_rate(self):
-        rows = [Standing("late", 90.0, 0.5), Standing("punctual", 90.0, 1.0)]
+        rows = [runner("late", 90.0, 0.5), runner("punctual", 90.0, 1.0), runner("third", 50.0, 1.0)]
 
         table = rank(rows)
 
-        assert [(row.unit, row.rank) for row in table] == [("punctual", 1), ("late", 2)]
+        assert [(row.unit, row.rank) for row in table] == [("punctual", 1), ("late", 2), ("third", 3)]
 
     def test_equal_score_and_equal_on_time_rate_share_a_rank(self):
         rows = [
-            Standing("a", 100.0, 1.0),
-            Standing("b", 90.0, 0.75),
-            Standing("c", 90.0, 0.75),
-            Standing("d", 70.0, 1.0),
+            runner("a", 100.0, 1.0),
+            runner("b", 90.0, 0.75),
+            runner("c", 90.0, 0.75),
+            runner("d", 70.0, 1.0),
         ]
 
         table = rank(rows)
@@ -699,21 +718,21 @@ class TestRank:
         assert [(row.unit, row.rank) for row in table] == [("a", 1), ("b", 2), ("c", 2), ("d", 4)]
 
     def test_a_tie_is_not_split_by_float_noise(self):
-        rows = [Standing("a", (0.1 + 0.2) * 100, 1.0), Standing("b", 30.0, 1.0)]
+        rows = [runner("a", (0.1 + 0.2) * 100, 1.0), runner("b", 30.0, 1.0), runner("c", 10.0, 1.0)]
 
         table = rank(rows)
 
-        assert [row.rank for row in table] == [1, 1]
+        assert [row.rank for row in table] == [1, 1, 3]
 
     def test_units_without_a_score_come_last_unranked(self):
-        rows = [Standing("silent", None, 0.0), Standing("a", 60.0, 1.0)]
+        rows = [runner("silent", None, 0.0), runner("a", 60.0, 1.0), runner("b", 50.0, 1.0), runner("c", 40.0, 1.0)]
 
         table = rank(rows)
 
-        assert [(row.unit, row.rank) for row in table] == [("a", 1), ("silent", None)]
+        assert [(row.unit, row.rank) for row in table] == [("a", 1), ("b", 2), ("c", 3), ("silent", None)]
 
     def test_shows_the_change_since_the_previous_ranking(self):
-        rows = [Standing("a", 90.0, 1.0), Standing("b", 80.0, 1.0), Standing("new", 70.0, 1.0)]
+        rows = [runner("a", 90.0, 1.0), runner("b", 80.0, 1.0), runner("new", 70.0, 1.0)]
 
         table = rank(rows, previous={"a": 3, "b": 1})
 
