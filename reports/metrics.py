@@ -16,9 +16,10 @@ import math
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Literal
 
+from policies.numbers import round_half_up
 from targets import calendar
 from targets.calendar import Month
 from targets.rollup import city_series  # noqa: F401 - the city's figure is part of the formulas
@@ -213,11 +214,6 @@ def window_for(spec: TargetSpec, at: Month) -> tuple[Month, Month] | None:
 
 
 time_progress = calendar.time_progress
-
-
-def round_half_up(value: Decimal, places: int = 0) -> Decimal:
-    """四舍五入 to `places` decimals (Python's round() goes to even: 0.125 → 0.12)."""
-    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
 
 
 def _months_in(window: tuple[Month, Month]) -> int:

@@ -95,13 +95,17 @@ class TestPolicyDashboard:
     def test_a_figure_shows_the_moment_it_is_approved(self, client, world):
         client.force_login(world.users["reviewer"])
         url = reverse("reports:policy", args=[world.a.policy.code]) + "?month=2025-09"
-        assert {r.light for r in client.get(url).context["results"]} == {"grey"}
+        before = {r.indicator.pk: r.evaluation for r in client.get(url).context["results"]}
+        # Due and not reported: counted as nothing done (red), never grey.
+        assert {e.light for e in before.values()} == {"red"}
+        assert {e.actual for e in before.values()} == {None}
 
         approve(
             world.a, world.a.county, 9, {world.a.indicator.pk: "60", world.a.flow.pk: "18"}, world.users["reviewer"]
         )
 
-        assert "grey" not in {r.light for r in client.get(url).context["results"]}
+        after = {r.indicator.pk: r.evaluation for r in client.get(url).context["results"]}
+        assert after[world.a.flow.pk].actual == 18
 
 
 @pytest.mark.parametrize(
