@@ -8,6 +8,20 @@ class UnitQuerySet(models.QuerySet):
         """The counties, districts, county-level cities and zones of a city."""
         return self.filter(kind__in=self.model.DIVISION_KINDS)
 
+    def reporting_for(self, policy):
+        """The units that report for `policy` (a Policy or its id): those assigned an
+        indicator of it. One row per unit, so it can be counted, annotated and ordered."""
+        return self.filter(pk__in=self._assigned(policy=policy).values("pk"))
+
+    def reporting_counts(self, policies) -> dict[int, int]:
+        """How many units report for each of `policies` (see `reporting_for`), in one query."""
+        key = "assignments__indicator__policy"
+        rows = self._assigned(policy__in=policies).values(key).annotate(n=models.Count("pk", distinct=True))
+        return {row[key]: row["n"] for row in rows.order_by()}
+
+    def _assigned(self, **policy):
+        return self.model.objects.filter(**{f"assignments__indicator__{k}": v for k, v in policy.items()})
+
 
 class PolicyQuerySet(models.QuerySet):
     def with_counts(self):

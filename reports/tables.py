@@ -2,11 +2,13 @@ import django_tables2 as tables
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from policies import numbers
+
 from .columns import LightColumn
 
 
 def pct(value) -> str:
-    return "—" if value is None else f"{value * 100:.1f}%"
+    return numbers.percent(value)
 
 
 WIDE_ONLY = {"th": {"class": "d-none d-md-table-cell"}, "td": {"class": "d-none d-md-table-cell"}}
@@ -54,7 +56,7 @@ class IndicatorResultTable(tables.Table):
         if value is None:
             return "—"
         return format_html(
-            '<span class="{}">{}</span>', "text-danger" if value < 0 else "text-success", f"{value * 100:+.1f}"
+            '<span class="{}">{}</span>', "text-danger" if value < 0 else "text-success", numbers.points(value)
         )
 
     # An export carries figures as numbers (never text a spreadsheet might read as a formula).
@@ -68,4 +70,4 @@ class IndicatorResultTable(tables.Table):
         return pct(value)
 
     def value_gap(self, value):
-        return "" if value is None else round(value * 100, 1)
+        return "" if value is None else numbers.percent_number(value)

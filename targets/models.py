@@ -11,12 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 from policies.models import Policy, Task, Unit
 
+from .calendar import month_ordinal as ordinal
 from .querysets import MonthlyReportQuerySet, PeriodQuerySet
-
-
-def ordinal(year: int, month: int) -> int:
-    return year * 12 + month - 1
-
 
 # Units of measure that count whole things: 1.5家 is a typing error, and a split of a
 # count target gives whole numbers.
@@ -202,7 +198,7 @@ class Period(models.Model):
         return f"{self.year}年{self.month}月"
 
     def save(self, *args, **kwargs):
-        self.ordinal = ordinal(self.year, self.month)
+        self.ordinal = ordinal((self.year, self.month))
         super().save(*args, **kwargs)
 
     @property

@@ -15,8 +15,9 @@ from django.utils import timezone
 from policies.models import Membership, Policy, Unit
 
 from . import calendar
-from .models import Assignment, MonthlyReport, Notification
-from .worklists import policy_asks_for
+from .calendar import policy_asks_for
+from .completeness import due_date_of, lock_date_of
+from .models import MonthlyReport, Notification
 
 REMIND_DAYS_BEFORE = 3
 
@@ -69,12 +70,12 @@ def reminders_send(*, on_date: dt.date) -> int:
     for policy in Policy.objects.filter(reporting_active=True):
         if not policy_asks_for(policy, year, month):
             continue
-        due = calendar.due_date(year, month, policy.due_day)
-        lock = calendar.lock_date(year, month, policy.lock_day)
+        due = due_date_of(policy, year, month)
+        lock = lock_date_of(policy, year, month)
         if on_date < due - dt.timedelta(days=REMIND_DAYS_BEFORE) or on_date >= lock:
             continue
         kind = Notification.Kind.DUE if on_date >= due else Notification.Kind.DUE_SOON
-        expected = set(Assignment.objects.filter(indicator__policy=policy).values_list("unit_id", flat=True))
+        expected = set(Unit.objects.reporting_for(policy).values_list("pk", flat=True))
         done = set(
             MonthlyReport.objects.filter(policy=policy, period__year=year, period__month=month)
             .exclude(state__in=[MonthlyReport.State.DRAFT, MonthlyReport.State.RETURNED])

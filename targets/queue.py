@@ -2,25 +2,21 @@
 its report, read as one annotated queryset (so it can be filtered, sorted and paged)."""
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 from django.db.models import Case, CharField, F, OuterRef, Q, Subquery, Value, When
 
 from policies.models import Policy, Unit
 
-from . import calendar
-from .models import Assignment, MonthlyReport, Period
-
-TZ = ZoneInfo("Asia/Shanghai")
+from . import calendar, completeness
+from .models import MonthlyReport, Period
 
 
 def queue_units(policy: Policy, period: Period):
     reports = MonthlyReport.objects.filter(policy=policy, period__ordinal=period.ordinal, unit=OuterRef("pk"))
-    due = calendar.due_date(period.year, period.month, policy.due_day)
-    # The end of the due day in Beijing time: a report submitted by then is on time.
-    deadline = dt.datetime.combine(due + dt.timedelta(days=1), dt.time(), tzinfo=TZ)
+    # calendar.submitted_on_time in SQL: first submitted before the end of the due day.
+    deadline = calendar.on_time_deadline(completeness.due_date_of(policy, period.year, period.month))
     return (
-        Unit.objects.filter(pk__in=Assignment.objects.filter(indicator__policy=policy).values("unit"))
+        Unit.objects.reporting_for(policy)
         .annotate(
             report_id=Subquery(reports.values("pk")[:1]),
             report_state=Subquery(reports.values("state")[:1]),
@@ -45,7 +41,7 @@ def queue_units(policy: Policy, period: Period):
 
 
 def is_overdue(policy: Policy, period: Period, today: dt.date) -> bool:
-    return today > calendar.due_date(period.year, period.month, policy.due_day)
+    return completeness.is_overdue(policy, period.year, period.month, today)
 
 
 def unit_filter_for_state(queryset, state: str):

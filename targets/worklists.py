@@ -10,6 +10,8 @@ from django.db.models import Count
 from policies.models import Policy, Unit
 
 from . import calendar
+from .calendar import policy_asks_for
+from .completeness import period_days
 from .models import Assignment, MonthlyReport
 
 
@@ -31,13 +33,7 @@ class WorkItem:
         return self.report.state if self.report else "missing"
 
 
-def policy_asks_for(policy: Policy, year: int, month: int) -> bool:
-    """A policy asks for a month's report while reporting is on and the month is in its plan."""
-    if not policy.reporting_active:
-        return False
-    if policy.start_date and (year, month) < (policy.start_date.year, policy.start_date.month):
-        return False
-    return not (policy.end_date and (year, month) > (policy.end_date.year, policy.end_date.month))
+__all__ = ["WorkItem", "policy_asks_for", "recent_reports", "reporter_worklist", "review_summary"]
 
 
 def reporter_worklist(scope, on_date: dt.date) -> list[WorkItem]:
@@ -55,13 +51,14 @@ def reporter_worklist(scope, on_date: dt.date) -> list[WorkItem]:
         (r.policy_id, r.unit_id): r
         for r in MonthlyReport.objects.filter(unit_id__in=scope.unit_ids, period__year=year, period__month=month)
     }
+    days = period_days(policies.values(), [(year, month)])
     items = [
         WorkItem(
             policy=policies[p],
             unit=units[u],
             year=year,
             month=month,
-            due_date=calendar.due_date(year, month, policies[p].due_day),
+            due_date=calendar.due_date(year, month, days[(p, (year, month))][0]),
             report=reports.get((p, u)),
         )
         for p, u in pairs
@@ -92,11 +89,7 @@ def review_summary(scope, on_date: dt.date) -> list[dict]:
         .values_list("policy_id")
         .annotate(n=Count("id"))
     )
-    expected = dict(
-        Assignment.objects.filter(indicator__policy_id__in=ids)
-        .values_list("indicator__policy_id")
-        .annotate(n=Count("unit_id", distinct=True))
-    )
+    expected = Unit.objects.reporting_counts(ids)
     return [
         {
             "policy": p,

@@ -23,9 +23,9 @@ import re
 import struct
 import zipfile
 from collections.abc import Iterable, Sequence
-from decimal import ROUND_HALF_UP, Decimal
-from zoneinfo import ZoneInfo
+from decimal import Decimal
 
+from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.chart.text import RichText, Text
@@ -38,11 +38,11 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
+from policies import numbers
 from reports.builders.data import ReportHeader
 from reports.metrics import GREEN, GREY, LIGHT_LABELS, RED, YELLOW
 
 FONT_NAME = "Noto Sans CJK SC"
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 PERCENT = "0.0%"
 # "#,##0.##" leaves a dangling point on whole numbers ("1,800.") in Excel and LibreOffice
@@ -196,7 +196,8 @@ class Sheet:
         return self.put(row, column, value, "合计计数" if bold else "计数")
 
     def share(self, row: int, column: int, value: float | None, style: str = "百分比"):
-        """A fraction shown as a percentage (or points, or a score); a dash when absent."""
+        """A fraction shown as a percentage (or points, or a score); a dash when absent. The
+        cell keeps the exact figure; its format shows it half up, as the text does."""
         if value is None:
             return self.put(row, column, DASH, "居中")
         return self.put(row, column, value, style)
@@ -285,7 +286,7 @@ class Book:
         raw = io.BytesIO()
         # ExcelWriter rather than `wb.save()`, which would date the file "modified now".
         ExcelWriter(self.wb, zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED, allowZip64=True)).save()
-        return restamp_zip(raw.getvalue(), self.stamp.astimezone(SHANGHAI))
+        return restamp_zip(raw.getvalue(), timezone.localtime(self.stamp))
 
 
 def restamp_zip(data: bytes, when: dt.datetime) -> bytes:
@@ -457,34 +458,28 @@ def quarter_label(year: int, quarter: int) -> str:
 
 def date_label(moment: dt.datetime | dt.date) -> str:
     if isinstance(moment, dt.datetime):
-        moment = moment.astimezone(SHANGHAI)
+        moment = timezone.localtime(moment)
     return f"{moment.year}年{moment.month}月{moment.day}日"
 
 
 def datetime_label(moment: dt.datetime) -> str:
-    local = moment.astimezone(SHANGHAI)
+    local = timezone.localtime(moment)
     return f"{local.year}年{local.month}月{local.day}日 {local:%H:%M}"
 
 
 def one_decimal(value: float, *, sign: bool = False) -> str:
-    """`value` to one decimal, halves away from zero as Excel displays them (Python's own
-    formatting would show −31.25 as "-31.2" where the workbook shows "-31.3")."""
-    # Float noise first rounded away (Excel displays 15 significant digits): 0.3125 × 100.
-    rounded = Decimal(f"{value:.12g}").quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-    return f"{rounded:+}" if sign else f"{rounded}"
+    """`value` to one decimal, half up as Excel displays it: −31.25 → "-31.3"."""
+    return numbers.decimal_text(value, 1, sign=sign)
 
 
 def percent_text(share: float | None) -> str:
     """75.0% → "75%", 0.8333 → "83.3%"; a dash when absent."""
-    if share is None:
-        return DASH
-    text = one_decimal(share * 100)
-    return (text[:-2] if text.endswith(".0") else text) + "%"
+    return numbers.percent(share)
 
 
 def points_text(gap: float | None) -> str:
     """C − P as signed percentage points: "+5.0", "-31.3"; a dash when absent."""
-    return DASH if gap is None else one_decimal(gap * 100, sign=True)
+    return numbers.points(gap)
 
 
 def change_text(change: int | None) -> str:

@@ -18,9 +18,10 @@ from django.views import View
 from policies.models import Unit
 from policies.scope import ScopedMixin
 
-from .. import calendar, services
+from .. import services
+from ..completeness import due_date_of
 from ..entry import entry_rows
-from ..models import Assignment, MonthlyReport, Period
+from ..models import MonthlyReport, Period
 from ..views import ReportContext, parse_month, report_url
 from .workbook import ExcelRejected, Identity, build_template, preview, read_upload
 
@@ -28,8 +29,8 @@ SESSION_KEY = "excel_upload"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _sheet_spec(policy, unit, period, report) -> dict:
-    due = calendar.due_date(period.year, period.month, policy.due_day)
+def _sheet_spec(policy, unit, period, report, due=None) -> dict:
+    due = due or due_date_of(policy, period.year, period.month)
     return {
         "name": unit.name,
         "identity": Identity(policy.code, unit.code, period.label),
@@ -65,14 +66,17 @@ class PolicyTemplateDownloadView(ScopedMixin, View):
             raise PermissionDenied("只有审核员可以下载全部单位的模板")
         year, month_no = parse_month(month)
         period = Period.objects.of_month(year, month_no)
-        units = Unit.objects.filter(pk__in=Assignment.objects.filter(indicator__policy=policy).values("unit"))
+        units = Unit.objects.reporting_for(policy)
         reports = {
             r.unit_id: r
             for r in MonthlyReport.objects.filter(policy=policy, period__ordinal=period.ordinal).prefetch_related(
                 "values"
             )
         }
-        specs = [_sheet_spec(policy, u, period, reports.get(u.pk)) for u in units.order_by("sort_order", "name")]
+        due = due_date_of(policy, year, month_no)
+        specs = [
+            _sheet_spec(policy, u, period, reports.get(u.pk), due) for u in units.order_by("sort_order", "name")
+        ]
         return _download(build_template(specs), f"{policy.city.name}-{period.label}-全部单位月报.xlsx")
 
 
@@ -91,9 +95,7 @@ class UploadView(ScopedMixin, View):
             year, month_no = parse_month(month)
             self.period = Period.objects.of_month(year, month_no)
             self.back = f"/targets/review/{self.policy.code}/?month={self.period.label}"
-            allowed = Unit.objects.filter(
-                pk__in=Assignment.objects.filter(indicator__policy=self.policy).values("unit")
-            )
+            allowed = Unit.objects.reporting_for(self.policy)
             self.units = {u.code: u for u in allowed} if self.scope.can_review(self.policy.pk) else {}
         if not self.units:
             raise PermissionDenied("您不能为该单位填报")

@@ -24,6 +24,7 @@ from policies.textguard import keep_as_text, safe_sheet_title
 
 from ..entry import EntryRow, TaskGroup
 from ..validation import NumberInvalid, Rule, check_value, parse_number
+from ..wording import describe_target
 
 MAX_BYTES = 5 * 1024 * 1024
 # Limits read from the zip directory before anything is decompressed (a template of a few
@@ -75,15 +76,7 @@ class SheetData:
 
 
 def _target_text(row: EntryRow) -> str:
-    parts = []
-    for t in row.targets:
-        if t.comparison == "range":
-            bound = f"{t.value.normalize():f}—{t.value_max.normalize():f}"
-        else:
-            bound = ("≤" if t.comparison == "at_most" else "") + f"{t.value.normalize():f}"
-        when = ("每年" if not t.year else f"{t.year}年") if t.window == "annual" else f"{t.year}年"
-        parts.append(f"{bound}（{when}）")
-    return "；".join(parts)
+    return "；".join(describe_target(t, row.indicator.unit_of_measure) for t in row.targets)
 
 
 def _write_sheet(
