@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.db.models import Max
 
 from policies.models import Policy, Unit
+from policies.numbers import percent_number
 from targets import calendar
 from targets.calendar import Month
 from targets.models import Assignment, Indicator, IndicatorMonth, MonthlyReport, Period
@@ -51,7 +52,7 @@ class Change:
 def reports_summary(policy: Policy, at: Month) -> dict:
     period = Period.objects.filter(year=at[0], month=at[1]).first()
     if period is None:
-        expected = Assignment.objects.filter(indicator__policy=policy).values("unit").distinct().count()
+        expected = Unit.objects.reporting_for(policy).count()
         return {"expected": expected, "on_time": 0, "late": 0, "missing": expected}
     counts = Counter(queue_units(policy, period).values_list("timeliness", flat=True))
     expected = sum(counts.values())
@@ -111,7 +112,7 @@ def _heat_value(evaluation: metrics.Evaluation) -> float | None:
     """C / P as a percentage, capped like the score, so a cell reads as "share of pace"."""
     if evaluation.completion is None or not evaluation.progress:
         return None
-    return round(min(evaluation.completion / evaluation.progress, metrics.SCORE_CAP) * 100, 1)
+    return percent_number(min(evaluation.completion / evaluation.progress, metrics.SCORE_CAP))
 
 
 def indicator_dashboard(indicator: Indicator, at: Month) -> dict:
@@ -133,7 +134,7 @@ def indicator_dashboard(indicator: Indicator, at: Month) -> dict:
                 pace = float(base) + evaluation.progress * float(spec.value - base)
             line.append(
                 {
-                    "month": f"{month[0]}-{month[1]:02d}",
+                    "month": calendar.month_label(month),
                     "actual": None if evaluation.actual is None else float(evaluation.actual),
                     "pace": pace,
                     "target": float(spec.value),
@@ -205,8 +206,7 @@ def concept_comparison(concept, policies, today: dt.date) -> list[dict]:
         if not months:
             continue
         last = latest.get(policy.pk)
-        at = divmod(last, 12) if last is not None else None
-        at = (at[0], at[1] + 1) if at else months[-1]
+        at = calendar.month_from_ordinal(last) if last is not None else months[-1]
         for result in city_results(policy, at, items):
             rows.append({"policy": policy, "at": at, "result": result})
     return rows

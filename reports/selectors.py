@@ -11,9 +11,9 @@ from django.db.models import Max
 from django.utils import timezone
 
 from policies.models import Policy, Responsibility, Unit
-from targets import calendar
+from targets import calendar, completeness
 from targets.calendar import Month
-from targets.completeness import LATE, MISSING, ON_TIME, mark
+from targets.completeness import LATE, MISSING, ON_TIME
 from targets.models import Assignment, MonthlyReport
 
 from . import metrics
@@ -133,9 +133,7 @@ def dispatch_data(policy: Policy, year: int, month: int, *, generated_at: dt.dat
         for r in sorted(reports.values(), key=lambda r: r.unit.sort_order)
         if r.unit_id in lead_ids and (r.progress_text or r.problems_text or r.next_steps_text)
     ]
-    expected = Unit.objects.filter(pk__in=Assignment.objects.filter(indicator__policy=policy).values("unit")).order_by(
-        "sort_order"
-    )
+    expected = Unit.objects.reporting_for(policy).order_by("sort_order")
     missing = [u.name for u in expected if u.pk not in reports or reports[u.pk].first_submitted_at is None]
     return DispatchData(
         header=_header(policy, data_cutoff(policy), generated_at),
@@ -193,31 +191,22 @@ def bulletin_data(policy: Policy, year: int, quarter: int, *, generated_at: dt.d
             )
             for s in ranking
         ],
-        timeliness=_timeliness(policy, months, generated_at.date()),
+        timeliness=_timeliness(policy, at),
         completed_for_year=[r.indicator.name for r in results if r.evaluation.met],
     )
 
 
-def _timeliness(policy: Policy, months: list[Month], today: dt.date) -> list[UnitTimeliness]:
-    units = Unit.objects.filter(pk__in=Assignment.objects.filter(indicator__policy=policy).values("unit")).order_by(
-        "sort_order"
-    )
-    reports = {
-        (r.unit_id, (r.period.year, r.period.month)): r
-        for r in MonthlyReport.objects.filter(
-            policy=policy, period__year=months[0][0], period__month__in=[m for _y, m in months]
-        ).select_related("period")
-    }
-    rows = []
-    for unit in units:
-        marks = [
-            mark(reports.get((unit.pk, m)), calendar.due_date(m[0], m[1], policy.due_day), today)
-            for m in months
-            if (not policy.start_date or m >= calendar.month_of(policy.start_date))
-            and (not policy.end_date or m <= calendar.month_of(policy.end_date))
-        ]
-        counted = [x for x in marks if x in (ON_TIME, LATE, MISSING)]
-        rows.append(
-            UnitTimeliness(unit.name, len(counted), counted.count(ON_TIME), counted.count(LATE), counted.count(MISSING))
+def _timeliness(policy: Policy, at: Month) -> list[UnitTimeliness]:
+    """Each unit's reports from January to `at`: the months its on-time rate in the ranking
+    counts (targets.completeness.on_time_rates), so the two show one figure."""
+    _months, rows = completeness.timeliness(policy, at[0], until=at)
+    return [
+        UnitTimeliness(
+            row.unit.name,
+            row.count(ON_TIME) + row.count(LATE) + row.count(MISSING),
+            row.count(ON_TIME),
+            row.count(LATE),
+            row.count(MISSING),
         )
-    return rows
+        for row in rows
+    ]

@@ -23,16 +23,17 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from policies.models import Unit
+from policies.numbers import percent_number
 from policies.scope import ScopedMixin, scope_for
 from policies.textguard import guard_dataset
 
 from . import calendar, services
-from .completeness import timeliness
+from .calendar import policy_asks_for
+from .completeness import due_date_of, timeliness
 from .entry import entry_rows
 from .filters import QueueFilter
 from .models import (
     QUEUE_STATES,
-    Assignment,
     Concept,
     Indicator,
     MonthlyReport,
@@ -44,7 +45,6 @@ from .models import (
 from .notifications import notifications_mark_read
 from .queue import is_overdue, queue_units
 from .tables import QueueTable
-from .worklists import policy_asks_for
 
 State = MonthlyReport.State
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -75,7 +75,7 @@ class ReportContext:
         self.policy = get_object_or_404(self.scope.policies().select_related("city", "lead_unit"), code=policy_code)
         self.unit = get_object_or_404(self.scope.units(), code=unit_code)
         visible = self.scope.can_enter(self.unit.pk) or self.scope.oversees(self.policy)
-        if not visible or not Assignment.objects.filter(indicator__policy=self.policy, unit=self.unit).exists():
+        if not visible or not Unit.objects.reporting_for(self.policy).filter(pk=self.unit.pk).exists():
             raise Http404("没有这份月报")
         year, month_no = parse_month(month)
         today = timezone.localdate()
@@ -92,7 +92,7 @@ class ReportContext:
         )
         self.can_enter = self.scope.can_enter(self.unit.pk)
         self.can_review = self.scope.can_review(self.policy.pk)
-        self.due_date = calendar.due_date(year, month_no, self.policy.due_day)
+        self.due_date = due_date_of(self.policy, year, month_no)
         self.locked = bool(self.report) and services.is_locked_for(self.report, today)
 
 
@@ -309,7 +309,7 @@ class ReviewQueueView(ScopedMixin, SingleTableMixin, FilterView):
             counts={k: counts.get(k, 0) for k in QUEUE_STATES},
             total=sum(counts.values()),
             late=late,
-            due_date=calendar.due_date(self.period.year, self.period.month, self.policy.due_day),
+            due_date=due_date_of(self.policy, self.period.year, self.period.month),
             months=[f"{y}-{m:02d}" for y, m in reversed(self.months())],
             lock=PeriodLock.objects.filter(policy=self.policy, period__ordinal=self.period.ordinal)
             .prefetch_related("unlocks__unit", "unlocks__unlocked_by")
@@ -319,12 +319,7 @@ class ReviewQueueView(ScopedMixin, SingleTableMixin, FilterView):
 
     def months(self):
         """Every month the policy asked for, up to the one open now."""
-        if not self.policy.start_date:
-            return []
-        last = calendar.previous_month(timezone.localdate())
-        if self.policy.end_date:
-            last = min(last, (self.policy.end_date.year, self.policy.end_date.month))
-        return calendar.months_between(self.policy.start_date, dt.date(*last, 1))
+        return calendar.asked_months(self.policy, calendar.previous_month(timezone.localdate()))
 
 
 class BulkApproveView(ScopedMixin, View):
@@ -409,7 +404,7 @@ class TimelinessView(ScopedMixin, TemplateView):
             self.year = int(request.GET.get("year") or default_year)
         except ValueError:
             raise Http404("年份无效") from None
-        self.months, self.rows = timeliness(self.policy, self.year, today)
+        self.months, self.rows = timeliness(self.policy, self.year, today=today)
         export = request.GET.get("_export")
         if export in ("csv", "xlsx"):
             return self.export(export)
@@ -441,7 +436,7 @@ class TimelinessView(ScopedMixin, TemplateView):
         )
         labels = {"on_time": "按时", "late": "逾期", "missing": "未报", "pending": "未到期"}
         for row in self.rows:
-            rates = [None if r is None else round(r * 100, 1) for r in [*row.quarter_rates(), row.rate()]]
+            rates = [percent_number(r) for r in [*row.quarter_rates(), row.rate()]]
             data.append(
                 [
                     row.unit.name,
@@ -480,9 +475,7 @@ class PeriodLockView(ScopedMixin, View):
             return redirect(back)
         if not scope.is_admin:
             raise PermissionDenied("只有管理员可以解锁报告期")
-        unit = get_object_or_404(
-            Unit.objects.filter(assignments__indicator__policy=policy).distinct(), code=request.POST.get("unit")
-        )
+        unit = get_object_or_404(Unit.objects.reporting_for(policy), code=request.POST.get("unit"))
         try:
             until = dt.date.fromisoformat(request.POST.get("until") or "")
         except ValueError:
