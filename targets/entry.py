@@ -1,11 +1,12 @@
 """What the entry page shows for one unit, policy and month, read in a fixed number of
 queries: every assigned indicator grouped by task, with its targets for the year, the
-unit's share, last month's figure, the year to date before this month, and the figure
-and note already saved."""
+unit's share, last month's figure, the figure and note already saved, and the light and
+running total that figure gives (targets.preview, the dashboards' formulas)."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -15,22 +16,33 @@ from policies.models import Policy, Task, Unit
 
 from . import calendar
 from .models import Assignment, Indicator, MonthlyReport, Period, ReportValue, Target
+from .preview import RowPreview, row_preview, typed_figure
 
 
 @dataclass
 class EntryRow:
     indicator: Indicator
-    targets: list[Target]
-    target: Target | None  # the one the light is computed against
+    targets: list[Target]  # the ones shown
     share: Decimal | None  # the unit's allocated part of the city target
-    own_target: Decimal | None  # what this unit's figures are measured against, if anything
     last_month: Decimal | None
-    window_before: Decimal  # flows: the sum of the target window's earlier months
-    window_label: str  # what the running total covers: 本年累计 or 计划期累计
-    baseline: Decimal | None  # levels: the given baseline or the first value in the window
-    progress: float | None  # time progress at the end of the month
     value: ReportValue | None
+    preview: RowPreview  # the light and running total of the figure shown in the input
     history: list[Decimal] = field(default_factory=list)
+
+    @property
+    def target(self) -> Target | None:
+        """The target the light is computed against."""
+        return self.preview.target
+
+    @property
+    def own_target(self) -> Decimal | None:
+        """What this unit's figures are measured against, if anything."""
+        return self.preview.own_target
+
+    @property
+    def window_label(self) -> str:
+        """What a flow's running total covers."""
+        return "本年累计" if self.target is None or self.target.window == Target.Window.ANNUAL else "计划期累计"
 
     @property
     def is_flow(self) -> bool:
@@ -67,13 +79,23 @@ def applicable_targets(targets: list[Target], year: int, month: int) -> list[Tar
     return shown or targets[-1:]
 
 
-def entry_rows(*, policy: Policy, unit: Unit, period: Period, report: MonthlyReport | None) -> list[TaskGroup]:
+def entry_rows(
+    *,
+    policy: Policy,
+    unit: Unit,
+    period: Period,
+    report: MonthlyReport | None,
+    typed: Mapping[int, str] | None = None,
+) -> list[TaskGroup]:
+    """The page's rows; `typed` is what the user typed (a refused save shown again), else
+    the saved figures are previewed."""
     year, month = period.year, period.month
+    at = (year, month)
     assignments = {a.indicator_id: a for a in Assignment.objects.filter(indicator__policy=policy, unit=unit)}
     indicators = list(
         Indicator.objects.filter(pk__in=assignments)
         .select_related("task", "task__section")
-        .prefetch_related("targets")
+        .prefetch_related("targets__milestones")
         .order_by("task__order", "order")
     )
     reporter_counts = dict(
@@ -85,55 +107,40 @@ def entry_rows(*, policy: Policy, unit: Unit, period: Period, report: MonthlyRep
             report__policy=policy, report__unit=unit, indicator__in=indicators, value__isnull=False
         )
         .filter(Q(report__period__year__lt=year) | Q(report__period__year=year, report__period__month__lt=month))
-        .values_list("indicator_id", "report__period__year", "report__period__month", "value")
+        .values_list("indicator_id", "report__period__year", "report__period__month", "value", "report__state")
         .order_by("report__period__year", "report__period__month")
     )
     by_indicator: dict[int, list[tuple[tuple[int, int], Decimal]]] = {}
-    for indicator_id, y, m, value in earlier:
+    approved: dict[int, dict[tuple[int, int], Decimal]] = {}
+    for indicator_id, y, m, value, state in earlier:
         by_indicator.setdefault(indicator_id, []).append(((y, m), value))
+        # Only approved figures count (DESIGN.md): the light is the one the dashboards will show.
+        if state == MonthlyReport.State.APPROVED:
+            approved.setdefault(indicator_id, {})[(y, m)] = value
     previous = calendar.previous_month(dt.date(year, month, 1))
     groups: dict[int, TaskGroup] = {}
     for indicator in indicators:
-        targets = list(indicator.targets.all())
-        shown = applicable_targets(targets, year, month)
-        target = shown[0] if shown else None
         months = by_indicator.get(indicator.pk, [])
-        share = assignments[indicator.pk].allocated_value
-        # A unit's figures are measured against the target only when they are the whole
-        # figure (one reporter) or when the reviewer split the target and gave it a share.
-        sole = indicator.rollup == Indicator.Rollup.SINGLE or reporter_counts.get(indicator.pk) == 1
-        own = share if share is not None else (target.value if target is not None and sole else None)
-        progress = baseline = None
-        window = None
-        if target is not None:
-            window = calendar.target_window(
-                window=target.window,
-                year=target.year,
-                deadline=target.deadline_date,
-                measure=indicator.measure,
-                plan_start=policy.start_date or dt.date(year, 1, 1),
-                plan_end=policy.end_date or dt.date(year, 12, 31),
-                at=(year, month),
-            )
-        if window is not None:
-            start, end = window
-            progress = calendar.time_progress(start, end, (year, month))
-            in_window = [v for ym, v in months if start <= ym <= end]
-            baseline = (
-                target.baseline_value if target.baseline_value is not None else (in_window[0] if in_window else None)
-            )
+        value = saved.get(indicator.pk)
+        if typed is not None and indicator.pk in typed:
+            raw = typed[indicator.pk]
+        else:
+            raw = value.value if value is not None and value.value is not None else None
         row = EntryRow(
             indicator=indicator,
-            targets=shown,
-            target=target,
-            share=share,
-            own_target=own,
+            targets=applicable_targets(list(indicator.targets.all()), year, month),
+            share=assignments[indicator.pk].allocated_value,
             last_month=next((v for ym, v in reversed(months) if ym == previous), None),
-            window_before=sum(in_window, Decimal(0)),
-            window_label="本年累计" if target is None or target.window == Target.Window.ANNUAL else "计划期累计",
-            baseline=baseline,
-            progress=progress,
-            value=saved.get(indicator.pk),
+            value=value,
+            preview=row_preview(
+                policy=policy,
+                indicator=indicator,
+                at=at,
+                allocated=assignments[indicator.pk].allocated_value,
+                reporters=reporter_counts.get(indicator.pk, 0),
+                earlier=approved.get(indicator.pk, {}),
+                typed=typed_figure(indicator, raw),
+            ),
             history=[v for _ym, v in months[-6:]],
         )
         groups.setdefault(indicator.task_id, TaskGroup(task=indicator.task, rows=[])).rows.append(row)

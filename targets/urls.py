@@ -22,6 +22,11 @@ urlpatterns = [
     path("reports/<int:pk>/history/", views.ReportHistoryView.as_view(), name="report_history"),
     path("<slug:policy>/<slug:unit>/<str:month>/", views.ReportEntryView.as_view(), name="report_entry"),
     path(
+        "<slug:policy>/<slug:unit>/<str:month>/preview/<int:indicator>/",
+        views.ReportPreviewView.as_view(),
+        name="report_preview",
+    ),
+    path(
         "<slug:policy>/<slug:unit>/<str:month>/excel/",
         excel_views.TemplateDownloadView.as_view(),
         name="excel_template",

@@ -43,6 +43,7 @@ from .models import (
     ReportEvent,
 )
 from .notifications import notifications_mark_read
+from .preview import indicator_preview
 from .queue import is_overdue, queue_units
 from .tables import QueueTable
 
@@ -115,9 +116,14 @@ class ReportEntryView(ScopedMixin, TemplateView):
             policy=ctx.policy,
             unit=ctx.unit,
             period=ctx.period,
-            groups=entry_rows(policy=ctx.policy, unit=ctx.unit, period=ctx.period, report=report),
+            groups=entry_rows(
+                policy=ctx.policy,
+                unit=ctx.unit,
+                period=ctx.period,
+                report=report,
+                typed=kwargs.get("posted", {}).get("values"),
+            ),
             editable=editable,
-            tolerance=ctx.policy.tolerance,
             text_fields=list(services.TEXT_FIELDS.items()),
             is_late=timezone.localdate() > ctx.due_date and (report is None or report.first_submitted_at is None),
         )
@@ -171,6 +177,38 @@ class ReportEntryView(ScopedMixin, TemplateView):
         except services.ReportError as exc:
             messages.error(request, str(exc))
             return redirect(request.path)
+
+
+class ReportPreviewView(ScopedMixin, TemplateView):
+    """The light and running total of one row of the entry page for the figure being typed
+    (htmx, GET): the dashboards' formulas over the unit's approved months and this figure.
+    Reads only; a report or period that does not exist yet is not created."""
+
+    template_name = "targets/includes/_entry_preview.html"
+
+    def load(self, request, *args, **kwargs):
+        self.ctx = ReportContext(request, kwargs["policy"], kwargs["unit"], kwargs["month"])
+        self.indicator = get_object_or_404(
+            Indicator.objects.filter(policy=self.ctx.policy, assignments__unit=self.ctx.unit).prefetch_related(
+                "targets__milestones"
+            ),
+            pk=kwargs["indicator"],
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        ctx, indicator = self.ctx, self.indicator
+        context.update(
+            preview=indicator_preview(
+                policy=ctx.policy,
+                unit=ctx.unit,
+                indicator=indicator,
+                at=(ctx.period.year, ctx.period.month),
+                raw=self.request.GET.get(f"v-{indicator.pk}", ""),
+            ),
+            oob=True,
+        )
+        return context
 
 
 class ReportReviewView(ScopedMixin, View):

@@ -1,10 +1,10 @@
-// The entry grid: parse what is typed as the server does, show the running total and the
-// light it would get, ask for a note on outliers, and move by keyboard or paste a column.
+// The entry grid: say at once what the save would refuse, ask for a note on outliers, and
+// move by keyboard or paste a column. The running total and the light come from the server
+// (htmx on each input, targets.preview): no formula of the metrics is written here.
 (function () {
   "use strict";
   const form = document.getElementById("entry-form");
   if (!form) return;
-  const tolerance = parseFloat(form.dataset.tolerance || "10") / 100;
 
   function parseNumber(raw) {
     let text = (raw || "").normalize("NFKC").trim();
@@ -23,13 +23,6 @@
     const s = xs.slice().sort((a, b) => a - b);
     const m = Math.floor(s.length / 2);
     return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-  }
-
-  function lightHtml(kind, c) {
-    const label = { green: "绿灯", yellow: "黄灯", red: "红灯", grey: "—" }[kind];
-    const icon = { green: "check-circle-fill", yellow: "exclamation-triangle-fill", red: "x-octagon-fill", grey: "dash-circle" }[kind];
-    const pct = c === null || c === undefined ? "" : " " + Math.round(c * 100) + "%";
-    return '<span class="light light-' + kind + '"><i class="bi bi-' + icon + '"></i> ' + label + pct + "</span>";
   }
 
   function check(row) {
@@ -59,26 +52,6 @@
       warnings.map(w => '<div class="text-warning-emphasis"><i class="bi bi-exclamation-triangle"></i> ' + w + "</div>").join("");
     if (warnings.length || note.value) note.classList.remove("d-none");
     note.required = warnings.length > 0;
-
-    // Running total and the light (DESIGN.md: flow → sum since the window start; level → value).
-    const total = row.querySelector(".entry-total");
-    const light = row.querySelector(".entry-light");
-    if (v === null || v === undefined || errors.length) { total.textContent = "—"; light.innerHTML = lightHtml("grey"); return; }
-    const flow = d.flow === "1";
-    const actual = flow ? parseFloat(d.yearBefore || "0") + v : v;
-    total.textContent = (Math.round(actual * 10000) / 10000).toLocaleString("zh-CN");
-    if (d.target === "") { light.innerHTML = '<span class="small text-muted">未分解，不计灯号</span>'; return; }
-    const T = parseFloat(d.target), P = d.progress === "" ? 0 : parseFloat(d.progress);
-    if (d.comparison === "at_most") { light.innerHTML = lightHtml(actual <= T ? "green" : "red"); return; }
-    let c;
-    if (d.growth === "1" || flow) c = T ? actual / T : null;
-    else {
-      const B = d.base === "" ? null : parseFloat(d.base);
-      c = (B !== null && T !== B) ? (actual - B) / (T - B) : (actual >= T ? 1 : actual / T);
-    }
-    const met = c !== null && c >= 1;
-    const kind = met || c >= P ? "green" : (c >= P - tolerance ? "yellow" : "red");
-    light.innerHTML = lightHtml(kind, c);
   }
 
   const rows = Array.from(form.querySelectorAll(".entry-row"));
@@ -99,7 +72,11 @@
       e.preventDefault();
       lines.forEach((line, k) => {
         const target = inputs[i + k];
-        if (target && !target.readOnly) { target.value = line.split("\t")[0].trim(); check(rows[i + k]); }
+        if (target && !target.readOnly) {
+          target.value = line.split("\t")[0].trim();
+          // As if typed: the row is checked here and its light asked of the server (htmx).
+          target.dispatchEvent(new Event("input", { bubbles: true }));
+        }
       });
     });
   });

@@ -21,6 +21,10 @@ def test_report_story(live_server, world, period):
         # Keyboard-first: type, Enter moves to the next row.
         first = page.locator(".entry-input").nth(0)
         first.fill("６０")  # full-width digits are accepted
+        # The server answers for the row's light: a summed target not split out has none.
+        light = page.locator(".entry-light").nth(0)
+        assert light.inner_text().strip() == "—"
+        light.get_by_text("未分解，不计灯号").wait_for()
         first.press("Enter")
         assert page.evaluate("document.activeElement.id") == page.locator(".entry-input").nth(1).get_attribute("id")
         page.locator(".entry-input").nth(1).fill("abc")
