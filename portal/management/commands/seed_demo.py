@@ -23,6 +23,9 @@ class Command(BaseCommand):
         parser.add_argument("--until", help="生成到该日期之前的最后一个完整月份（默认今天）", default=None)
         parser.add_argument("--seed", type=int, default=2025)
         parser.add_argument("--accounts-only", action="store_true")
+        parser.add_argument(
+            "--policy", action="append", dest="policies", metavar="CODE", help="只生成该政策文件的演示月报（可重复）"
+        )
 
     def handle(self, *args, **options):
         until = dt.date.fromisoformat(options["until"]) if options["until"] else timezone.localdate()
@@ -30,7 +33,12 @@ class Command(BaseCommand):
         made = 0
         if not options["accounts_only"]:
             made = demo_months(
-                until=until, reviewers=reviewers, reporters=reporters, left_open=left_open, seed=options["seed"]
+                until=until,
+                reviewers=reviewers,
+                reporters=reporters,
+                left_open=left_open,
+                seed=options["seed"],
+                codes=options["policies"],
             )
         self.stdout.write(f"演示月报：新生成 {made} 份（已有数据的政策文件不重复生成）。")
         self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
