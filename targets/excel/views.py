@@ -74,9 +74,7 @@ class PolicyTemplateDownloadView(ScopedMixin, View):
             )
         }
         due = due_date_of(policy, year, month_no)
-        specs = [
-            _sheet_spec(policy, u, period, reports.get(u.pk), due) for u in units.order_by("sort_order", "name")
-        ]
+        specs = [_sheet_spec(policy, u, period, reports.get(u.pk), due) for u in units.order_by("sort_order", "name")]
         return _download(build_template(specs), f"{policy.city.name}-{period.label}-全部单位月报.xlsx")
 
 
