@@ -8,6 +8,7 @@ Pure functions over YAML and text: no database, so the same checks run in
 from __future__ import annotations
 
 import datetime as dt
+import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +24,15 @@ ROLLUPS = {"sum", "single"}
 DIRECTIONS = {"up", "down"}
 COMPARISONS = {"at_least", "at_most", "range"}
 WINDOWS = {"annual", "plan", "date"}
+APPLIES_TO = {"total", "each"}
+# Wording that binds every unit on its own (每个县, 每县, 各县(市、区)…, 市、县每年各组织…): an
+# `each` target needs it, or more than one unit reporting, to mean anything.
+# (Traditional forms too: Tangshan's text is in Traditional characters.)
+PER_UNIT_RE = re.compile(
+    r"每一?[个個]|每[县縣区區市镇鎮乡鄉]|"
+    r"各(?:[县縣区區市]|[园園][区區]|[开開][发發][区區]|集中[区區]|部[门門]|[乡鄉]?[镇鎮]|街道|[单單]位|[产產][业業])|"
+    r"各(?:[组組][织織]|建[设設]|[开開]展|[举舉][办辦]|培育|推[动動]|完成|不少[于於]|至少)"
+)
 
 
 @dataclass(frozen=True)
@@ -104,7 +114,42 @@ def _number(value) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
-def validate_target(target: dict, file: str, place: str, source: str) -> list[CatalogueError]:
+def milestone_problems(milestones, *, plan_start: str | None, plan_end: str | None, deadline: str | None) -> list[str]:
+    """What is wrong with a target's 分年度目标 (a list of {year, value}): a year outside the
+    plan period or not before the deadline's year (that year's target is the value itself),
+    a year given twice, a value that is not a positive number. The admin checks the same."""
+    if milestones is None:
+        return []
+    if not isinstance(milestones, list):
+        return ["分年度目标 milestones 必须是列表（每项含 year、value）"]
+    problems, seen = [], set()
+    first = int(plan_start[:4]) if plan_start else None
+    last = int(plan_end[:4]) if plan_end else None
+    deadline_year = int(deadline[:4]) if deadline else None
+    for k, milestone in enumerate(milestones):
+        year = milestone.get("year") if isinstance(milestone, dict) else None
+        if not isinstance(year, int) or isinstance(year, bool):
+            problems.append(f"分年度目标第{k + 1}项的年份 {year!r} 不是整数年份")
+            continue
+        if year in seen:
+            problems.append(f"分年度目标 {year}年 重复")
+        seen.add(year)
+        if first and last and not first <= year <= last:
+            problems.append(f"分年度目标 {year}年 不在计划期（{first}—{last}年）内")
+        if deadline_year and year >= deadline_year:
+            problems.append(f"分年度目标 {year}年 应早于截止年份 {deadline_year}年（截止年份的目标即目标值本身）")
+        value = milestone.get("value")
+        if not _number(value):
+            problems.append(f"分年度目标 {year}年 的目标值 {value!r} 不是数字")
+        elif value <= 0:
+            problems.append(f"分年度目标 {year}年 的目标值必须大于0")
+    return problems
+
+
+def validate_target(
+    target: dict, file: str, place: str, source: str, period: tuple[str | None, str | None] = (None, None)
+) -> list[CatalogueError]:
+    """The rules of one target; ``period`` is the plan's (start, end) as ISO dates."""
     errors = []
 
     def bad(reason):
@@ -133,6 +178,22 @@ def validate_target(target: dict, file: str, place: str, source: str) -> list[Ca
         deadline = None
     if deadline and target.get("year") and int(deadline[:4]) != int(target["year"]):
         bad(f"year {target['year']} 与截止日期 {deadline} 不一致")
+    if (target.get("applies_to") or "total") not in APPLIES_TO:
+        bad(f"适用对象 applies_to {target.get('applies_to')!r} 无效（total 全市合计 / each 每个单位）")
+    if target.get("baseline") is not None and not _number(target.get("baseline")):
+        bad(f"基数 baseline {target.get('baseline')!r} 不是数字")
+    try:
+        baseline_date = iso(target.get("baseline_date"))
+    except ValueError:
+        bad(f"基数日期 {target.get('baseline_date')!r} 不是日期")
+        baseline_date = None
+    plan_start, plan_end = period
+    if baseline_date and plan_end and baseline_date >= plan_end:
+        bad(f"基数日期 {baseline_date} 应早于计划期末 {plan_end}")
+    for problem in milestone_problems(
+        target.get("milestones"), plan_start=plan_start, plan_end=plan_end, deadline=deadline
+    ):
+        bad(problem)
     quote = target.get("source_quote")
     if not quote:
         bad("缺少原文摘录 source_quote")
@@ -155,6 +216,7 @@ def validate_policy(policy: dict, file: str, source: str | None, city_units: lis
         bad("source", f"找不到正文文件 {policy.get('source')!r}")
         source = ""
     period = policy.get("period") or {}
+    start = end = None
     try:
         start, end = iso(period.get("start")), iso(period.get("end"))
         if start and end and start > end:
@@ -207,9 +269,41 @@ def validate_policy(policy: dict, file: str, source: str | None, city_units: lis
                     bad(iplace, f"填报单位 {name!r} 不在单位列表中")
             if not indicator.get("targets"):
                 bad(iplace, "指标没有目标值")
+            several = _several_reporters(indicator, task, city_units)
             for m, target in enumerate(indicator.get("targets") or []):
-                errors.extend(validate_target(target, file, f"{iplace}/目标{m + 1}", source))
+                tplace = f"{iplace}/目标{m + 1}"
+                errors.extend(validate_target(target, file, tplace, source, (start, end)))
+                if (
+                    target.get("applies_to") == "each"
+                    and not several
+                    and not _per_unit_wording(indicator, target, task)
+                ):
+                    bad(
+                        tplace,
+                        "适用对象为“每个单位”（each），但只有一个填报单位，原文也没有“每个…”“各县(市、区)…不少于”"
+                        "之类的说法：应为 total，或列出填报单位 reporters",
+                    )
     return errors
+
+
+def _several_reporters(indicator: dict, task: dict, city_units: list[dict]) -> bool:
+    """Whether more than one unit reports the indicator, by the loader's rule
+    (``catalogue.loading.reporters_for``): its own reporters, or the task's lead and every
+    implementing division when the counties implement the task and the figure is a sum."""
+    reporters = indicator.get("reporters") or []
+    if reporters:
+        return len(reporters) > 1
+    divisions = any(u.get("kind") in COUNTY_KINDS or u.get("kind") == "town" for u in city_units)
+    return bool(task.get("counties_implement")) and indicator.get("rollup") == "sum" and divisions
+
+
+def _per_unit_wording(indicator: dict, target: dict, task: dict) -> bool:
+    """Whether the indicator's name, its quote or the sentence the quote is in binds every unit."""
+    quote = target.get("source_quote") or ""
+    text = task.get("text") or ""
+    at = text.find(quote) if quote else -1
+    sentence = text[text.rfind("。", 0, at) + 1 : at + len(quote)] if at >= 0 else ""
+    return any(PER_UNIT_RE.search(part) for part in (indicator.get("name") or "", quote, sentence))
 
 
 def counts(policy: dict) -> dict:

@@ -8,6 +8,8 @@ from decimal import Decimal
 from policies.models import City, Policy, Responsibility, Section, Task, Unit
 from targets.models import Concept, Indicator
 
+from .loading import reporters_for
+
 
 def _num(value: Decimal | None):
     if value is None:
@@ -41,7 +43,7 @@ def catalogue_export(policies=None) -> dict:
     indicators = (
         Indicator.objects.filter(policy__in=policies)
         .select_related("concept")
-        .prefetch_related("targets", "assignments__unit")
+        .prefetch_related("targets__milestones", "assignments__unit")
         .order_by("order")
     )
     ind_by_task = {}
@@ -67,8 +69,14 @@ def catalogue_export(policies=None) -> dict:
             "indicators": [indicator_row(i, task) for i in ind_by_task.get(task.pk, [])],
         }
 
+    by_id = {p.pk: p for p in policies}
+
     def indicator_row(ind: Indicator, task: Task) -> dict:
-        overrides = [a.unit.name for a in ind.assignments.all() if a.is_override]
+        # The units that report it, when they are not the ones the loader's rule gives (a
+        # fixture's `reporters`, or the administrator's): an import must give the same units.
+        assigned = [a.unit for a in ind.assignments.all()]
+        by_rule = reporters_for(ind, task, by_id[task.policy_id], None)
+        overrides = [u.name for u in assigned] if {u.pk for u in assigned} != {u.pk for u in by_rule} else None
         return {
             "code": ind.code,
             "name": ind.name,
@@ -90,6 +98,8 @@ def catalogue_export(policies=None) -> dict:
                     "deadline_inferred": t.deadline_inferred,
                     "baseline": _num(t.baseline_value),
                     "baseline_date": t.baseline_date.isoformat() if t.baseline_date else None,
+                    "applies_to": t.applies_to,
+                    "milestones": [{"year": m.year, "value": _num(m.value)} for m in t.milestones.all()],
                     "source_quote": t.source_quote,
                 }
                 for t in ind.targets.all()

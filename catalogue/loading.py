@@ -20,7 +20,7 @@ from pathlib import Path
 from django.db import transaction
 
 from policies.models import City, Policy, Responsibility, Section, Task, Unit
-from targets.models import Assignment, Concept, Indicator, Target, default_decimals
+from targets.models import Assignment, Concept, Indicator, Milestone, Target, default_decimals
 
 from . import checking
 from .checking import CatalogueError, CatalogueInvalid
@@ -350,13 +350,27 @@ class _Loader:
                     "deadline_inferred": bool(tdata.get("deadline_inferred")),
                     "baseline_value": _dec(tdata.get("baseline")),
                     "baseline_date": _date(tdata.get("baseline_date")),
+                    "applies_to": tdata.get("applies_to") or Target.AppliesTo.TOTAL,
                     "source_quote": tdata["source_quote"],
                     "order": i,
                 },
             )
+            if "milestones" in tdata:
+                self.sync_milestones(target, tdata["milestones"] or [])
         for extra in existing[len(targets) :]:
             extra.delete()
             self.stats["deleted"] += 1
+
+    def sync_milestones(self, target: Target, milestones: list[dict]) -> None:
+        """Replace the target's 分年度目标 with the file's when they differ. A file that says
+        nothing of them (no ``milestones`` key) leaves those an administrator set."""
+        wanted = sorted((int(m["year"]), _dec(m["value"])) for m in milestones)
+        have = sorted(target.milestones.values_list("year", "value"))
+        if have == wanted:
+            return
+        target.milestones.all().delete()
+        Milestone.objects.bulk_create([Milestone(target=target, year=y, value=v) for y, v in wanted])
+        self.stats["updated"] += 1
 
     def sync_assignments(self, indicator, task, policy, override) -> None:
         wanted = {u.pk for u in reporters_for(indicator, task, policy, override)}

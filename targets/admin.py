@@ -1,4 +1,9 @@
 from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
+
+# The admin edits catalogue data, so it checks it by the catalogue's own rule (pure, no models).
+from catalogue.checking import milestone_problems
 
 from .audit import audit_record, field_changes, snapshot
 from .models import (
@@ -6,6 +11,7 @@ from .models import (
     AuditEntry,
     Concept,
     Indicator,
+    Milestone,
     MonthlyReport,
     Period,
     PeriodLock,
@@ -84,6 +90,7 @@ class ConceptAdmin(admin.ModelAdmin):
 class TargetInline(admin.TabularInline):
     model = Target
     extra = 0
+    show_change_link = True  # 分年度目标 are set on the target's own page
     fields = (
         "value",
         "value_max",
@@ -94,8 +101,42 @@ class TargetInline(admin.TabularInline):
         "deadline_inferred",
         "baseline_value",
         "baseline_date",
+        "applies_to",
         "source_quote",
     )
+
+
+class MilestoneFormSet(BaseInlineFormSet):
+    """The catalogue's rules for 分年度目标 (``catalogue.checking.milestone_problems``): years
+    in the plan period and before the deadline's year, each once, values above 0."""
+
+    def clean(self):
+        super().clean()
+        target = self.instance
+        rows = [
+            f.cleaned_data
+            for f in self.forms
+            if f.cleaned_data and not f.cleaned_data.get("DELETE") and f.cleaned_data.get("year") is not None
+        ]
+        milestones = [
+            {"year": r["year"], "value": float(r["value"]) if r.get("value") is not None else None} for r in rows
+        ]
+        policy = target.indicator.policy if target.indicator_id else None
+        problems = milestone_problems(
+            milestones,
+            plan_start=policy.start_date.isoformat() if policy and policy.start_date else None,
+            plan_end=policy.end_date.isoformat() if policy and policy.end_date else None,
+            deadline=target.deadline_date.isoformat() if target.deadline_date else None,
+        )
+        if problems:
+            raise ValidationError(problems)
+
+
+class MilestoneInline(admin.TabularInline):
+    model = Milestone
+    formset = MilestoneFormSet
+    extra = 1
+    fields = ("year", "value")
 
 
 class AssignmentInline(admin.TabularInline):
@@ -115,10 +156,12 @@ class IndicatorAdmin(AuditedAdmin):
 
 @admin.register(Target)
 class TargetAdmin(AuditedAdmin):
-    list_display = ("indicator", "comparison", "value", "value_max", "window", "year", "deadline_date")
-    list_filter = ("window", "comparison", "indicator__policy")
+    list_display = ("indicator", "comparison", "value", "value_max", "window", "year", "deadline_date", "applies_to")
+    list_filter = ("window", "comparison", "applies_to", "indicator__policy")
     search_fields = ("indicator__name", "source_quote")
     list_select_related = ("indicator",)
+    autocomplete_fields = ("indicator",)
+    inlines = [MilestoneInline]
 
 
 @admin.register(Assignment)

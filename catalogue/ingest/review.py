@@ -184,6 +184,9 @@ def _add_target(draft: dict, form, source: str, errors: list[str]) -> None:
                     "deadline": None if window == "annual" or not year else f"{year}-12-31",
                     "deadline_inferred": not form.get("new-year"),
                     "baseline": None,
+                    "baseline_date": None,
+                    "applies_to": "total",
+                    "milestones": [],
                     "source_quote": quote,
                     "confidence": 1.0,
                 }
@@ -219,7 +222,8 @@ def _task_key(task: dict) -> str:
 def _target_text(indicator: dict, target: dict) -> str:
     bound = f"{target['value']}" + (f"—{target['value_max']}" if target.get("value_max") is not None else "")
     when = "每年" if target["window"] == "annual" and not target.get("year") else f"{target.get('year') or ''}年"
-    return f"{indicator['name']} {bound}{indicator.get('unit') or ''}（{when}）"
+    who = "，每个单位" if target.get("applies_to") == "each" else ""
+    return f"{indicator['name']} {bound}{indicator.get('unit') or ''}（{when}{who}）"
 
 
 def adopt_codes(old: dict, new: dict) -> None:

@@ -20,7 +20,14 @@ target. Context carries forward as a reader of Chinese policy prose expects:
 - a verb opening a list with a shared quantifier is said of every noun in it ("培育A、B各
   20家" gives A 20 and B 20);
 - a later milestone of the same indicator ("到2027年再建成3处", "到2027年,分别达到55%、62%")
-  joins the indicator it continues.
+  joins the indicator it continues;
+- a target binds every unit on its own (``applies_to: each``) when its sentence says so of
+  units (每县, 每个县(市、区), 每个园区, 每个产业牵头部门…; 各县(市、区)…不少于/至少/均; "市、县每年各
+  组织不少于1次" for the 县), and not of the city's total (全市, 累计 … after it);
+- a ceiling with no date (a time limit "1天应答", "低于0.52…") is a standing rule, window
+  ``annual``; one with a date ("到2026年能耗低于0.45…", 清零) is a reduction by that date;
+- a baseline is the "A" of "由A提高到B" (with its year if it says "由2022年的A"), and
+  "在2022年的基础上" gives the base year (2022-12-31), which is not a deadline.
 
 Numbers that are not targets are skipped: inside quotes, titles and brackets
 (“2+4+N”, 《…》, (某政发〔2022〕5号)), size qualifiers ("投资超3亿元的项目", "营收2000万元以上的商户",
@@ -84,6 +91,8 @@ _CN_TRIGGER_RE = re.compile(
 _COMPARATOR_START_RE = re.compile(r"^\s*(高于|低于|达到|达|占|超过|突破|提高到|提升到|不低于|不少于|保持|增长|增加到)")
 _AT_MOST_RE = re.compile(r"(不超过|不高于|低于|控制在|少于|降至|降低到|下降到|压减到|压降到|以内|小于)\s*$")
 _AT_LEAST_GUARD_RE = re.compile(r"(不低于|不少于)\s*$")
+# A ceiling said as a rule ("低于0.52", "不超过3天"), not as a fall to a level ("下降到", "控制在").
+_RULE_CEILING_RE = re.compile(r"(?<!不)(低于|不高于|不超过|小于|少于)\s*$")
 # A number without a unit counts after a comparator ("PUE低于1.25", "容积率提升0.3以上").
 _BARE_RE = re.compile(
     r"(?:低于|不高于|不超过|控制在|降至|下降到|降低到|达到|提高到|提升到|不低于|提升|提高)\s*"
@@ -113,6 +122,25 @@ _KEY_DROP_RE = re.compile(
     r"[“”\"'‘’()（）\[\]【】〔〕《》,，、;；:：。\s" + MASK + "]"
 )
 _METRIC_ONLY_RE = re.compile(r"^(年均)?(增长|增速|增幅|增长率|提高|提升|下降|降低)$")
+
+# Units a target may bind one by one (in the masked text "县(市、区)" reads "县(□□□)").
+_EACH_UNIT = (
+    r"(?:县(?:\([^)]*\))?|区县|县区|县市区|市\([^)]*\)|乡镇|镇街|镇|街道|园区|开发区|集中区|功能区|部门|单位|产业)"
+)
+_EACH_EVERY_RE = re.compile(
+    r"每一?个(?:(?![年月季周天日])[\u4e00-\u9fff]){0,4}?" + _EACH_UNIT + r"|每(?:县|区县|县区|乡镇|镇|街道|园区|部门)"
+)
+_EACH_ALL_RE = re.compile(r"各" + _EACH_UNIT + r"[^。]*?(?:不少于|至少|(?<![年亩人平户])均(?![衡等匀]))")
+# "市、县每年各组织不少于1次": an item that opens with a kind of unit (the 市 alone is the city).
+_EACH_ITEM_RE = re.compile(r"\s*(?:县(?:\([^)]*\))?|区县|县区|县市区|乡镇|镇街|镇|街道|园区|开发区|部门)[^,;]*?各")
+_EACH_NOUN_RE = re.compile(r"(?:县(?:\([^)]*\))?|区县|县区|县市区|乡镇|镇街|镇|街道|园区|开发区|部门)")
+# After the unit, the city's own total or a sum: "每个县建1个服务站,全市累计建成200个".
+_EACH_BREAK_RE = re.compile(r"全市|全区|全县|全省|累计|合计|总数|总量|共计")
+_CLAUSE_BREAK_RE = re.compile(r"[,;:]")
+_A_YEAR_RE = re.compile(r"\d{4}\s*年")
+_BASE_YEAR_AFTER_RE = re.compile(r"\s*(?:底|末)?\s*的?\s*基础上")
+_BASE_YEAR_RE = re.compile(r"以\s*(?P<y>\d{4})\s*年(?:底|末)?为基(?:数|期|准|础)")
+_BASELINE_YEAR_RE = re.compile(r"(?:由|从)\s*(?P<y>\d{4})\s*年(?:底|末)?")
 
 CONCEPTS = [
     (r"小巨人", "little_giant"),
@@ -157,6 +185,8 @@ class Draft:
     per_entity: bool = False
     yearly_amount: bool = False  # a flow measured over the deadline's year (年营业收入达到…)
     baseline: float | None = None
+    baseline_year: int | None = None  # the baseline's date is the end of that year
+    each: bool = False  # every unit the sentence names must reach it on its own
     elided: int = 0  # >0: no subject; it continues the last `elided` indicators
     notes: list[str] = field(default_factory=list)
     confidence: float = 0.9
@@ -247,6 +277,8 @@ class _Paragraph:
         self.growth_annual = False
         self.last_window: str | None = None
         self.sentence_drafts: list[Draft] = []
+        self.sentence_start = 0
+        self.base_year: int | None = None  # "在2022年的基础上"
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -254,6 +286,7 @@ class _Paragraph:
         m = self.masked
         for s_start, s_end in _spans(self.breaks, "。!?\n", 0, len(m)):
             self._sentence()
+            self.sentence_start = s_start
             prev: tuple[int, int] | None = None
             prev_found = True
             for c_start, c_end in _spans(self.breaks, ",;:", s_start, s_end):
@@ -274,8 +307,14 @@ class _Paragraph:
     def _dates(self, c_start: int, c_end: int) -> bool:
         """Take the deadline a clause states; True when the clause states nothing else."""
         clause = self.masked[c_start:c_end]
+        base = _BASE_YEAR_RE.search(clause)
+        if base and 1990 <= int(base.group("y")) <= 2100:
+            self.base_year = int(base.group("y"))
         for dm in DEADLINE_RE.finditer(clause):
             year = year_of(dm)
+            if year and _BASE_YEAR_AFTER_RE.match(clause, dm.end()):
+                self.base_year = year  # "在2022年的基础上": the year measured from, not a deadline
+                continue
             if year:
                 self.year, self.month = year, month_of(dm)
                 if (dm.group("y") or dm.group("ym")) and self.periodic and self.periodic[2] < c_start + dm.start():
@@ -402,6 +441,8 @@ class _Paragraph:
             a, b = self._trim(p_start, drafts[0].end)
             twin = replace(drafts[0], start=a, end=b, name=noun, notes=list(drafts[0].notes))
             twin.per_entity = twin.per_entity or "各" in item
+            if "各" in item and (not drafts[0].each or _EACH_ITEM_RE.match(m, i_start, i_end)):
+                twin.each = bool(_EACH_NOUN_RE.fullmatch(noun))  # "市、县…各": the 县 each, the 市 once
             shared.insert(0, twin)
             if verb:
                 break  # the verb opens the list: nothing before it shares the number
@@ -472,6 +513,25 @@ class _Paragraph:
                 return "plan"
         return "date" if last.group(0) in _LEVEL_SET else "plan"
 
+    def _each_said(self, item_start: int, pos: int) -> bool:
+        """Whether the sentence, before the number at ``pos``, binds every unit it names:
+        每县/每个…(a kind of unit), 各县(市、区)…不少于/至少/均, or an item "县…各…" — and says
+        nothing of the city's total (全市, 累计 …) between that and the number."""
+        m = self.masked
+        sentence = m[self.sentence_start : pos]
+        found = [x for regex in (_EACH_EVERY_RE, _EACH_ALL_RE) for x in regex.finditer(sentence)]
+        item = _EACH_ITEM_RE.match(m, item_start, pos)
+        starts = [self.sentence_start + x.start() for x in found] + ([item.start()] if item else [])
+        for at in starts:
+            if _EACH_BREAK_RE.search(m, at, pos):
+                continue
+            # A later clause that names a year starts a target of its own ("…,到2026年新增…").
+            clause_end = _CLAUSE_BREAK_RE.search(self.breaks, at, pos)
+            if clause_end and _A_YEAR_RE.search(m, clause_end.start(), pos):
+                continue
+            return True
+        return False
+
     def _periodic_ended(self, periodic: tuple[str, int, int], pos: int) -> bool:
         """True when a "累计" said after the "每年" (not right after it, as in "每年累计") ends it:
         "每年新增A 200家，累计培育B 1500家" sums B over the plan."""
@@ -479,8 +539,12 @@ class _Paragraph:
         return bool(re.search(r"累计", after[2:]))
 
     def _timing(self, d: Draft, pos: int, c_start: int, c_end: int, own: str | None, level: bool = False) -> Draft:
-        """Set the window, year and multiplier of ``d`` from the context at ``pos``."""
+        """Set the window, year, multiplier, baseline year and `each` of ``d`` from the
+        context at ``pos``."""
         m = self.masked
+        d.each = d.each or self._each_said(d.start, pos)
+        if d.baseline_year is None and self.base_year is not None:
+            d.baseline_year = self.base_year
         periodic = self.periodic
         window, multiplier, marker = own, 1, ""
         if periodic and periodic[2] < pos and not level and not self._periodic_ended(periodic, pos):
@@ -506,6 +570,13 @@ class _Paragraph:
                 d.note(f"“{marker}”折合为每年（×{multiplier}）", 0.7)
             self.last_window = "annual"
             return d
+        if d.comparison == "at_most" and not level and not (self.year or self.context_year):
+            if d.unit in TIME_LIMIT_UNITS or _RULE_CEILING_RE.search(m[max(c_start, pos - 6) : pos]):
+                # "1天应答", "能耗低于0.52吨标准煤/万元的项目" with no date: a standing rule, met
+                # or not every month (a reduction says by when: "到2027年下降到…").
+                d.window, d.year = "annual", None
+                d.note("未写期限的上限（时限、低于…）按长期规则，每月对照", 0.8)
+                return d
         if _YEARLY_AMOUNT_RE.search(m[c_start:pos]) or (d.yearly_amount and window is None):
             d.yearly_amount, window = True, "date"
             d.note("一年的流量（年营业收入、产值等）：按截止年份当年计", 0.85)
@@ -538,6 +609,7 @@ class _Paragraph:
             and re.search(r"(提高|增加|提升|增长|扩大|降低|下降|减少|压减)(到|至)", item)
         ):
             baseline = candidates[-2].value
+        said_year = _BASELINE_YEAR_RE.search(item) if baseline is not None else None
         a, b = self._trim(i_start, i_end)
         unit = q.unit.replace("个百分点", "百分点")
         name = self._name(a, b, (q.start, q.end))
@@ -547,6 +619,8 @@ class _Paragraph:
             noun = re.split(r"的", m[i_end:tail_end])[-1]
             name = self._name(a, q.start) + simplified(self.text[tail_end - len(noun) : tail_end])
         d = Draft(q.value, q.value_max, self._comparison(q, c_start), unit, name, a, b, baseline=baseline)
+        if said_year and 1990 <= int(said_year.group("y")) <= 2100:
+            d.baseline_year = int(said_year.group("y"))  # "由2022年的30%提高到50%"
         if q.chinese:
             d.note("中文数字", 0.8)
         if not unit:
@@ -753,6 +827,9 @@ def to_dicts(indicators: list[IndicatorDraft], text: str) -> list[dict]:
                 "deadline": _deadline(d.year, d.month) if dated else None,
                 "deadline_inferred": dated and not d.year_explicit,
                 "baseline": tidy(d.baseline),
+                "baseline_date": f"{d.baseline_year}-12-31" if d.baseline_year else None,
+                "applies_to": "each" if d.each else "total",
+                "milestones": [],
                 "source_quote": text[d.start : d.end].strip(),
                 "confidence": round(d.confidence, 2),
             }
