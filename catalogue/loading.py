@@ -21,6 +21,7 @@ from django.db import transaction
 
 from policies.models import City, Policy, Responsibility, Section, Task, Unit
 from targets.models import Assignment, Concept, Indicator, Milestone, Target, default_decimals
+from targets.services import indicator_summary_refresh
 
 from . import checking
 from .checking import CatalogueError, CatalogueInvalid
@@ -135,8 +136,10 @@ class _Loader:
     def __init__(self, data: dict):
         self.data = data
         self.stats = {"created": 0, "updated": 0, "deleted": 0, "kept": 0}
+        self.touched: set[int] = set()  # indicators whose figures or targets the file changed
 
-    def save(self, obj, fields: dict) -> None:
+    def save(self, obj, fields: dict) -> bool:
+        """Write `fields` to `obj` when any differs; whether it did."""
         changed = obj.pk is None
         for name, value in fields.items():
             field = obj._meta.get_field(name)
@@ -150,6 +153,7 @@ class _Loader:
         if changed:
             self.stats["created" if obj.pk is None else "updated"] += 1
             obj.save()
+        return changed
 
     def run(self) -> dict:
         for concept in self.data.get("concepts") or []:
@@ -161,6 +165,9 @@ class _Loader:
             self.load_city(city)
         for policy in self.data.get("policies") or []:
             self.load_policy(policy)
+        # The city figures and the runs' cut-off follow what the file changed (a rollup, a
+        # reporter, a target), without waiting for the next approval.
+        indicator_summary_refresh(indicators=self.touched)
         return self.stats
 
     def load_city(self, data: dict) -> City:
@@ -312,7 +319,7 @@ class _Loader:
         for idata in data.get("indicators") or []:
             counters["indicator"] += 1
             indicator = Indicator.objects.filter(code=idata["code"]).first() or Indicator(code=idata["code"])
-            self.save(
+            changed = self.save(
                 indicator,
                 {
                     "policy": policy,
@@ -329,16 +336,20 @@ class _Loader:
                 },
             )
             seen_indicators.add(indicator.pk)
-            self.load_targets(indicator, idata.get("targets") or [])
+            changed |= self.load_targets(indicator, idata.get("targets") or [])
             override = [names[n] for n in idata.get("reporters") or []] or None
-            self.sync_assignments(indicator, task, policy, override)
+            changed |= self.sync_assignments(indicator, task, policy, override)
+            if changed:
+                self.touched.add(indicator.pk)
             involved.update(u.pk for u in override or [])
 
-    def load_targets(self, indicator: Indicator, targets: list[dict]) -> None:
+    def load_targets(self, indicator: Indicator, targets: list[dict]) -> bool:
+        """Whether any of the indicator's targets or milestones changed."""
+        changed = False
         existing = list(indicator.targets.order_by("order", "id"))
         for i, tdata in enumerate(targets):
             target = existing[i] if i < len(existing) else Target(indicator=indicator)
-            self.save(
+            changed |= self.save(
                 target,
                 {
                     "value": _dec(tdata["value"]),
@@ -356,34 +367,41 @@ class _Loader:
                 },
             )
             if "milestones" in tdata:
-                self.sync_milestones(target, tdata["milestones"] or [])
+                changed |= self.sync_milestones(target, tdata["milestones"] or [])
         for extra in existing[len(targets) :]:
             extra.delete()
             self.stats["deleted"] += 1
+            changed = True
+        return changed
 
-    def sync_milestones(self, target: Target, milestones: list[dict]) -> None:
+    def sync_milestones(self, target: Target, milestones: list[dict]) -> bool:
         """Replace the target's 分年度目标 with the file's when they differ. A file that says
         nothing of them (no ``milestones`` key) leaves those an administrator set."""
         wanted = sorted((int(m["year"]), _dec(m["value"])) for m in milestones)
         have = sorted(target.milestones.values_list("year", "value"))
         if have == wanted:
-            return
+            return False
         target.milestones.all().delete()
         Milestone.objects.bulk_create([Milestone(target=target, year=y, value=v) for y, v in wanted])
         self.stats["updated"] += 1
+        return True
 
-    def sync_assignments(self, indicator, task, policy, override) -> None:
+    def sync_assignments(self, indicator, task, policy, override) -> bool:
+        """Whether a reporting unit was added or removed."""
         wanted = {u.pk for u in reporters_for(indicator, task, policy, override)}
         have = {a.unit_id: a for a in indicator.assignments.all()}
+        changed = False
         for unit_id, assignment in have.items():
             # Shares and hand-made assignments belong to the reviewer: a reload keeps them.
             if unit_id not in wanted and not assignment.is_override and assignment.allocated_value is None:
                 assignment.delete()
                 self.stats["deleted"] += 1
+                changed = True
         new = [Assignment(indicator=indicator, unit_id=u) for u in wanted if u not in have]
         if new:
             Assignment.objects.bulk_create(new)
             self.stats["created"] += len(new)
+        return changed or bool(new)
 
     def prune(self, policy, seen_sections, seen_tasks, seen_indicators) -> None:
         """Remove what the document no longer has, unless figures were reported against it."""

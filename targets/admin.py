@@ -20,27 +20,56 @@ from .models import (
     ReportValue,
     Target,
 )
+from .services import indicator_summary_refresh
+
+
+def _indicators_of(objs) -> set[int]:
+    """The indicators whose city figures or targets these rows feed (none for other rows)."""
+    ids = set()
+    for obj in objs:
+        if isinstance(obj, Indicator):
+            ids.add(obj.pk)
+        elif isinstance(obj, Target | Assignment):
+            ids.add(obj.indicator_id)
+        elif isinstance(obj, Milestone):
+            ids.add(Target.objects.filter(pk=obj.target_id).values_list("indicator_id", flat=True).first())
+    return {pk for pk in ids if pk is not None}
 
 
 class AuditedAdmin(admin.ModelAdmin):
     """Every save and delete in the admin, of the object and of its inlines, leaves an
-    AuditEntry with the fields that changed, as a portal change does."""
+    AuditEntry with the fields that changed, as a portal change does; and the city figures
+    and the runs' cut-off follow a change to an indicator, a target or an assignment
+    (targets.services.indicator_summary_refresh) in the same request."""
 
     def save_model(self, request, obj, form, change):
-        before = snapshot(type(obj).objects.get(pk=obj.pk)) if change and obj.pk else {}
+        stored = type(obj).objects.filter(pk=obj.pk).first() if change and obj.pk else None
+        before = snapshot(stored) if stored else {}
+        # An assignment or target moved to another indicator changes the old one's figures too.
+        obj._indicators_before = _indicators_of([stored]) if stored else set()
         super().save_model(request, obj, form, change)
         changes = field_changes(before, snapshot(obj))
         if changes:
             audit_record(by=request.user, action="后台修改" if change else "后台新增", obj=obj, changes=changes)
 
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        obj = form.instance
+        indicator_summary_refresh(indicators=_indicators_of([obj]) | getattr(obj, "_indicators_before", set()))
+
     def delete_model(self, request, obj):
         audit_record(by=request.user, action="后台删除", obj=obj, changes=field_changes(snapshot(obj), {}))
+        indicators = _indicators_of([obj]) - ({obj.pk} if isinstance(obj, Indicator) else set())
         super().delete_model(request, obj)
+        indicator_summary_refresh(indicators=indicators)
 
     def delete_queryset(self, request, queryset):
-        for obj in queryset:
+        objs = list(queryset)
+        for obj in objs:
             audit_record(by=request.user, action="后台删除", obj=obj, changes=field_changes(snapshot(obj), {}))
+        indicators = _indicators_of(objs) - {o.pk for o in objs if isinstance(o, Indicator)}
         super().delete_queryset(request, queryset)
+        indicator_summary_refresh(indicators=indicators)
 
     def save_formset(self, request, form, formset, change):
         model = formset.model

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import Exists, Max, OuterRef, Q
 from django.utils import timezone
 
 from policies.models import Policy, Unit
@@ -154,7 +154,7 @@ def assigned_indicators(policy: Policy, unit: Unit):
     return (
         Indicator.objects.filter(policy=policy, assignments__unit=unit)
         .select_related("task")
-        .prefetch_related("targets")
+        .prefetch_related("targets__milestones")
         .order_by("order")
     )
 
@@ -512,15 +512,49 @@ def indicator_months_refresh(*, report: MonthlyReport) -> None:
     inside the approving (or reopening) transaction, so dashboards are fresh the moment a
     report is approved. A summed level carries each unit's latest value forward, so the
     months after this one can change too (targets.rollup). A fixed number of queries."""
-    period = report.period
-    indicators = Indicator.objects.in_bulk(list(report.values.values_list("indicator_id", flat=True)))
+    _summary_write(list(report.values.values_list("indicator_id", flat=True)), since=report.period.ordinal)
+
+
+def indicator_summary_refresh(*, indicators) -> None:
+    """Rebuild every month of the city figures of `indicators` (instances or ids) after an
+    administrator's change that alters them: an indicator's rollup or measure, an
+    assignment added, removed or moved to another unit. Called in the changing transaction,
+    so that every page and the next build show the new figure without another approval."""
+    ids = _ids(indicators)
+    if not ids:
+        return
+    _summary_write(ids, since=0)
+    indicator_inputs_changed(indicators=ids)
+
+
+def indicator_inputs_changed(*, indicators) -> None:
+    """Mark the policies of `indicators` as changed now (a target, a milestone, a share): the
+    data cut-off of their runs (reports.selectors.data_cutoff) moves, so that a dispatch or
+    bulletin asked for after the change is built again instead of returning the old file."""
+    ids = _ids(indicators)
+    if ids:
+        Policy.objects.filter(pk__in=Indicator.objects.filter(pk__in=ids).values("policy_id")).update(
+            updated_at=timezone.now()
+        )
+
+
+def _ids(indicators) -> list[int]:
+    return sorted({getattr(i, "pk", i) for i in indicators if getattr(i, "pk", i) is not None})
+
+
+def _summary_write(indicator_ids, *, since: int) -> None:
+    """Write the summary rows of `indicator_ids` from month ordinal `since` on, from the
+    approved values of the units assigned to each indicator (a unit no longer assigned
+    reports for nobody: its old figures leave the city's too)."""
+    indicators = Indicator.objects.in_bulk(indicator_ids)
+    assigned = Assignment.objects.filter(indicator_id=OuterRef("indicator_id"), unit_id=OuterRef("report__unit_id"))
     approved = ReportValue.objects.filter(
-        indicator_id__in=indicators, report__state=State.APPROVED, value__isnull=False
+        Exists(assigned), indicator_id__in=indicators, report__state=State.APPROVED, value__isnull=False
     )
-    # Each unit's latest value before this month: what a level carries into it.
+    # Each unit's latest value before `since`: what a level carries into it.
     carried = Q(pk__in=[])
     for row in (
-        approved.filter(report__period__ordinal__lt=period.ordinal, indicator__measure=Indicator.Measure.LEVEL)
+        approved.filter(report__period__ordinal__lt=since, indicator__measure=Indicator.Measure.LEVEL)
         .values("indicator_id", "report__unit")
         .annotate(last=Max("report__period__ordinal"))
     ):
@@ -529,7 +563,7 @@ def indicator_months_refresh(*, report: MonthlyReport) -> None:
         )
     per_unit: dict[int, dict[int, dict]] = {pk: {} for pk in indicators}
     counts: dict[tuple[int, int], int] = {}
-    rows = approved.filter(Q(report__period__ordinal__gte=period.ordinal) | carried).order_by(
+    rows = approved.filter(Q(report__period__ordinal__gte=since) | carried).order_by(
         "report__unit__sort_order", "report__unit_id"
     )
     for indicator_id, unit_id, year, month, value in rows.values_list(
@@ -540,11 +574,11 @@ def indicator_months_refresh(*, report: MonthlyReport) -> None:
     wanted: dict[tuple[int, int], Decimal] = {}
     for pk, indicator in indicators.items():
         for (year, month), total in city_series(indicator.rollup, indicator.measure, per_unit[pk], (9999, 12)).items():
-            if ordinal(year, month) >= period.ordinal:
+            if ordinal(year, month) >= since:
                 wanted[(pk, ordinal(year, month))] = total
     existing = {
         (row.indicator_id, row.ordinal): row
-        for row in IndicatorMonth.objects.filter(indicator_id__in=indicators, ordinal__gte=period.ordinal)
+        for row in IndicatorMonth.objects.filter(indicator_id__in=indicator_ids, ordinal__gte=since)
     }
     IndicatorMonth.objects.filter(pk__in=[row.pk for key, row in existing.items() if key not in wanted]).delete()
     changed, new = [], []
@@ -584,6 +618,7 @@ def assignment_split(*, indicator: Indicator, shares: dict[int, object], by) -> 
         if value is not None and value < 0:
             raise ReportError(f"{assignments[int(unit_id)].unit.name}：分解目标不能为负数")
         parsed[int(unit_id)] = value
+    changed = False
     for unit_id, value in parsed.items():
         assignment = assignments[unit_id]
         if assignment.allocated_value != value:
@@ -591,6 +626,9 @@ def assignment_split(*, indicator: Indicator, shares: dict[int, object], by) -> 
             assignment.allocated_value = value
             assignment.save(update_fields=["allocated_value"])
             audit_record(by=by, action="分解目标", obj=assignment, changes=changes)
+            changed = True
+    if changed:
+        indicator_inputs_changed(indicators=[indicator])  # a built dispatch shows the old shares
     target = indicator.targets.order_by("order").first()
     given = [v for v in parsed.values() if v is not None]
     if target is None or not given:
