@@ -32,15 +32,14 @@ import math
 import random
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from zoneinfo import ZoneInfo
 
 from django.db import transaction
+from django.utils import timezone
 
 from policies.models import Policy
 from targets import calendar, services
+from targets.completeness import due_date_of, lock_date_of
 from targets.models import COUNT_UNITS, Assignment, Indicator, Period, Target
-
-TZ = ZoneInfo("Asia/Shanghai")
 
 PROGRESS = [
     "按月调度重点企业，逐户对接培育需求，本月完成入企走访{n}家。",
@@ -356,7 +355,7 @@ def _meeting_units(indicator: Indicator, unit_ids: list[int], seed: int) -> set[
 
 
 def _at(day: dt.date, hour: int = 10) -> dt.datetime:
-    return dt.datetime(day.year, day.month, day.day, hour, 0, tzinfo=TZ)
+    return dt.datetime.combine(day, dt.time(hour), tzinfo=timezone.get_current_timezone())
 
 
 def demo_months(
@@ -450,7 +449,7 @@ def _policy_months(policy: Policy, months, reviewer, reporters, left_open, seed,
         period, _ = Period.objects.get_or_create(year=year, month=month)
         first = dt.date(*calendar.following_month(year, month), 1)
         services.period_open(on_date=first, at=_at(first, 0), policies=Policy.objects.filter(pk=policy.pk))
-        due = calendar.due_date(year, month, policy.due_day)
+        due = due_date_of(policy, year, month)
         # The month now open is still being filled in: some reports are in, none reviewed.
         is_open = (year, month) == open_month
         for unit_id, (unit, indicators) in sorted(units.items(), key=lambda kv: kv[1][0].sort_order):
@@ -540,7 +539,7 @@ def _policy_months(policy: Policy, months, reviewer, reporters, left_open, seed,
                 continue
             review_day = max(submit_day, due) + dt.timedelta(days=2)
             services.report_approve(report=report, by=reviewer, at=_at(review_day, 16))
-        lock_day = calendar.lock_date(year, month, policy.lock_day)
+        lock_day = lock_date_of(policy, year, month)
         if lock_day <= today:
             services.period_lock_due(
                 on_date=lock_day, at=_at(lock_day, 0), policies=Policy.objects.filter(pk=policy.pk)

@@ -127,17 +127,20 @@ def indicator_dashboard(indicator: Indicator, at: Month) -> dict:
         first, _last = result.evaluation.window
         for month in calendar.months_between(dt.date(*first, 1), dt.date(*at, 1)):
             evaluation = metrics.evaluate(spec, result.series, month, float(policy.tolerance))
-            # The pace line: where the figure should be by then (baseline + P × (T − B)).
+            # The pace line: where the figure should be by then (baseline + P × (T − B)), T
+            # being what applies that month (a part year's, a milestone's). A per-unit
+            # target has no city line: its units are judged one by one below.
             base = evaluation.baseline if evaluation.baseline is not None else Decimal(0)
+            goal = evaluation.target if spec.applies_to == metrics.TOTAL else None
             pace = None
-            if evaluation.progress is not None:
-                pace = float(base) + evaluation.progress * float(spec.value - base)
+            if evaluation.progress is not None and goal is not None:
+                pace = float(base) + evaluation.progress * float(goal - base)
             line.append(
                 {
                     "month": calendar.month_label(month),
                     "actual": None if evaluation.actual is None else float(evaluation.actual),
                     "pace": pace,
-                    "target": float(spec.value),
+                    "target": None if goal is None else float(goal),
                 }
             )
     units = {a.unit_id: a for a in Assignment.objects.filter(indicator=indicator).select_related("unit")}
@@ -152,11 +155,14 @@ def indicator_dashboard(indicator: Indicator, at: Month) -> dict:
     return {"result": result, "line": line, "per_unit": per_unit, "narratives": narratives}
 
 
-def unit_dashboard(unit: Unit, policies, today: dt.date) -> list[dict]:
-    """A unit across the policies it reports for: its own lights, rank and timeliness."""
+def unit_dashboard(unit: Unit, policies, today: dt.date, month: Month | None = None) -> list[dict]:
+    """A unit across the policies it reports for: its own lights, rank and timeliness, at
+    `month` (the month of the page it was opened from) where a policy's plan has it, else
+    at the policy's own default month."""
     blocks = []
     for policy in policies:
-        at = default_month(policy, today)
+        months = calendar.plan_months(policy.start_date, policy.end_date, today)
+        at = month if month is not None and month in months else default_month(policy, today)
         if at is None:
             continue
         everything = list(indicators_of(policy))
@@ -174,9 +180,11 @@ def unit_dashboard(unit: Unit, policies, today: dt.date) -> list[dict]:
             {
                 "policy": policy,
                 "at": at,
+                "at_label": calendar.month_label(at),
                 "rows": [(i, own.get(i.pk)) for i in indicators],
                 "rank": standing,
-                "of": len(ranking),
+                # Ranked within its class (县(市、区) or 市直部门).
+                "of": sum(1 for r in ranking if standing and r.klass == standing.klass and r.rank is not None),
             }
         )
     return blocks
@@ -189,7 +197,7 @@ def concept_comparison(concept, policies, today: dt.date) -> list[dict]:
     indicators = (
         Indicator.objects.filter(concept=concept, policy__in=policies)
         .select_related("policy__city", "task__section")
-        .prefetch_related("targets")
+        .prefetch_related("targets__milestones")
         .order_by("policy__city__code", "order")
     )
     by_policy: dict[int, list[Indicator]] = {}

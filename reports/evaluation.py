@@ -17,6 +17,7 @@ from decimal import Decimal
 
 from django.db.models import Case, F, IntegerField, Max, Min, Q, Sum, Value, When
 
+from policies import numbers
 from policies.models import Policy, Section, Unit
 from targets import calendar, completeness
 from targets.calendar import Month
@@ -76,6 +77,28 @@ class IndicatorResult:
     @property
     def target_text(self) -> str:
         return target_text(self.target, self.indicator.unit_of_measure)
+
+    @property
+    def explanation(self) -> str:
+        """What the light rests on when it is not the document's bare target: a part year's
+        or a milestone's value, the excess over a ceiling, below the baseline, how many units
+        are on pace with a per-unit target."""
+        e, uom = self.evaluation, self.indicator.unit_of_measure
+        parts = []
+        for note in filter(None, e.note.split("；")):
+            if note.startswith("超出"):
+                note += uom
+            elif e.window and note.startswith(f"{e.window[0][0]}年") and e.target is not None:
+                note += f"为{numbers.figure(e.target)}{uom}"
+            parts.append(note)
+        if e.units:
+            total, on_pace, met = e.units
+            parts.append(f"{on_pace}/{total}个单位达到序时进度，{met}个已完成")
+        return "；".join(parts)
+
+    @property
+    def target_with_explanation(self) -> str:
+        return f"{self.target_text}；{self.explanation}" if self.explanation else self.target_text
 
 
 @dataclass
@@ -143,6 +166,8 @@ def city_results_at(policy: Policy, months: list[Month], indicators=None) -> dic
     # A target every unit must reach on its own is judged on the units' evaluations.
     each = [i for i in indicators if any(t.applies_to == Target.AppliesTo.EACH for t in _targets(i))]
     per_unit = unit_results_at(policy, months, each) if each else {}
+    # Not assigned to anyone: nobody can report it, so it is grey, not red.
+    assigned = set(Assignment.objects.filter(indicator__in=indicators).values_list("indicator_id", flat=True))
     out: dict[Month, list[IndicatorResult]] = {}
     for at in months:
         units_of: dict[int, dict[int, metrics.Evaluation]] = {}
@@ -155,6 +180,8 @@ def city_results_at(policy: Policy, months: list[Month], indicators=None) -> dic
             own = {m: v for m, v in series.get(indicator.pk, {}).items() if m <= at}
             if spec is None:
                 evaluation = metrics.NOT_APPLICABLE
+            elif indicator.pk not in assigned:
+                evaluation = replace(metrics.NOT_APPLICABLE, note="未分解到填报单位")
             elif spec.applies_to == metrics.EACH:
                 evaluation = metrics.evaluate_each(spec, units_of.get(indicator.pk, {}), at, tolerance)
                 # The city's own figure, where it has one, is still shown beside the units' count.

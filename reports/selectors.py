@@ -14,7 +14,7 @@ from policies.models import Policy, Responsibility, Unit
 from targets import calendar, completeness
 from targets.calendar import Month
 from targets.completeness import LATE, MISSING, ON_TIME
-from targets.models import Assignment, MonthlyReport
+from targets.models import Assignment, MonthlyReport, PeriodLock
 
 from . import metrics
 from .builders.data import (
@@ -31,9 +31,14 @@ from .evaluation import IndicatorResult, city_results, indicators_of, standings,
 
 
 def data_cutoff(policy: Policy) -> dt.datetime:
-    """The moment the inputs last changed: the latest review of any of the policy's reports."""
-    last = MonthlyReport.objects.filter(policy=policy).aggregate(last=Max("reviewed_at"))["last"]
-    return last or policy.updated_at
+    """The moment the inputs last changed: the latest review of any of the policy's reports,
+    or the latest change of the policy, its indicators, targets and assignments
+    (targets.services.indicator_inputs_changed), whichever is later. Read afresh: the
+    change may have been made after `policy` was loaded."""
+    updated, last = (
+        Policy.objects.filter(pk=policy.pk).annotate(last=Max("reports__reviewed_at")).values_list("updated_at", "last")
+    ).get()
+    return max(updated, last) if last else updated
 
 
 def _header(policy: Policy, cutoff_at: dt.datetime, generated_at: dt.datetime) -> ReportHeader:
@@ -63,8 +68,9 @@ def _rows(results: list[IndicatorResult], period_values: dict[int, object], prob
                 responsible_units=problems.get(("units", r.indicator.pk), []),
                 indicator=r.indicator.name,
                 unit_of_measure=r.indicator.unit_of_measure,
-                target_text=r.target_text,
-                target_value=r.target.value if r.target else None,
+                target_text=r.target_with_explanation,
+                # The value the light was judged against (a part year's, a milestone's).
+                target_value=e.target if e.target is not None else (r.target.value if r.target else None),
                 period_value=period_values.get(r.indicator.pk),
                 to_date=e.actual,
                 completion=e.completion,
@@ -150,12 +156,41 @@ def dispatch_data(policy: Policy, year: int, month: int, *, generated_at: dt.dat
     )
 
 
+def _quarter_in_plan(policy: Policy, year: int, quarter: int) -> list[Month]:
+    start = calendar.month_of(policy.start_date) if policy.start_date else (0, 1)
+    end = calendar.month_of(policy.end_date) if policy.end_date else (9999, 12)
+    return [m for m in calendar.quarter_months(year, quarter) if start <= m <= end]
+
+
+def bulletin_month(policy: Policy, year: int, quarter: int, on: dt.datetime) -> Month | None:
+    """The month a quarter's bulletin built at `on` is evaluated at: the quarter's last month
+    of the plan once it is locked (closed by the reviewer, or past its lock day), else the
+    last month of the quarter that is; None while none is (the bulletin cannot be built)."""
+    months = _quarter_in_plan(policy, year, quarter)
+    stored = {
+        (y, m): (locked_at, lock_day)
+        for y, m, locked_at, lock_day in PeriodLock.objects.filter(
+            policy=policy, period__year=year, period__month__in=[m for _y, m in months]
+        ).values_list("period__year", "period__month", "locked_at", "lock_day")
+    }
+    today = timezone.localdate(on)
+    for month in reversed(months):
+        locked_at, lock_day = stored.get(month, (None, None))
+        if (locked_at is not None and locked_at <= on) or today >= calendar.lock_date(
+            *month, lock_day or policy.lock_day
+        ):
+            return month
+    return None
+
+
 def bulletin_data(policy: Policy, year: int, quarter: int, *, generated_at: dt.datetime) -> BulletinData:
-    months = calendar.quarter_months(year, quarter)
-    at = months[-1]
-    before = (
-        calendar.quarter_months(year - 1, 4)[-1] if quarter == 1 else calendar.quarter_months(year, quarter - 1)[-1]
-    )
+    """The quarter's bulletin, evaluated at its last month, or at its last locked month
+    while the quarter is not over (bulletin_month); it says which."""
+    at = bulletin_month(policy, year, quarter, generated_at)
+    if at is None:
+        raise ValueError(f"{year}Q{quarter}: no month of the quarter is locked yet")
+    months = [m for m in calendar.quarter_months(year, quarter) if m <= at]
+    before = calendar.previous(months[0])  # the previous quarter's last month
     indicators = list(indicators_of(policy))
     results = city_results(policy, at, indicators)
     by_unit = unit_results_at(policy, [at, before], indicators)
@@ -167,9 +202,7 @@ def bulletin_data(policy: Policy, year: int, quarter: int, *, generated_at: dt.d
             quarter_values[r.indicator.pk] = sum(in_quarter) if in_quarter else None
     ranking = standings(policy, at, before, indicators, results=by_unit)
     units = Unit.objects.in_bulk([s.unit for s in ranking])
-    ranked = [s for s in ranking if s.rank is not None]
-    top = {s.unit for s in ranked[:3]}
-    bottom = {s.unit for s in ranked[-3:]} if len(ranked) > 6 else set()
+    top, bottom = _tiers(ranking)
     sections: dict[str, Counter] = {}
     for r in results:
         sections.setdefault(str(r.section), Counter())[r.light] += 1
@@ -188,12 +221,27 @@ def bulletin_data(policy: Policy, year: int, quarter: int, *, generated_at: dt.d
                 change=s.change,
                 on_time_rate=s.on_time,
                 tier="前三" if s.unit in top else ("后三" if s.unit in bottom else ""),
+                klass=metrics.CLASS_LABELS[s.klass],
+                scored=s.scored,
             )
             for s in ranking
         ],
         timeliness=_timeliness(policy, at),
         completed_for_year=[r.indicator.name for r in results if r.evaluation.met],
+        month=at[1],
+        quarter_over=at == _quarter_in_plan(policy, year, quarter)[-1],
     )
+
+
+def _tiers(ranking: list[metrics.Ranked]) -> tuple[set, set]:
+    """The 前三 and 后三 of each class (后三 only where a class has more than six ranked)."""
+    top, bottom = set(), set()
+    for klass in metrics.CLASS_LABELS:
+        ranked = [s.unit for s in ranking if s.klass == klass and s.rank is not None]
+        top |= set(ranked[:3])
+        if len(ranked) > 6:
+            bottom |= set(ranked[-3:])
+    return top, bottom
 
 
 def _timeliness(policy: Policy, at: Month) -> list[UnitTimeliness]:

@@ -22,7 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from policies.models import Membership, Policy
-from targets import calendar
+from targets import calendar, completeness
 from targets.calendar import Month
 from targets.notifications import notify
 from targets.worklists import policy_asks_for
@@ -73,8 +73,27 @@ def build_file(kind: str, policy: Policy, label: str, generated_at: dt.datetime)
         data = selectors.dispatch_data(policy, year, month, generated_at=generated_at)
         return build_dispatch_xlsx(data), dispatch_filename(data)
     year, quarter = parse_quarter_label(label)
+    _check_bulletin_ready(policy, year, quarter, generated_at)
     data = selectors.bulletin_data(policy, year, quarter, generated_at=generated_at)
     return build_bulletin_xlsx(data), bulletin_filename(data)
+
+
+def _check_bulletin_ready(policy: Policy, year: int, quarter: int, on: dt.datetime) -> Month:
+    """The month the bulletin will read (selectors.bulletin_month); refused while no month
+    of the quarter is locked, with the day it can first be built."""
+    at = selectors.bulletin_month(policy, year, quarter, on)
+    if at is None:
+        first = next(m for m in calendar.quarter_months(year, quarter) if m >= _plan_start(policy))
+        ready = completeness.lock_date_of(policy, *first)
+        raise RunRefused(
+            f"{year}年第{'一二三四'[quarter - 1]}季度还没有已锁定的月份，季通报暂不能生成："
+            f"{first[1]}月的数据于{ready.year}年{ready.month}月{ready.day}日锁定（或审核员提前关闭该期）后即可生成。"
+        )
+    return at
+
+
+def _plan_start(policy: Policy) -> Month:
+    return calendar.month_of(policy.start_date) if policy.start_date else (0, 1)
 
 
 def _check_in_plan(kind: str, policy: Policy, label: str) -> None:
@@ -96,6 +115,10 @@ def run_request(*, kind: str, policy: Policy, label: str, by=None) -> tuple[Repo
     running is returned as it is, and so is the latest finished version when no data has
     changed since its cut-off; otherwise a new version is queued."""
     _check_in_plan(kind, policy, label)
+    at = None
+    if kind == ReportRun.Kind.BULLETIN:
+        year, quarter = parse_quarter_label(label)
+        at = _check_bulletin_ready(policy, year, quarter, timezone.now())
     label = label.upper() if kind == ReportRun.Kind.BULLETIN else label
     runs = ReportRun.objects.select_for_update().filter(kind=kind, policy=policy, period_label=label)
     pending = runs.filter(status__in=[ReportRun.Status.QUEUED, ReportRun.Status.RUNNING]).first()
@@ -103,7 +126,12 @@ def run_request(*, kind: str, policy: Policy, label: str, by=None) -> tuple[Repo
         return pending, False
     latest = runs.filter(status=ReportRun.Status.DONE).order_by("-version").first()
     cutoff = selectors.data_cutoff(policy)
-    if latest and latest.cutoff_at and latest.cutoff_at >= cutoff:
+    # A bulletin built before its quarter's next month locked read an earlier month: not the same file.
+    same_month = at is None or (
+        latest is not None
+        and selectors.bulletin_month(policy, year, quarter, latest.started_at or latest.requested_at) == at
+    )
+    if latest and latest.cutoff_at and latest.cutoff_at >= cutoff and same_month:
         return latest, False
     version = (runs.aggregate(v=Max("version"))["v"] or 0) + 1
     run = ReportRun.objects.create(

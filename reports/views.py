@@ -74,7 +74,7 @@ class PolicyDashboardView(DashboardMixin, TemplateView):
                     "indicator": r.indicator.name,
                     "url": reverse("reports:indicator", args=[r.indicator.code])
                     + f"?month={calendar.month_label(self.at)}",
-                    "target": r.target_text,
+                    "target": r.target_with_explanation,
                     "actual": e.actual,
                     "unit_of_measure": r.indicator.unit_of_measure,
                     "completion": e.completion,
@@ -148,7 +148,12 @@ class UnitDashboardView(DashboardMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         unit = get_object_or_404(self.scope.units().select_related("city"), code=kwargs["code"])
         policies = self.scope.policies().filter(indicators__assignments__unit=unit).distinct().select_related("city")
-        context.update(unit=unit, blocks=dashboard.unit_dashboard(unit, policies, timezone.localdate()))
+        # Opened from a dashboard at a month (?month=2025-06): every policy is shown at it.
+        month = calendar.parse_month(self.request.GET.get("month"))
+        blocks = dashboard.unit_dashboard(unit, policies, timezone.localdate(), month)
+        for block in blocks:
+            block["oversees"] = self.scope.oversees(block["policy"])  # may open the policy's dashboard
+        context.update(unit=unit, month=month, blocks=blocks)
         return context
 
 

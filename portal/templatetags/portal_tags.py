@@ -6,6 +6,7 @@ from django import template
 
 from policies import numbers
 from reports import columns as light
+from reports.metrics import CLASS_LABELS
 from targets import columns as state
 from targets.wording import describe_target
 
@@ -44,3 +45,9 @@ def one_decimal(value):
 def target_text(target, unit_of_measure=""):
     """{{ target|target_text:indicator.unit_of_measure }} → ≥1800家（2025年底）"""
     return describe_target(target, unit_of_measure)
+
+
+@register.filter
+def ranking_class(klass: str) -> str:
+    """县(市、区) or 市直部门: the ranking class a unit is ranked in."""
+    return CLASS_LABELS.get(klass, "")

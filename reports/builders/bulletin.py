@@ -18,6 +18,7 @@ from reports.builders import xlsx
 from reports.builders.data import BulletinData, IndicatorRow, UnitStanding, UnitTimeliness
 from reports.builders.dispatch import SLOW_HEADERS, SLOW_WIDTHS, write_behind_row
 from reports.metrics import GREEN, GREY, LIGHT_LABELS, RED, YELLOW
+from targets.calendar import on_time_rate
 
 SUMMARY_COLUMNS = 8
 SUMMARY_WIDTHS = (16,) * SUMMARY_COLUMNS
@@ -40,8 +41,8 @@ INDICATOR_HEADERS = (
 )
 INDICATOR_WIDTHS = (5, 11, 17, 26, 5, 18, 9, 10, 8, 8, 11, 6, 15)
 
-RANKING_HEADERS = ("排名", "单位", "类别", "得分", "较上季度", "按时报送率", "档次")
-RANKING_WIDTHS = (8, 28, 12, 10, 10, 12, 10)
+RANKING_HEADERS = ("排名", "单位", "类别", "得分", "较上季度", "按时报送率", "档次", "计分指标数")
+RANKING_WIDTHS = (8, 28, 12, 10, 10, 12, 10, 10)
 
 TIMELINESS_HEADERS = ("序号", "单位", "应报（份）", "按时（份）", "逾期（份）", "未报（份）", "按时报送率")
 TIMELINESS_WIDTHS = (7, 28, 11, 11, 11, 11, 12)
@@ -90,12 +91,32 @@ def build_bulletin_xlsx(data: BulletinData) -> bytes:
     ranked = _ranking_sheet(sheets["县区部门排名"], data, label="附件2")
     _timeliness_sheet(sheets["报送情况"], data, label="附件3")
     _lagging_sheet(sheets["滞后事项"], data, label="附件4")
-    xlsx.explain_sheet(sheets["说明"], header, subject=xlsx.quarter_label(data.year, data.quarter))
+    xlsx.explain_sheet(sheets["说明"], header, subject=xlsx.quarter_label(data.year, data.quarter) + _unfinished(data))
     _summary_sheet(summary, data, ranking=sheets["县区部门排名"], ranked=ranked)
     return book.to_bytes()
 
 
 # 总体情况 ---------------------------------------------------------------------------------
+
+
+def as_of_text(data: BulletinData) -> str:
+    """What the figures stand for: 截至2025年第四季度末, or, for a quarter not yet over,
+    数据截至11月（本季度尚未结束）: the end of the last month evaluated, never the quarter's."""
+    if data.quarter_over:
+        return f"截至{xlsx.quarter_label(data.year, data.quarter)}末"
+    return f"数据截至{data.evaluated_month}月（本季度尚未结束）"
+
+
+def _unfinished(data: BulletinData) -> str:
+    return "" if data.quarter_over else f"（数据截至{data.evaluated_month}月，本季度尚未结束）"
+
+
+def _progress_text(data: BulletinData) -> str:
+    """The time progress of an annual target at the month evaluated: 三个季度75%, 11个月91.7%."""
+    month = data.evaluated_month
+    if month % 3 == 0:
+        return xlsx.QUARTER_PROGRESS[month // 3]
+    return f"{month}个月{xlsx.percent_text(month / 12)}"
 
 
 def overall_text(data: BulletinData) -> str:
@@ -107,9 +128,9 @@ def overall_text(data: BulletinData) -> str:
     counts = _light_counts(rows)
     reached = counts[GREEN]
     parts = [
-        f"截至{xlsx.quarter_label(data.year, data.quarter)}末，全市共有目标任务{total}项，"
+        f"{as_of_text(data)}，全市共有目标任务{total}项，"
         f"达到序时进度{reached}项，占比{xlsx.percent_text(reached / total)}"
-        f"（序时进度：年度目标{xlsx.QUARTER_PROGRESS[data.quarter]}，计划期累计和截止时点目标按各自时间窗口计算）。"
+        f"（序时进度：年度目标{_progress_text(data)}，计划期累计和截止时点目标按各自时间窗口计算）。"
     ]
     done = list(data.completed_for_year)
     if done:
@@ -124,17 +145,31 @@ def overall_text(data: BulletinData) -> str:
     else:
         parts.append("各项目标任务均达到序时进度。")
     if counts[GREY]:
-        parts.append(f"暂无数据的有{counts[GREY]}项：{_names(row.indicator for row in rows if row.light == GREY)}。")
+        # Grey is "not yet due" or "no target for this year" (a due figure missing counts 0).
+        parts.append(
+            f"尚未到考核期或无分年度目标的有{counts[GREY]}项：{_names(row.indicator for row in rows if row.light == GREY)}。"
+        )
     return "".join(parts)
 
 
 def ranking_text(data: BulletinData) -> str:
-    """ "总分居前3位的是…，居后3位的是…" and who moved most since last quarter."""
-    ranked = [s for s in data.standings if s.rank is not None]
+    """Per class, "总分居前3位的是…，居后3位的是…" and who moved most since last quarter; a
+    class too small to rank is named with its scores."""
+    classes = list(dict.fromkeys(s.klass for s in data.standings))
+    parts = [_class_ranking_text(klass, [s for s in data.standings if s.klass == klass]) for klass in classes]
+    return "".join(parts) or "本季度暂无可排名的单位。"
+
+
+def _class_ranking_text(klass: str, standings: list[UnitStanding]) -> str:
+    ranked = [s for s in standings if s.rank is not None]
+    who = klass or "参评单位"
     if not ranked:
-        return "本季度暂无可排名的单位。"
-    top, bottom = top_and_bottom(data.standings)
-    text = f"参与排名的{len(ranked)}个单位中，总分居前{len(top)}位的是{_standings(top)}"
+        listed = [s for s in standings if s.score is not None]
+        if not listed:
+            return ""
+        return f"{who}参评单位或计分指标不足，不排名，得分为：{_standings(listed)}。"
+    top, bottom = top_and_bottom(standings)
+    text = f"{who}参与排名的{len(ranked)}个单位中，总分居前{len(top)}位的是{_standings(top)}"
     text += f"；居后{len(bottom)}位的是{_standings(bottom)}。" if bottom else "。"
     rose = max(ranked, key=lambda s: s.change or 0)
     fell = min(ranked, key=lambda s: s.change or 0)
@@ -148,17 +183,22 @@ def ranking_text(data: BulletinData) -> str:
     return text
 
 
+def _year_to_date(data: BulletinData) -> str:
+    """The months the on-time rate counts: January to the month evaluated, as in the ranking."""
+    return f"{data.year}年1—{data.evaluated_month}月"
+
+
 def timeliness_text(data: BulletinData) -> str:
     items = data.timeliness
     expected = sum(t.expected for t in items)
     if not expected:
-        return "本季度无应报送的月报。"
+        return f"{_year_to_date(data)}无应报送的月报。"
     on_time = sum(t.on_time for t in items)
     late = sum(t.late for t in items)
     missing = sum(t.missing for t in items)
     text = (
-        f"本季度各单位应报送月报{expected}份，按时报送{on_time}份，逾期报送{late}份，未报送{missing}份，"
-        f"按时报送率{xlsx.percent_text(on_time / expected)}。"
+        f"{_year_to_date(data)}，各单位应报送月报{expected}份，按时报送{on_time}份，逾期报送{late}份，"
+        f"未报送{missing}份，按时报送率{xlsx.percent_text(on_time_rate(expected, on_time))}。"
     )
     tardy = [t for t in items if t.late or t.missing]
     if tardy:
@@ -234,7 +274,7 @@ def _summary_sheet(sheet: xlsx.Sheet, data: BulletinData, *, ranking: xlsx.Sheet
         ("黄灯（项）", counts[YELLOW], "计数"),
         ("红灯（项）", counts[RED], "计数"),
         ("无数据（项）", counts[GREY], "计数"),
-        ("按时报送率", sum(t.on_time for t in data.timeliness) / expected if expected else None, "居中百分比"),
+        ("按时报送率", on_time_rate(expected, sum(t.on_time for t in data.timeliness)), "居中百分比"),
     )
     labels_height = max(24, *(xlsx.wrapped_height(label, SUMMARY_WIDTHS[0]) for label, _, _ in figures))
     keep_together(labels_height + 22)
@@ -262,10 +302,11 @@ def _summary_sheet(sheet: xlsx.Sheet, data: BulletinData, *, ranking: xlsx.Sheet
     section_rows = (table_head + 1, table_head + len(sections))
     row += 1
 
-    section("二、县区部门排名", ranking_text(data))
+    section(f"二、{ranking_title(data)}", ranking_text(data))
     section("三、报送情况", timeliness_text(data))
     section("四、滞后事项", lagging_text(data))
-    names = "　".join(f"{n}. {title}" for n, (_, title) in enumerate(ATTACHMENTS, start=1))
+    titles = [f"{ranking_title(data)}表" if name == "县区部门排名" else title for name, title in ATTACHMENTS]
+    names = "　".join(f"{n}. {title}" for n, title in enumerate(titles, start=1))
     keep_together(22)
     sheet.merged(row, 1, last, f"附件：{names}　5. 指标计算说明", "正文", height=22)
     row += 1
@@ -281,7 +322,8 @@ def _summary_sheet(sheet: xlsx.Sheet, data: BulletinData, *, ranking: xlsx.Sheet
             chart = _lights_chart(sheet, table_head, section_rows, [lights for _, lights in sections])
             sheet.ws.add_chart(_span(chart, top, rows, 0, 4))
         if ranked:
-            sheet.ws.add_chart(_span(_ranking_chart(ranking, ranked), top, rows, 4, 8))
+            first_class = data.standings[0].klass if data.standings else ""
+            sheet.ws.add_chart(_span(_ranking_chart(ranking, ranked, first_class), top, rows, 4, 8))
     xlsx.print_setup(sheet.ws, scale=SUMMARY_SCALE)
 
 
@@ -324,11 +366,12 @@ def _lights_chart(sheet: xlsx.Sheet, head: int, rows: tuple[int, int], counts: l
     return chart
 
 
-def _ranking_chart(ranking: xlsx.Sheet, ranked: int) -> BarChart:
+def _ranking_chart(ranking: xlsx.Sheet, ranked: int, klass: str) -> BarChart:
+    # The ranked rows of the first class come first on the sheet, one block.
     chart = BarChart()
     chart.type = "bar"
     chart.gapWidth = 40
-    chart.title = xlsx.chart_title("图2  县区部门得分排名")
+    chart.title = xlsx.chart_title(f"图2  {klass or '县区部门'}得分排名")
     first, last = RANKING_FIRST_ROW, RANKING_FIRST_ROW + ranked - 1
     chart.add_data(Reference(ranking.ws, min_col=4, min_row=first - 1, max_row=last), titles_from_data=True)
     chart.set_categories(Reference(ranking.ws, min_col=2, min_row=first, max_row=last))
@@ -381,7 +424,10 @@ def _value_labels(number_format: str | None = None) -> DataLabelList:
 
 def _info(data: BulletinData) -> str:
     header = data.header
-    return f"{xlsx.issuer(header.city, header.lead_unit)}　　数据截至：{xlsx.datetime_label(header.cutoff_at)}"
+    return (
+        f"{xlsx.issuer(header.city, header.lead_unit)}　　数据截至：{xlsx.datetime_label(header.cutoff_at)}"
+        + _unfinished(data)
+    )
 
 
 def _attachment_title(data: BulletinData, name: str) -> str:
@@ -417,12 +463,18 @@ def _indicator_sheet(sheet: xlsx.Sheet, data: BulletinData, *, label: str) -> No
         row += 1
 
 
+def ranking_title(data: BulletinData) -> str:
+    """排名 named for the classes it holds: Taizhou's four bureaus are not 县区."""
+    classes = [k for k in dict.fromkeys(s.klass for s in data.standings) if k]
+    return f"{'和'.join(classes)}排名" if classes else "县区部门排名"
+
+
 def _ranking_sheet(sheet: xlsx.Sheet, data: BulletinData, *, label: str) -> int:
     """The league table; returns how many units are ranked (they come first)."""
     _, row = xlsx.table_top(
         sheet,
         label=label,
-        title=_attachment_title(data, "县区部门排名表"),
+        title=_attachment_title(data, f"{ranking_title(data)}表"),
         info=_info(data),
         headers=RANKING_HEADERS,
         widths=RANKING_WIDTHS,
@@ -436,11 +488,12 @@ def _ranking_sheet(sheet: xlsx.Sheet, data: BulletinData, *, label: str) -> int:
         tier_style = {"前三": "前三", "后三": "后三"}.get(standing.tier, "居中")
         sheet.put(row, 1, standing.rank if standing.rank is not None else xlsx.DASH, "居中")
         sheet.put(row, 2, standing.unit)
-        sheet.put(row, 3, standing.kind or xlsx.DASH, "居中")
+        sheet.put(row, 3, standing.klass or standing.kind or xlsx.DASH, "居中")
         sheet.share(row, 4, standing.score, "得分")
         sheet.put(row, 5, xlsx.change_text(standing.change), "居中")
         sheet.share(row, 6, standing.on_time_rate, "居中百分比")
         sheet.put(row, 7, standing.tier or None, tier_style)
+        sheet.put(row, 8, standing.scored, "居中")
         if standing.rank is not None and ranked == row - RANKING_FIRST_ROW:
             ranked += 1
         row += 1
@@ -448,10 +501,11 @@ def _ranking_sheet(sheet: xlsx.Sheet, data: BulletinData, *, label: str) -> int:
         row,
         1,
         len(RANKING_HEADERS),
-        "注：得分 = 各指标 min(完成率 ÷ 时序进度, 1.2) 的平均值 × 100；得分相同的按按时报送率排列。"
-        "“较上季度”中 ↑ 为名次上升，↓ 为下降，— 为持平或上季度未排名。",
+        "注：得分 = 各计分指标 min(完成率 ÷ 时序进度, 1.2) 的平均值 × 100（未报送的指标按0计，分解目标为0的不计分）；"
+        "县(市、区)和市直部门分别排名，参评单位不足3个的类别或计分指标不足3项的单位只列得分、不排名；"
+        "得分相同的按按时报送率排列。“较上季度”中 ↑ 为名次上升，↓ 为下降，— 为持平或上季度未排名。",
         "注释",
-        height=32,
+        height=48,
     )
     return ranked
 
@@ -460,7 +514,7 @@ def _timeliness_sheet(sheet: xlsx.Sheet, data: BulletinData, *, label: str) -> N
     _, row = xlsx.table_top(
         sheet,
         label=label,
-        title=_attachment_title(data, "月报报送情况表"),
+        title=_attachment_title(data, f"月报报送情况表（{_year_to_date(data)}）"),
         info=_info(data),
         headers=TIMELINESS_HEADERS,
         widths=TIMELINESS_WIDTHS,
@@ -468,21 +522,21 @@ def _timeliness_sheet(sheet: xlsx.Sheet, data: BulletinData, *, label: str) -> N
     items: list[UnitTimeliness] = data.timeliness
     xlsx.fit_on_one_page(sheet.ws, len(items) + 1)
     if not items:
-        xlsx.empty_row(sheet, row, len(TIMELINESS_HEADERS), "本季度无应报送的月报")
+        xlsx.empty_row(sheet, row, len(TIMELINESS_HEADERS), f"{_year_to_date(data)}无应报送的月报")
         return
     for index, item in enumerate(items, start=1):
         sheet.put(row, 1, index, "居中")
         sheet.put(row, 2, item.unit)
         for column, count in enumerate((item.expected, item.on_time, item.late, item.missing), start=3):
             sheet.count(row, column, count)
-        sheet.share(row, 7, item.on_time / item.expected if item.expected else None, "居中百分比")
+        sheet.share(row, 7, on_time_rate(item.expected, item.on_time), "居中百分比")
         row += 1
     expected = sum(t.expected for t in items)
     on_time = sum(t.on_time for t in items)
     sheet.merged(row, 1, 2, "合计", "合计")
     for column, value in enumerate((expected, on_time, sum(t.late for t in items), sum(t.missing for t in items)), 3):
         sheet.count(row, column, value, bold=True)
-    sheet.share(row, 7, on_time / expected if expected else None, "合计居中百分比")
+    sheet.share(row, 7, on_time_rate(expected, on_time), "合计居中百分比")
 
 
 def _lagging_sheet(sheet: xlsx.Sheet, data: BulletinData, *, label: str) -> None:

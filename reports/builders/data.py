@@ -38,7 +38,9 @@ class UnitStanding:
     rank: int | None
     change: int | None  # previous rank − rank: positive = rose
     on_time_rate: float | None  # fraction
-    tier: str = ""  # "前三" / "后三" / ""
+    tier: str = ""  # "前三" / "后三" / "" within its class
+    klass: str = ""  # 县(市、区) / 市直部门: ranked apart
+    scored: int = 0  # how many indicators the score rests on
 
 
 @dataclass(frozen=True)
@@ -64,7 +66,7 @@ class ReportHeader:
     policy_title: str
     doc_number: str
     lead_unit: str  # the bureau that issues the report, e.g. 市工业和信息化局
-    cutoff_at: dt.datetime  # data cut-off (aware, Asia/Shanghai)
+    cutoff_at: dt.datetime  # data cut-off (aware, local time)
     generated_at: dt.datetime
     tolerance: float  # percentage points for the yellow light
     formulas: str  # reports.metrics.FORMULAS already formatted with the tolerance
@@ -89,7 +91,8 @@ class DispatchData:
 
 @dataclass(frozen=True)
 class BulletinData:
-    """季通报 for one policy and quarter (rows are evaluated at the quarter's last month)."""
+    """季通报 for one policy and quarter: rows evaluated at the quarter's last month, or, while
+    the quarter is not over (its last month not yet locked), at its last locked `month`."""
 
     header: ReportHeader
     year: int
@@ -99,3 +102,9 @@ class BulletinData:
     standings: list[UnitStanding]  # ordered by rank, with change since last quarter
     timeliness: list[UnitTimeliness]  # months in the quarter
     completed_for_year: list[str] = field(default_factory=list)  # indicators already met
+    month: int | None = None  # the month evaluated (None: the quarter's last)
+    quarter_over: bool = True  # False: evaluated at `month` before the quarter's last month is locked
+
+    @property
+    def evaluated_month(self) -> int:
+        return self.month or self.quarter * 3

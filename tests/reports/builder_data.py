@@ -7,6 +7,7 @@ import datetime as dt
 from decimal import Decimal as D
 from zoneinfo import ZoneInfo
 
+from reports import metrics
 from reports.builders.data import (
     BulletinData,
     DispatchData,
@@ -257,8 +258,9 @@ def rows(months: int) -> list[IndicatorRow]:
             [GXJ],
             "集群规上工业企业上云用云覆盖率",
             "%",
-            "≥80%（2025年底）",
-            level_by_2025(80),
+            "≥80%（2026年）",
+            # Not yet due: grey is "not yet due" only (a due target with no figure counts 0).
+            TargetSpec(value=D("80"), window="annual", year=2026, measure="level", **PLAN),
             {},
             [],
         ),
@@ -385,7 +387,10 @@ def standings() -> list[UnitStanding]:
     ]
     previous = {name: place for place, name in enumerate(previous_order, start=1)}
     table = rank(
-        [Standing(name, score, rate) for (name, _), score, rate in zip(COUNTIES, scores, on_time, strict=True)],
+        [
+            Standing(name, score, rate, 13, metrics.COUNTIES)
+            for (name, _), score, rate in zip(COUNTIES, scores, on_time, strict=True)
+        ],
         previous,
     )
     kinds = dict(COUNTIES)
@@ -401,6 +406,8 @@ def standings() -> list[UnitStanding]:
             change=row.change,
             on_time_rate=row.on_time,
             tier="前三" if row.unit in top else "后三" if row.unit in bottom else "",
+            klass=metrics.CLASS_LABELS[row.klass],
+            scored=row.scored,
         )
         for row in table
     ]

@@ -85,11 +85,12 @@ class TestBulletinSummary:
         )
         assert "未达到序时进度（低于序时进度，或增幅低于目标任务）的有6项（黄灯3项、红灯3项）" in text
         assert "每年引进研究生人数（完成率52%）" in text
-        assert text.endswith("暂无数据的有1项：集群规上工业企业上云用云覆盖率。")
+        assert text.endswith("尚未到考核期或无分年度目标的有1项：集群规上工业企业上云用云覆盖率。")
 
     def test_text_names_the_top_three_and_the_bottom_three(self):
         text = ranking_text(bulletin_data())
 
+        assert text.startswith("县(市、区)参与排名的18个单位中")
         assert (
             "总分居前3位的是曹妃甸区（115.6分）、路南区（112.4分）、唐山高新技术产业开发区（110.0分）；"
             "居后3位的是滦州市（69.5分）、古冶区（64.0分）、汉沽管理区（58.7分）。"
@@ -99,13 +100,15 @@ class TestBulletinSummary:
     def test_text_names_who_reported_late_or_not_at_all(self):
         text = timeliness_text(bulletin_data())
 
-        assert text.startswith("本季度各单位应报送月报66份，按时报送57份，逾期报送4份，未报送5份，按时报送率86.4%。")
+        assert text.startswith(
+            "2025年1—9月，各单位应报送月报66份，按时报送57份，逾期报送4份，未报送5份，按时报送率86.4%。"
+        )
         assert "滦州市（逾期1份、未报1份）" in text
 
     def test_the_paragraphs_are_on_the_summary_sheet(self, workbook):
         body = texts(workbook["总体情况"])
 
-        assert "一、总体情况" in body and "二、县区部门排名" in body
+        assert "一、总体情况" in body and "二、县(市、区)排名" in body
         assert "　　" + overall_text(bulletin_data()) in body
         assert any(line.startswith("附件：1. 指标完成情况表") for line in body)
 
@@ -247,13 +250,23 @@ class TestBulletinRanking:
         ws = workbook["县区部门排名"]
         rows = {ws.cell(r, 2).value: [c.value for c in ws[r]] for r in range(FIRST_ROW, FIRST_ROW + 19)}
 
-        assert [c.value for c in ws[4]] == ["排名", "单位", "类别", "得分", "较上季度", "按时报送率", "档次"]
-        assert rows["曹妃甸区"][:5] == [1, "曹妃甸区", "区", 115.6, "—"]
+        assert [c.value for c in ws[4]] == [
+            "排名",
+            "单位",
+            "类别",
+            "得分",
+            "较上季度",
+            "按时报送率",
+            "档次",
+            "计分指标数",
+        ]
+        assert rows["曹妃甸区"][:5] == [1, "曹妃甸区", "县(市、区)", 115.6, "—"]
+        assert rows["曹妃甸区"][7] == 13
         assert rows["曹妃甸区"][6] == "前三"
         assert rows["路南区"][4] == "↑2"
         assert rows["迁安市"][4] == "↓2"
         assert rows["汉沽管理区"][6] == "后三"
-        assert rows["唐山国际旅游岛"][:5] == ["—", "唐山国际旅游岛", "开发区", "—", "—"]
+        assert rows["唐山国际旅游岛"][:5] == ["—", "唐山国际旅游岛", "县(市、区)", "—", "—"]
 
     def test_tiers_are_filled(self, workbook):
         ws = workbook["县区部门排名"]
@@ -264,7 +277,10 @@ class TestBulletinRanking:
         assert ws["F5"].number_format == "0.0%"
 
     def test_explains_the_score_under_the_table(self, workbook):
-        assert any(line.startswith("注：得分 = 各指标 min(") for line in texts(workbook["县区部门排名"]))
+        assert any(
+            line.startswith("注：得分 = 各计分指标 min(") and "分别排名" in line
+            for line in texts(workbook["县区部门排名"])
+        )
 
 
 class TestBulletinTimeliness:
@@ -300,7 +316,7 @@ class TestBulletinExplanation:
         lines = texts(workbook["说明"])
 
         assert lines[0] == "指标计算说明"
-        assert any("单位得分 = 该单位各指标 min(C ÷ P, 1.2) 的平均值 × 100" in line for line in lines)
+        assert any("单位得分 = 该单位各计分指标 min(C ÷ P, 1.2) 的平均值 × 100" in line for line in lines)
         assert any(line.startswith("本期黄灯容差：10个百分点") for line in lines)
 
 
