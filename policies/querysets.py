@@ -13,6 +13,10 @@ class UnitQuerySet(models.QuerySet):
         indicator of it. One row per unit, so it can be counted, annotated and ordered."""
         return self.filter(pk__in=self._assigned(policy=policy).values("pk"))
 
+    def reporting_for_any(self, policies):
+        """The units that report for any of `policies` (see `reporting_for`)."""
+        return self.filter(pk__in=self._assigned(policy__in=policies).values("pk"))
+
     def reporting_counts(self, policies) -> dict[int, int]:
         """How many units report for each of `policies` (see `reporting_for`), in one query."""
         key = "assignments__indicator__policy"

@@ -302,14 +302,10 @@ def unit_results_at(policy: Policy, months: list[Month], indicators=None) -> dic
                 for key in (f"first{k}", f"latest{k}"):
                     value = level_values.get((unit_id, indicator_id, row.get(key)))
                     if value is not None:
-                        series[_month(row[key])] = value
+                        series[calendar.month_from_ordinal(row[key])] = value
             results.append(UnitResult(unit_id, indicator_id, allocated, metrics.evaluate(spec, series, at, tolerance)))
         out[at] = results
     return out
-
-
-def _month(value: int) -> Month:
-    return value // 12, value % 12 + 1
 
 
 def on_time_rates(policy: Policy, year: int, until: Month) -> dict[int, float | None]:
@@ -352,4 +348,4 @@ def standings(policy: Policy, at: Month, previous: Month | None, indicators=None
 
 def latest_month_with_data(policy: Policy) -> Month | None:
     last = IndicatorMonth.objects.filter(indicator__policy=policy).aggregate(last=Max("ordinal"))["last"]
-    return None if last is None else _month(last)
+    return None if last is None else calendar.month_from_ordinal(last)

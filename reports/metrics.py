@@ -471,11 +471,6 @@ def ranking_score(pairs: Iterable[tuple[float | None, float | None]]) -> float |
     return sum(ratios) / len(ratios) * 100 if ratios else None
 
 
-def on_time_rate(expected: int, on_time: int) -> float | None:
-    """Reports submitted on time / reports expected; None when nothing was expected."""
-    return on_time / expected if expected else None
-
-
 def class_of(is_division: bool) -> str:
     return COUNTIES if is_division else DEPARTMENTS
 

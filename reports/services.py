@@ -304,12 +304,12 @@ def scheduled_labels(policy: Policy, on_date: dt.date) -> list[tuple[str, str]]:
     of its last month has passed."""
     wanted = []
     year, month = calendar.previous_month(on_date)
-    if on_date > calendar.lock_date(year, month, policy.lock_day) and policy_asks_for(policy, year, month):
+    if on_date > completeness.lock_date_of(policy, year, month) and policy_asks_for(policy, year, month):
         wanted.append((ReportRun.Kind.DISPATCH, f"{year}-{month:02d}"))
     quarter_end = (year, month - month % 3) if month % 3 else (year, month)
     if quarter_end[1] == 0:
         quarter_end = (year - 1, 12)
-    if on_date > calendar.lock_date(*quarter_end, policy.lock_day) and policy_asks_for(policy, *quarter_end):
+    if on_date > completeness.lock_date_of(policy, *quarter_end) and policy_asks_for(policy, *quarter_end):
         wanted.append((ReportRun.Kind.BULLETIN, f"{quarter_end[0]}Q{quarter_end[1] // 3}"))
     return wanted
 

@@ -14,6 +14,7 @@ from django.views.generic import TemplateView
 from django_tables2 import RequestConfig
 from django_tables2.export import TableExport
 
+from policies import numbers
 from policies.scope import ScopedMixin
 from policies.textguard import GuardedTableExport
 from targets import calendar
@@ -170,12 +171,8 @@ class ConceptDashboardView(DashboardMixin, TemplateView):
             chart=[
                 {
                     "name": f"{r['policy'].city.name}·{r['result'].indicator.name}"[:28],
-                    "c": None
-                    if r["result"].evaluation.completion is None
-                    else round(r["result"].evaluation.completion * 100, 1),
-                    "p": None
-                    if r["result"].evaluation.progress is None
-                    else round(r["result"].evaluation.progress * 100, 1),
+                    "c": numbers.percent_number(r["result"].evaluation.completion),
+                    "p": numbers.percent_number(r["result"].evaluation.progress),
                 }
                 for r in rows
             ],

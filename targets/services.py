@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Exists, Max, OuterRef, Q
 from django.utils import timezone
 
 from policies.models import Policy, Unit
+from policies.numbers import round_half_up
 
 from . import calendar
 from .audit import audit_record, field_changes
@@ -106,7 +107,9 @@ def period_lock_due(*, on_date: dt.date, at: dt.datetime | None = None, policies
     if policies is not None:
         locks = locks.filter(policy__in=policies)
     for lock in locks:
-        if on_date >= calendar.lock_date(lock.period.year, lock.period.month, lock.policy.lock_day):
+        # The lock day stored when the period opened: a later change of the policy's
+        # calendar applies to the months opened after it.
+        if on_date >= calendar.lock_date(lock.period.year, lock.period.month, lock.lock_day or lock.policy.lock_day):
             lock.locked_at = at or timezone.now()
             lock.save(update_fields=["locked_at"])
             locked.append(lock)
@@ -641,7 +644,7 @@ def apportion(total: Decimal, weights: list[Decimal], decimals: int) -> list[Dec
     the shares adding up to `total` exactly (largest remainder): 10家 over 7 counties is
     2, 2, 2, 1, 1, 1, 1, not 1.43 each."""
     step = Decimal(1).scaleb(-decimals)
-    steps = int((total / step).to_integral_value(rounding=ROUND_HALF_UP))
+    steps = int(round_half_up(total / step))
     if sum(weights, Decimal(0)) <= 0:
         weights = [Decimal(1)] * len(weights)
     weight_sum = sum(weights, Decimal(0))

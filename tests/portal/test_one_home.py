@@ -7,7 +7,6 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-ELSEWHERE = "a copy in a module another engineer is rewriting (issue 11); remove this mark once it calls the one home"
 SKIP = {".venv", "node_modules", "tests", "migrations", "static", "var", ".git"}
 
 
@@ -33,7 +32,6 @@ def where(pattern: str) -> list[str]:
         pytest.param(
             "an ordinal back to a month",
             r"^\s*def (month_from_ordinal|_month)\(",
-            marks=pytest.mark.xfail(strict=True, reason=f"reports/evaluation.py _month: {ELSEWHERE}"),
         ),
         ("the months a policy asks for", r"^\s*def (asked_months|_months_asked|months_asked)\("),
         ("whether a policy asks for a month", r"^\s*def policy_asks_for\("),
@@ -42,7 +40,6 @@ def where(pattern: str) -> list[str]:
         pytest.param(
             "the on-time rate",
             r"^\s*def on_time_rate\(",
-            marks=pytest.mark.xfail(strict=True, reason=f"reports/metrics.py on_time_rate: {ELSEWHERE}"),
         ),
         ("the units that report for a policy", r"^\s*def reporting_for\("),
         ("rounding half up", r"^\s*def round_half_up\("),
@@ -63,7 +60,6 @@ def test_no_module_compares_a_submission_with_a_due_date_itself():
     assert where(r"\.astimezone\((?!dt\.UTC)") == []
 
 
-@pytest.mark.xfail(strict=True, reason=f"portal/management/commands/seed_demo.py: {ELSEWHERE}")
 def test_no_module_finds_a_policys_reporting_units_through_its_assignments_itself():
     assert where(r"assignments__indicator__policy") == ["policies/querysets.py:" + _line_of_reporting_rule()]
     assert where(r"Assignment\.objects\.filter\(indicator__policy(_id__in)?=[^,)]*\)\.values(_list)?\(\"unit") == []
@@ -80,11 +76,9 @@ def displayed(hits: list[str]) -> list[str]:
     return [h for h in hits if not h.startswith(("catalogue/ingest/", "portal/demo.py"))]
 
 
-@pytest.mark.xfail(strict=True, reason=f"reports/views.py concept chart: {ELSEWHERE}")
 def test_percentages_are_not_formatted_by_hand():
     assert displayed(where(r"\* 100:\.?\d?f|:\+?\.1f\}%|round\([^)]*\* 100")) == []
 
 
-@pytest.mark.xfail(strict=True, reason=f"targets/services.py split proposal: {ELSEWHERE}")
 def test_only_the_rounding_module_rounds_half_up():
     assert [h for h in displayed(where(r"ROUND_HALF_UP")) if not h.startswith("policies/numbers.py")] == []

@@ -24,8 +24,12 @@ QUERIES = {
     "policies:unit_list": (lambda w: {}, "", 12),
     "targets:concept_list": (lambda w: {}, "", 8),
     "targets:notifications": (lambda w: {}, "", 8),
-    "targets:review_queue": (lambda w: {"policy": w.a.policy.code}, f"?month={MONTH}", 16),
-    "targets:timeliness": (lambda w: {"policy": w.a.policy.code}, "", 10),
+    "targets:review_queue": (
+        lambda w: {"policy": w.a.policy.code},
+        f"?month={MONTH}",
+        17,
+    ),  # + the periods' stored due days
+    "targets:timeliness": (lambda w: {"policy": w.a.policy.code}, "", 11),  # + stored due days
     "targets:report_entry": (
         lambda w: {"policy": w.a.policy.code, "unit": w.a.county.code, "month": MONTH},
         "",
@@ -33,12 +37,14 @@ QUERIES = {
         # lights are evaluated with (targets.preview)
         21,
     ),
-    "reports:policy": (lambda w: {"policy": w.a.policy.code}, f"?month={MONTH}", 24),
-    "reports:indicator": (lambda w: {"code": w.a.indicator.code}, f"?month={MONTH}", 18),
-    "reports:unit": (lambda w: {"code": w.a.county.code}, "", 21),
-    "reports:concept": (lambda w: {"code": "high_tech_enterprise"}, "", 13),
+    # Issue 11 added, per page and not per row: the targets' milestones, the units' kinds
+    # (the ranking classes), the stored due days, the each targets' per-unit results.
+    "reports:policy": (lambda w: {"policy": w.a.policy.code}, f"?month={MONTH}", 28),
+    "reports:indicator": (lambda w: {"code": w.a.indicator.code}, f"?month={MONTH}", 22),
+    "reports:unit": (lambda w: {"code": w.a.county.code}, "", 24),
+    "reports:concept": (lambda w: {"code": "high_tech_enterprise"}, "", 15),
     "reports:run_archive": (lambda w: {"policy": w.a.policy.code}, "", 9),
-    "reports:dispatch": (lambda w: {"policy": w.a.policy.code}, "", 25),
+    "reports:dispatch": (lambda w: {"policy": w.a.policy.code}, "", 28),
 }
 
 

@@ -14,13 +14,13 @@ from reports.metrics import (
     choose_target,
     city_series,
     evaluate,
-    on_time_rate,
     rank,
     ranking_score,
     time_progress,
     unit_target,
     window_for,
 )
+from targets import calendar
 
 # A three-year plan, 2023-01 … 2025-12: 36 months.
 PLAN = {"plan_start": dt.date(2023, 1, 1), "plan_end": dt.date(2025, 12, 31)}
@@ -679,10 +679,10 @@ class TestRankingScore:
 
 class TestOnTimeRate:
     def test_is_on_time_reports_over_expected_reports(self):
-        assert on_time_rate(expected=4, on_time=3) == pytest.approx(0.75)
+        assert calendar.on_time_rate(due=4, on_time=3) == pytest.approx(0.75)
 
     def test_is_none_when_nothing_was_expected(self):
-        assert on_time_rate(expected=0, on_time=0) is None
+        assert calendar.on_time_rate(due=0, on_time=0) is None
 
 
 def runner(unit, score, on_time, scored=3, klass="departments") -> Standing:

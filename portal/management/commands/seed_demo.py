@@ -96,9 +96,8 @@ class Command(BaseCommand):
     def demo_units(policies):
         """Two counties (or towns) and one bureau with the most indicators to report."""
         ranked = list(
-            Unit.objects.filter(assignments__indicator__policy__in=policies)
+            Unit.objects.reporting_for_any(policies)
             .exclude(pk__in=[p.lead_unit_id for p in policies])
-            .distinct()
             .order_by("sort_order")
         )
         counts = {u: Assignment.objects.filter(unit=u, indicator__policy__in=policies).count() for u in ranked}
