@@ -23,6 +23,7 @@ from .builders.data import (
     IndicatorRow,
     Narrative,
     ReportHeader,
+    UnitFigure,
     UnitStanding,
     UnitTimeliness,
 )
@@ -54,7 +55,40 @@ def _header(policy: Policy, cutoff_at: dt.datetime, generated_at: dt.datetime) -
     )
 
 
-def _rows(results: list[IndicatorResult], period_values: dict[int, object], problems: dict[int, list]) -> list:
+def _unit_figures(policy: Policy, unit_results) -> dict[int, list[UnitFigure]]:
+    """Per indicator, every assigned unit's own figures (from evaluation.unit_results_at)."""
+    units = {
+        u.pk: u
+        for u in Unit.objects.filter(pk__in={r.unit_id for r in unit_results}).only("name", "kind", "sort_order")
+    }
+    out: dict[int, list[UnitFigure]] = {}
+    for r in sorted(unit_results, key=lambda r: (units[r.unit_id].sort_order, r.unit_id)):
+        unit, e = units[r.unit_id], r.evaluation
+        klass = metrics.CLASS_LABELS[metrics.class_of(unit.is_division)]
+        if e is None:
+            figure = UnitFigure(unit.name, klass, None, None, None, None, None, metrics.GREY)
+        else:
+            figure = UnitFigure(
+                unit.name,
+                klass,
+                e.target,
+                e.actual,
+                e.completion,
+                e.progress,
+                e.gap,
+                e.light,
+                e.met,
+                e.baseline,
+                e.note,
+            )
+        out.setdefault(r.indicator_id, []).append(figure)
+    return out
+
+
+def _rows(
+    results: list[IndicatorResult], period_values: dict[int, object], problems: dict[int, list], unit_figures=None
+) -> list:
+    unit_figures = unit_figures or {}
     rows = []
     for r in results:
         resps = list(r.indicator.task.responsibilities.all())
@@ -79,6 +113,10 @@ def _rows(results: list[IndicatorResult], period_values: dict[int, object], prob
                 light=e.light,
                 met=e.met,
                 problems=problems.get(r.indicator.pk, []),
+                baseline=e.baseline,
+                measure=r.indicator.measure,
+                note=r.explanation,
+                units=unit_figures.get(r.indicator.pk, []),
             )
         )
     return rows
@@ -121,7 +159,8 @@ def dispatch_data(policy: Policy, year: int, month: int, *, generated_at: dt.dat
     at = (year, month)
     indicators = list(indicators_of(policy))
     results = city_results(policy, at, indicators)
-    problems = _problems(policy, [at], [i.pk for i in indicators], unit_results(policy, at, indicators))
+    by_unit = unit_results(policy, at, indicators)
+    problems = _problems(policy, [at], [i.pk for i in indicators], by_unit)
     summary = reports_summary(policy, at)
     reports = {
         r.unit_id: r
@@ -145,7 +184,7 @@ def dispatch_data(policy: Policy, year: int, month: int, *, generated_at: dt.dat
         header=_header(policy, data_cutoff(policy), generated_at),
         year=year,
         month=month,
-        rows=_rows(results, {r.indicator.pk: r.month_value for r in results}, problems),
+        rows=_rows(results, {r.indicator.pk: r.month_value for r in results}, problems, _unit_figures(policy, by_unit)),
         lights=dict(Counter(r.light for r in results)),
         reports_expected=summary["expected"],
         reports_on_time=summary["on_time"],
@@ -210,7 +249,7 @@ def bulletin_data(policy: Policy, year: int, quarter: int, *, generated_at: dt.d
         header=_header(policy, data_cutoff(policy), generated_at),
         year=year,
         quarter=quarter,
-        rows=_rows(results, quarter_values, problems),
+        rows=_rows(results, quarter_values, problems, _unit_figures(policy, by_unit[at])),
         lights_by_section={name: dict(c) for name, c in sections.items()},
         standings=[
             UnitStanding(

@@ -9,6 +9,23 @@ from decimal import Decimal
 
 
 @dataclass(frozen=True)
+class UnitFigure:
+    """One assigned unit's own figures on an indicator (its share, or T for an each target)."""
+
+    unit: str
+    klass: str  # 县(市、区) / 市直部门
+    target_value: Decimal | None  # the unit's own target: its share, or T itself; None: not split
+    to_date: Decimal | None
+    completion: float | None
+    progress: float | None
+    gap: float | None  # C − P
+    light: str  # "grey" when the unit has no target of its own or none is due
+    met: bool = False
+    baseline: Decimal | None = None  # B where the completion of a level used one
+    note: str = ""  # 未报送，按0计 / 低于基数 / 超出…
+
+
+@dataclass(frozen=True)
 class IndicatorRow:
     """One indicator of the policy evaluated at the report's month (the city's figure)."""
 
@@ -28,6 +45,16 @@ class IndicatorRow:
     light: str  # "green" | "yellow" | "red" | "grey"
     met: bool = False
     problems: list[tuple[str, str]] = field(default_factory=list)  # (unit, 存在问题) of its reporters
+    baseline: Decimal | None = None  # B of a level's completion (A − B) / (T − B), where one was used
+    measure: str = "flow"  # flow / level
+    note: str = ""  # what the light rests on (evaluation.IndicatorResult.explanation)
+    units: list[UnitFigure] = field(default_factory=list)  # every assigned unit, in unit order
+
+    @property
+    def units_behind(self) -> list[UnitFigure]:
+        """The units with a yellow or red light of their own, furthest behind first."""
+        behind = [u for u in self.units if u.light in ("yellow", "red")]
+        return sorted(behind, key=lambda u: (u.gap if u.gap is not None else -9, u.unit))
 
 
 @dataclass(frozen=True)

@@ -44,7 +44,7 @@ QUERIES = {
     "reports:unit": (lambda w: {"code": w.a.county.code}, "", 24),
     "reports:concept": (lambda w: {"code": "high_tech_enterprise"}, "", 15),
     "reports:run_archive": (lambda w: {"policy": w.a.policy.code}, "", 9),
-    "reports:dispatch": (lambda w: {"policy": w.a.policy.code}, "", 28),
+    "reports:dispatch": (lambda w: {"policy": w.a.policy.code}, "", 29),  # + the units of the per-unit figures
 }
 
 

@@ -4,6 +4,7 @@ item behind time progress are those of the units that are themselves behind on i
 import datetime as dt
 
 from reports import selectors
+from targets.models import Target
 from targets.services import assignment_split, report_approve, report_get_or_create, report_save, report_submit
 from tests import factories as f
 
@@ -49,3 +50,34 @@ class TestProblemsOfTheUnitsBehind:
 
         row = next(r for r in data.rows if r.indicator == side.flow.name)
         assert {name for name, _text in row.problems} == {side.bureau.name, side.county.name}
+
+
+class TestEachUnitsOwnFigures:
+    def test_the_row_lists_every_assigned_unit_with_its_gap_and_the_units_behind_furthest_first(self, world):
+        side = world.a
+        assignment_split(indicator=side.flow, shares={side.bureau.pk: "10", side.county.pk: "20"}, by=None)
+        file(side, side.bureau, "9", "", world.users["reviewer"])  # 9 of 10 at 75%: 90%, ahead
+        file(side, side.county, "5", "", world.users["reviewer"])  # 5 of 20: 25%, 50 points behind
+
+        data = selectors.bulletin_data(side.policy, 2025, 3, generated_at=LOCKED)
+
+        row = next(r for r in data.rows if r.indicator == side.flow.name)
+        by_name = {u.unit: u for u in row.units}
+        assert set(by_name) == {side.bureau.name, side.county.name}
+        county = by_name[side.county.name]
+        assert (county.target_value, county.to_date, county.light) == (20, 5, "red")
+        assert county.completion == 0.25 and county.progress == 0.75
+        assert round(county.gap, 4) == -0.5
+        assert by_name[side.bureau.name].light == "green"
+        assert [u.unit for u in row.units_behind] == [side.county.name]
+
+    def test_a_level_row_carries_the_baseline_its_completion_used(self, world):
+        side = world.a
+        Target.objects.filter(indicator=side.indicator).update(baseline_value=40)
+        file(side, side.bureau, "1", "", world.users["reviewer"])  # 60 high-tech firms
+
+        data = selectors.dispatch_data(side.policy, 2025, 9, generated_at=AT)
+
+        row = next(r for r in data.rows if r.indicator == side.indicator.name)
+        assert (row.measure, row.baseline, row.to_date) == ("level", 40, 60)
+        assert round(row.completion, 4) == round(20 / 60, 4)  # (60 − 40) / (100 − 40)
