@@ -117,6 +117,22 @@ class DispatchData:
 
 
 @dataclass(frozen=True)
+class Letter:
+    """The 公文 frame of a 通报 (GB/T 9704): what the policy's settings give, and what the
+    reviewer may change before issuing. Blank means "not known": printed as a blank to fill
+    in, never as "（）"."""
+
+    doc_number: str = ""  # 文号: 唐工信〔2025〕12号
+    issuer: str = ""  # 发文机关, for the 红头 and the 落款: 唐山市工业和信息化局
+    addressees: str = ""  # 主送: 各县(市、区)人民政府、开发区管委会，市直有关部门：
+    copies_to: str = ""  # 抄送
+    issued_on: dt.date | None = None  # the date of issue; None while not yet issued
+    commend_top: bool = False  # 通报表扬 the first three of each class
+    interview_bottom: bool = False  # 约谈督办 the last three of each class
+    requirements: str = ""  # 下步工作要求; blank: drafted from the red items
+
+
+@dataclass(frozen=True)
 class BulletinData:
     """季通报 for one policy and quarter: rows evaluated at the quarter's last month, or, while
     the quarter is not over (its last month not yet locked), at its last locked `month`."""
@@ -131,6 +147,7 @@ class BulletinData:
     completed_for_year: list[str] = field(default_factory=list)  # indicators already met
     month: int | None = None  # the month evaluated (None: the quarter's last)
     quarter_over: bool = True  # False: evaluated at `month` before the quarter's last month is locked
+    letter: Letter = field(default_factory=Letter)  # the 通报's frame (reports.builders.document)
 
     @property
     def evaluated_month(self) -> int:

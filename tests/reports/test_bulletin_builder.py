@@ -11,14 +11,8 @@ from dataclasses import replace
 import openpyxl
 import pytest
 
-from reports.builders.bulletin import (
-    build_bulletin_xlsx,
-    bulletin_filename,
-    bulletin_title,
-    overall_text,
-    ranking_text,
-    timeliness_text,
-)
+from reports.builders.bulletin import build_bulletin_xlsx, bulletin_filename, bulletin_title
+from reports.builders.bulletin_text import overall_text, ranking_text, timeliness_text
 from reports.builders.data import UnitTimeliness
 from tests.reports.builder_data import bulletin_data, header
 

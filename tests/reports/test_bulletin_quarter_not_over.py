@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from reports import selectors, services
-from reports.builders.bulletin import overall_text
+from reports.builders.bulletin_text import overall_text
 from targets.services import period_close
 from tests.reports.test_dashboards import approve
 
