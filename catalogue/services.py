@@ -12,7 +12,8 @@ from policies.models import IngestDraft, Policy
 
 from .checking import CatalogueInvalid
 from .exporting import catalogue_export
-from .ingest.review import adopt_codes, apply_unit_map, diff
+from .ingest import codes
+from .ingest.review import adopt_codes, apply_unit_map, diff, missing_head
 from .loading import catalogue_load, validate_catalogue
 
 
@@ -28,7 +29,21 @@ def policy_publish(*, data: dict) -> dict:
 @transaction.atomic
 def ingest_draft_create(*, by, filename: str, data: dict) -> IngestDraft:
     """Keep a document the reader has just read, for an administrator to review."""
+    codes.recode(data, _free_code(data))
     return IngestDraft.objects.create(created_by=by, filename=filename, data=data)
+
+
+def _free_code(data: dict) -> str:
+    """A readable code for a new policy (city, title's topic in pinyin, first year), not yet
+    taken by any saved policy."""
+    base = codes.policy_code(
+        data["city"]["code"],
+        data.get("title") or "",
+        (data.get("period") or {}).get("start"),
+        city_name=data["city"].get("name"),
+    )
+    taken = set(Policy.objects.filter(code__startswith=base).values_list("code", flat=True))
+    return codes.unique(base, taken)
 
 
 @transaction.atomic
@@ -65,8 +80,10 @@ def ingest_draft_publish(
     those edits had); ``mapping`` maps each unit name of the document to an existing or a
     new unit. A new version is published only once ``confirmed``; until then the changes
     are returned. Whatever happens, the draft keeps the edited data."""
-    errors = list(errors or [])
+    errors = list(errors or []) + missing_head(data)
     apply_unit_map(data, mapping)
+    if replaced is None and not errors:
+        codes.recode(data, _free_code(data))  # the title and period as the reviewer left them
     if replaced is not None:
         old = catalogue_export(Policy.objects.filter(pk=replaced.pk))["policies"][0]
         adopt_codes(old, data)

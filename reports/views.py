@@ -30,7 +30,10 @@ class DashboardMixin(ScopedMixin):
     def month_for(self, policy):
         today = timezone.localdate()
         months = calendar.plan_months(policy.start_date, policy.end_date, today)
-        at = calendar.parse_month(self.request.GET.get("month")) or dashboard.default_month(policy, today)
+        if not months:
+            # A plan not started yet (a newly read one, say): its first month, with nothing reported.
+            months = [calendar.month_of(policy.start_date or today)]
+        at = calendar.parse_month(self.request.GET.get("month")) or dashboard.default_month(policy, today) or months[-1]
         if at is None or (months and at not in months):
             raise Http404("该月份不在计划期内")
         return at, months

@@ -16,7 +16,7 @@ import datetime as dt
 import hashlib
 import re
 
-from . import structure, targets, units
+from . import codes, structure, targets, units
 from .furniture import clean_lines
 from .numbers import find_quantities, parse_cn
 from .script import fold, mask, simplified
@@ -106,6 +106,32 @@ def _title(preamble: list[str]) -> str | None:
     return standalone[0] if standalone else None
 
 
+_ISSUER_RE = re.compile(
+    r"^(?P<name>[\u4e00-\u9fff]{2,30}?(?:人民政府办公室|人民政府办公厅|人民政府|委员会|办公室|办公厅|领导小组|局|委))"
+    r"(?:关于|印发)"
+)
+_ISSUER_LINE_RE = re.compile(
+    r"^[\u4e00-\u9fff]{2,30}(?:人民政府办公室|人民政府办公厅|人民政府|委员会|办公室|办公厅|领导小组)$"
+)
+
+
+def _issuer(preamble: list[str], lines: list[str]) -> str | None:
+    """The issuing office: the head of "XX市人民政府办公室关于印发…", or a signature line
+    (an office's name alone, above the date) in the preamble or at the end."""
+    for line in preamble[:15]:
+        m = _ISSUER_RE.match(fold(line).strip())
+        if m:
+            return simplified(line.strip()[: m.end("name")])
+    candidates = preamble[:15] + lines[-6:]
+    for i, line in enumerate(candidates):
+        folded = fold(line).strip()
+        if _ISSUER_LINE_RE.match(folded):
+            following = fold(candidates[i + 1]).strip() if i + 1 < len(candidates) else ""
+            if _DATE_RE.match(following) or _CN_DATE_RE.match(following) or i < 15:
+                return simplified(line.strip())
+    return None
+
+
 def _issued(preamble: list[str], raw_text: str) -> str | None:
     for line in preamble[:30]:
         f = fold(line).strip()
@@ -173,12 +199,17 @@ def _period(title: str | None, issued: str | None, body: list[str]) -> tuple[str
     return start, (f"{end_year}-12-31" if end_year else None), end_year
 
 
-def _city_name(preamble: list[str], title: str | None) -> str | None:
+def city_name_of(title: str | None) -> str | None:
+    """The city a title opens with ("示范市产业链…" → 示范市), if it opens with one."""
     m = re.match(
         r"^([\u4e00-\u9fff]{2,8}?(?:市|州|盟|县|经济开发区|经济技术开发区|高新区|新区))", simplified(title or "")
     )
-    if m:
-        return m.group(1)
+    return m.group(1) if m else None
+
+
+def _city_name(preamble: list[str], title: str | None) -> str | None:
+    if city_name_of(title):
+        return city_name_of(title)
     for line in preamble:
         m = re.search(r"([\u4e00-\u9fff]{1,6}?(?:市|州|盟|县|区))人民政府", simplified(line))
         if m:
@@ -269,13 +300,13 @@ def read_policy(text: str, *, city_code: str, city_name: str | None = None, titl
     policy_notes = []
     if not doc_title:
         policy_notes.append("未找到标题，请补充")
-    display_title = simplified(doc_title) if doc_title else "（未识别标题的政策文件）"
+    display_title = simplified(doc_title) if doc_title else ""
     issued = _issued(outline.preamble, text)
     start, end, plan_end_year = _period(doc_title, issued, body)
     if not end:
         policy_notes.append("未能确定计划期，期限未写明的目标缺少截止日期")
     city_name = city_name or _city_name(outline.preamble, doc_title) or city_code
-    code = f"{city_code}-{_code(city_code, display_title)}"
+    code = codes.policy_code(city_code, display_title, start, city_name=city_name)
 
     # Tasks, their units and their targets, in document order.
     ordered = sorted(structure.iter_tasks(outline.sections), key=lambda pt: pt[1].line)
@@ -333,6 +364,7 @@ def read_policy(text: str, *, city_code: str, city_name: str | None = None, titl
         "city": {"code": city_code, "name": city_name, "province": _province(source_text)},
         "title": display_title,
         "doc_number": _doc_number(outline.preamble),
+        "issuing_office": _issuer(outline.preamble, lines),
         "issued_on": issued,
         "period": {"start": start, "end": end},
         "lead_unit": lead_unit,

@@ -3,10 +3,13 @@ review screen's form in, the corrected draft (and any problems) out."""
 
 from __future__ import annotations
 
+import calendar
+import datetime as dt
 import re
 from decimal import Decimal, InvalidOperation
 
 from ..checking import iter_tasks
+from .reader import city_name_of
 
 COMPARISONS = ("at_least", "at_most", "range")
 WINDOWS = ("annual", "plan", "date")
@@ -48,8 +51,15 @@ def apply_edits(draft: dict, form) -> list[str]:
     """Apply the review form to the draft in place; returns the problems found (in Chinese)."""
     errors: list[str] = []
     source = draft.get("source_text") or ""
-    if form.get("title"):
+    if "title" in form:
         draft["title"] = form["title"].strip()
+        city = draft.get("city") or {}
+        if city.get("name") in (None, "", city.get("code")):
+            city["name"] = city_name_of(draft["title"]) or city.get("name")  # a new city, named by its document
+    for key in ("doc_number", "issuing_office"):
+        if key in form:
+            draft[key] = form[key].strip() or None
+    _apply_period(draft, form, errors)
     if "lead_unit" in form:
         draft["lead_unit"] = form["lead_unit"].strip() or None
     for i, task in enumerate(tasks_of(draft)):
@@ -95,6 +105,69 @@ def apply_edits(draft: dict, form) -> list[str]:
     _add_target(draft, form, source, errors)
     _restructure(draft, form, errors)
     return errors
+
+
+def _period_date(raw: str, *, end: bool) -> dt.date | None:
+    """ "2025", "2025-03" or "2025-03-01" (also 2025年3月, 2025/3/1) → a date; the first day of the
+    year or month for a start, the last for an end. None when it cannot be read."""
+    text = re.sub(r"\s", "", raw or "").replace("年", "-").replace("月", "-").replace("日", "").replace("/", "-")
+    text = text.replace(".", "-").strip("-")
+    m = re.fullmatch(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?", text)
+    if not m:
+        return None
+    year, month, day = int(m.group(1)), m.group(2), m.group(3)
+    if not 1990 <= year <= 2100:
+        return None
+    try:
+        if day:
+            return dt.date(year, int(month), int(day))
+        if month:
+            month = int(month)
+            return dt.date(year, month, calendar.monthrange(year, month)[1] if end else 1)
+    except ValueError:
+        return None
+    return dt.date(year, 12, 31) if end else dt.date(year, 1, 1)
+
+
+def _apply_period(draft: dict, form, errors: list[str]) -> None:
+    """The plan period as the reviewer typed it (a year, a month or a day for each end)."""
+    if "period_start" not in form and "period_end" not in form:
+        return
+    period = dict(draft.get("period") or {})
+    for key, end in (("start", False), ("end", True)):
+        raw = (form.get(f"period_{key}") or "").strip()
+        if not raw:
+            period[key] = None
+            continue
+        day = _period_date(raw, end=end)
+        if day is None:
+            label = "计划期开始" if key == "start" else "计划期结束"
+            errors.append(f"{label}：“{raw}”不是日期，请写成 2025 或 2025-01-01。")
+            continue
+        period[key] = day.isoformat()
+    if period.get("start") and period.get("end") and period["start"] > period["end"]:
+        errors.append("计划期的开始晚于结束，请检查。")
+    draft["period"] = period
+    end_year = int(period["end"][:4]) if period.get("end") else None
+    for task in tasks_of(draft):
+        for indicator in task.get("indicators") or []:
+            for target in indicator.get("targets") or []:
+                if end_year and target.get("window") != "annual" and not target.get("year"):
+                    # a target whose deadline the text leaves to the plan: the plan's end, now known
+                    target.update(year=end_year, deadline=f"{end_year}-12-31", deadline_inferred=True)
+
+
+def missing_head(draft: dict) -> list[str]:
+    """What a policy must have before it is saved: its title and its plan period."""
+    problems = []
+    if not (draft.get("title") or "").strip():
+        problems.append("请填写政策文件的标题（原文中未找到标题）。")
+    period = draft.get("period") or {}
+    if not period.get("start"):
+        problems.append("请填写计划期开始（如 2025 或 2025-01-01）。")
+    if not period.get("end"):
+        problems.append("请填写计划期结束（如 2027 或 2027-12-31）。")
+    return problems
 
 
 def _locations(draft: dict) -> list[tuple[dict, dict]]:

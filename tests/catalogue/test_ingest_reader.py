@@ -626,7 +626,7 @@ class TestDocument:
         policy = read("一、主要目标", "到2027年,新增高新技术企业100家。", title=None)
 
         assert policy["period"]["end"] == "2027-12-31"
-        assert policy["title"] == "（未识别标题的政策文件）" and "标题" in policy["confidence_note"]
+        assert policy["title"] == "" and "标题" in policy["confidence_note"]
 
     def test_the_draft_matches_the_export_schema_and_the_catalogue_rules(self):
         policy = read_policy(SAMPLE, city_code="demo")
