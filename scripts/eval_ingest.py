@@ -18,7 +18,14 @@ Matching rules, printed with the table:
   *right* when the lead set and the co set are equal after normalising names (Simplified,
   half-width brackets, the fixture's aliases mapped to their unit).
 
-Run: ``cd /work/main && .venv/bin/python scripts/eval_ingest.py [--seeds DIR] [--details]``.
+The development corpus (``fixtures/ingest/corpus/``: invented documents, ``NN-name.txt``, each
+with its answer key ``NN-name.yaml`` written from the text, not from the reader's output) is
+scored the same way in a second table: a key target is found when a reader target overlapping
+its quote has the key's value, value_max, window and year (and its comparison, applies_to and
+baseline year where the key gives them); a key task (by number) has its units right when the
+lead set, the co set and the counties flag are the key's.
+
+Run: ``cd /work/main && .venv/bin/python scripts/eval_ingest.py [--seeds DIR] [--corpus DIR] [--details]``.
 No Django is needed: the reader and ``catalogue.checking`` are plain Python.
 """
 
@@ -28,7 +35,7 @@ import argparse
 import re
 import sys
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -43,6 +50,7 @@ from catalogue.ingest.script import fold, simplified  # noqa: E402
 
 FIXTURES = ROOT / "fixtures"
 DEFAULT_SEEDS = ROOT.parent / "shared" / "seeds"
+DEFAULT_CORPUS = FIXTURES / "ingest" / "corpus"
 
 
 @dataclass
@@ -56,6 +64,7 @@ class Tgt:
     lines: set[int]
     label: str
     kind: tuple = ()  # (measure, rollup, direction, comparison) of the target's indicator
+    extra: tuple = ()  # (comparison, applies_to, baseline year) where an answer key gives them
 
 
 def _spans(text: str, quote: str) -> list[tuple[int, int]]:
@@ -90,6 +99,7 @@ def _right(f: Tgt, r: Tgt) -> bool:
         and _same_number(f.value_max, r.value_max)
         and f.window == r.window
         and (f.year or None) == (r.year or None)
+        and all(want is None or want == got for want, got in zip(f.extra, r.extra, strict=False))
     )
 
 
@@ -112,6 +122,11 @@ def _targets(policy: dict, seed: str) -> list[Tgt]:
                         label=f"{t['value']}{'-' + str(t['value_max']) if t.get('value_max') is not None else ''}"
                         f" {t['window']} {t.get('year') or ''} «{quote}»",
                         kind=(ind["measure"], ind["rollup"], ind["direction"], t["comparison"]),
+                        extra=(
+                            t["comparison"],
+                            t.get("applies_to") or "total",
+                            int(t["baseline_date"][:4]) if t.get("baseline_date") else None,
+                        ),
                     )
                 )
     return out
@@ -190,7 +205,7 @@ def evaluate(fixture: dict, city: dict, seed_text: str, details: bool) -> dict:
             for t in ind["targets"]:
                 assert t["source_quote"] in policy["source_text"] and t["source_quote"] in seed_text, t
     reader_targets = _targets(policy, seed_text)
-    fixture_targets = _targets(fixture, seed_text)
+    fixture_targets = [replace(t, extra=()) for t in _targets(fixture, seed_text)]  # the seeds' rule as before
     found, wrong, invented = match_targets(fixture_targets, reader_targets)
 
     normal = _unit_normaliser(fixture, city)
@@ -252,6 +267,83 @@ def evaluate(fixture: dict, city: dict, seed_text: str, details: bool) -> dict:
     }
 
 
+def _key_targets(key: dict, text: str) -> list[Tgt]:
+    out = []
+    for t in key.get("targets") or []:
+        quote = str(t["quote"])
+        spans = _spans(text, quote)
+        if not spans:
+            raise SystemExit(f"答案中的引文不在原文中：{quote}")
+        out.append(
+            Tgt(
+                value=t["value"],
+                value_max=t.get("value_max"),
+                window=t["window"],
+                year=t.get("year"),
+                quote=quote,
+                spans=spans,
+                lines=_lines(text, spans),
+                label=f"{t['value']} {t['window']} {t.get('year') or ''} «{quote}»",
+                extra=(t.get("comparison"), t.get("applies_to") or "total", t.get("baseline_year")),
+            )
+        )
+    return out
+
+
+def evaluate_corpus_document(path: Path, details: bool) -> dict:
+    """One invented document of the development corpus against its answer key."""
+    text = path.read_text(encoding="utf-8")
+    key = yaml.safe_load(path.with_suffix(".yaml").read_text(encoding="utf-8"))
+    policy = read_policy(text, city_code=key["city"])
+    reader_targets = _targets(policy, text)
+    key_targets = _key_targets(key, text)
+    found, wrong, invented = match_targets(key_targets, reader_targets)
+    reader_tasks = _reader_tasks(policy)
+    tasks_found = units_right = 0
+    problems = []
+    for kt in key.get("tasks") or []:
+        best = next((rt for rt in reader_tasks if str(rt.get("number")) == str(kt["number"])), None)
+        if best is None:
+            problems.append(f"未找到任务 {kt['number']}")
+            continue
+        tasks_found += 1
+        want = (
+            {_norm_name(n) for n in kt.get("lead") or []},
+            {_norm_name(n) for n in kt.get("co") or []},
+            bool(kt.get("counties")),
+        )
+        got = (
+            {_norm_name(n) for n in best.get("lead_units") or []},
+            {_norm_name(n) for n in best.get("co_units") or []},
+            bool(best.get("counties_implement")),
+        )
+        if want == got:
+            units_right += 1
+        else:
+            problems.append(f"单位不符 {kt['number']}: 答案 {want} ≠ 读取 {got}")
+    if details:
+        print(f"\n## {path.stem}  ({key.get('shape', '')})")
+        for f, r in wrong:
+            print(f"  漏读  答案 {f.label}" if r is None else f"  不符  答案 {f.label} {f.extra}\n        读取 {r.label} {r.extra}")
+        for r in invented:
+            print(f"  多出  读取 {r.label}")
+        for line in problems:
+            print(f"  {line}")
+    return {
+        "code": path.stem,
+        "targets": len(key_targets),
+        "found": len(found),
+        "same_kind": len(found),
+        "wrong": len([w for w in wrong if w[1] is not None]),
+        "missed": len([w for w in wrong if w[1] is None]),
+        "reader": len(reader_targets),
+        "invented": len(invented),
+        "tasks": len(key.get("tasks") or []),
+        "tasks_found": tasks_found,
+        "units_right": units_right,
+    }
+
+
 def pair_seeds(seeds_dir: Path) -> list[tuple[Path, Path, dict, dict]]:
     """(fixture file, seed file, fixture, city) for each fixture, paired by shared lines of text."""
     seeds = {p: p.read_text(encoding="utf-8") for p in sorted(seeds_dir.glob("*.txt"))}
@@ -280,6 +372,7 @@ def _pct(a: int, b: int) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seeds", type=Path, default=DEFAULT_SEEDS, help="folder of the seed documents")
+    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="folder of the development corpus")
     parser.add_argument("--details", action="store_true", help="list every miss, mismatch and invented target")
     args = parser.parse_args(argv)
     seeds_dir = args.seeds if args.seeds.is_absolute() else (Path.cwd() / args.seeds)
@@ -298,6 +391,41 @@ def main(argv: list[str] | None = None) -> int:
         "\n“找到”= 数值、上限、窗口、年份均相同；“多出”= 读取的目标未与任何手工目标配对。"
         "\n任务：编号相同且正文字对覆盖 ≥ 50% 为找到；牵头与配合单位集合（简体、别名归一后）相同为单位正确。\n"
     )
+    print("# 种子文件（fixtures/policies 的手工编码）")
+    total = _table(rows)
+    print("口径同：找到的目标中，指标的 measure、rollup、direction 与目标的 comparison 也与手工编码相同的个数。")
+    print()
+    print("原文 → 手工编码（按与 fixtures/sources 相同的行配对）:")
+    for row in rows:
+        print(f"  {row['seed']} → {row['code']}")
+    print()
+    print("牵头单位（读取 / 手工）:")
+    for row in rows:
+        reader_lead, fixture_lead = row["lead"]
+        print(f"  {row['code']:<32} {reader_lead or '（未推定）'} / {fixture_lead}")
+    print()
+    print(
+        f"目标：找到 {_pct(total['found'], total['targets'])}（要求 ≥ 90%），"
+        f"多出 {_pct(total['invented'], total['reader'])}（要求 ≤ 10%）；"
+        f"编号任务及责任单位正确 {_pct(total['units_right'], total['tasks'])}（要求 ≥ 95%）"
+    )
+    corpus_dir = args.corpus if args.corpus.is_absolute() else (Path.cwd() / args.corpus)
+    documents = sorted(corpus_dir.glob("*.txt")) if corpus_dir.is_dir() else []
+    if documents:
+        print(f"\n# 开发语料（{corpus_dir.relative_to(ROOT) if corpus_dir.is_relative_to(ROOT) else corpus_dir}：虚构文件与独立答案）")
+        print("“找到”另要求答案写明的比较方式、applies_to（每个单位/合计）与基期年份相同；单位对 = 牵头、配合与“各县落实”均相同。")
+        corpus_rows = [evaluate_corpus_document(p, args.details) for p in documents]
+        ctotal = _table(corpus_rows, kind=False)
+        print(
+            f"\n语料：找到 {_pct(ctotal['found'], ctotal['targets'])}（要求 ≥ 95%），"
+            f"多出 {_pct(ctotal['invented'], ctotal['reader'])}（要求 ≤ 5%）；"
+            f"责任单位正确 {_pct(ctotal['units_right'], ctotal['tasks'])}（要求 ≥ 90%）"
+        )
+    return 0
+
+
+def _table(rows: list[dict], kind: bool = True) -> dict:
+    """Print one table of rows (one per document) with its total row; returns the totals."""
     columns = [
         ("文件", None),
         ("手工目标", "targets"),
@@ -312,8 +440,7 @@ def main(argv: list[str] | None = None) -> int:
         ("任务找到", "tasks_found"),
         ("单位对", "units_right"),
         ("单位对%", ("units_right", "tasks")),
-        ("口径同", "same_kind"),
-    ]
+    ] + ([("口径同", "same_kind")] if kind else [])
     total = {key: 0 for _label, key in columns if isinstance(key, str)}
     for row in rows:
         for key in total:
@@ -334,23 +461,7 @@ def main(argv: list[str] | None = None) -> int:
                 _pad(cell, width, left=(i == 0)) for i, (cell, width) in enumerate(zip(cells, widths, strict=True))
             )
         )
-    print("口径同：找到的目标中，指标的 measure、rollup、direction 与目标的 comparison 也与手工编码相同的个数。")
-    print()
-    print("原文 → 手工编码（按与 fixtures/sources 相同的行配对）:")
-    for row in rows:
-        print(f"  {row['seed']} → {row['code']}")
-    print()
-    print("牵头单位（读取 / 手工）:")
-    for row in rows:
-        reader_lead, fixture_lead = row["lead"]
-        print(f"  {row['code']:<32} {reader_lead or '（未推定）'} / {fixture_lead}")
-    print()
-    print(
-        f"目标：找到 {_pct(total['found'], total['targets'])}（要求 ≥ 90%），"
-        f"多出 {_pct(total['invented'], total['reader'])}（要求 ≤ 10%）；"
-        f"编号任务及责任单位正确 {_pct(total['units_right'], total['tasks'])}（要求 ≥ 95%）"
-    )
-    return 0
+    return total
 
 
 def _width(text: str) -> int:
