@@ -324,7 +324,11 @@ def evaluate_corpus_document(path: Path, details: bool) -> dict:
     if details:
         print(f"\n## {path.stem}  ({key.get('shape', '')})")
         for f, r in wrong:
-            print(f"  漏读  答案 {f.label}" if r is None else f"  不符  答案 {f.label} {f.extra}\n        读取 {r.label} {r.extra}")
+            print(
+                f"  漏读  答案 {f.label}"
+                if r is None
+                else f"  不符  答案 {f.label} {f.extra}\n        读取 {r.label} {r.extra}"
+            )
         for r in invented:
             print(f"  多出  读取 {r.label}")
         for line in problems:
@@ -412,8 +416,12 @@ def main(argv: list[str] | None = None) -> int:
     corpus_dir = args.corpus if args.corpus.is_absolute() else (Path.cwd() / args.corpus)
     documents = sorted(corpus_dir.glob("*.txt")) if corpus_dir.is_dir() else []
     if documents:
-        print(f"\n# 开发语料（{corpus_dir.relative_to(ROOT) if corpus_dir.is_relative_to(ROOT) else corpus_dir}：虚构文件与独立答案）")
-        print("“找到”另要求答案写明的比较方式、applies_to（每个单位/合计）与基期年份相同；单位对 = 牵头、配合与“各县落实”均相同。")
+        print(
+            f"\n# 开发语料（{corpus_dir.relative_to(ROOT) if corpus_dir.is_relative_to(ROOT) else corpus_dir}：虚构文件与独立答案）"
+        )
+        print(
+            "“找到”另要求答案写明的比较方式、applies_to（每个单位/合计）与基期年份相同；单位对 = 牵头、配合与“各县落实”均相同。"
+        )
         corpus_rows = [evaluate_corpus_document(p, args.details) for p in documents]
         ctotal = _table(corpus_rows, kind=False)
         print(

@@ -160,6 +160,7 @@ class Quantity:
     suffix: str
     chinese: bool
     size_class: bool = False  # "1000亿级": a size class, a target only when nothing else is
+    rank: bool = False  # "跃居全省前40位": a place in a ranking, to be at most this
 
 
 def _value(text: str) -> float | None:

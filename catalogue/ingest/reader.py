@@ -25,8 +25,10 @@ from .textio import check_text
 _DOC_NUMBER_RE = re.compile(r"^[\u4e00-\u9fff]{1,12}\s*[〔\[【(]\s*\d{4}\s*[〕\]】)]\s*\d{1,4}\s*号[\s?]*$")
 _TITLE_ENDINGS = (
     r"(实施方案|工作方案|行动方案|方案|行动计划|工作计划|计划|实施意见|意见|办法|措施|规划|细则|纲要|通知|决定|"
-    r"要点|安排|规定|条例|政策|清单|指引|指南)"
+    r"要点|安排|规定|条例|政策|清单|指引|指南|分解表|分解|分工表|分工方案|任务表|台账)"
 )
+# A title's year or plan period in brackets after it: "(2023—2027年)", "(2023年)", "(2023年度)".
+_TITLE_YEARS = r"(\(\d{4}\s*(?:[—\-–~]{1,2}\s*\d{4})?\s*年度?\))?"
 _DATE_RE = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日[\s?]*$")
 _CN_DATE_RE = re.compile(
     r"^([〇零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日[\s?]*$"
@@ -88,13 +90,9 @@ def _title(preamble: list[str]) -> str | None:
     standalone = []
     for i, line in enumerate(preamble):
         folded = fold(line).strip()
-        if re.search(_TITLE_ENDINGS + r"(\(\d{4}\s*[—\-–~]{1,2}\s*\d{4}年\))?$", folded) and not re.search(
-            r"[,，。;；]", folded
-        ):
+        if re.search(_TITLE_ENDINGS + _TITLE_YEARS + "$", folded) and not re.search(r"[,，。;；]", folded):
             title = line.strip()
-            if i + 1 < len(preamble) and re.fullmatch(
-                r"\(\d{4}\s*[—\-–~]{1,2}\s*\d{4}年\)", fold(preamble[i + 1]).strip()
-            ):
+            if i + 1 < len(preamble) and re.fullmatch(_TITLE_YEARS[1:-2], fold(preamble[i + 1]).strip()):
                 title += preamble[i + 1].strip()
             if len(title) >= 6 and not re.search(r"印发.*的通知$", fold(title)):
                 standalone.append(title)
@@ -157,16 +155,21 @@ def _issued(preamble: list[str], raw_text: str) -> str | None:
     return None
 
 
-def _plan_end_year(body: list[str]) -> int | None:
-    """The latest deadline that a target in the text is tied to ("到2026年末…达到…")."""
+def _plan_end_year(body: list[str], start_year: int | None = None) -> int | None:
+    """The latest deadline that a target in the text is tied to ("到2026年末…达到…", "自2022年起5年内…")."""
     best = None
     for line in body:
         masked = mask(fold(line))
         for sentence in re.split(r"[。!?]", masked):
             years = list(targets.DEADLINE_RE.finditer(sentence)) + list(targets.LEADING_YEAR_RE.finditer(sentence))
-            if not years or not (find_quantities(sentence) or re.search(r"全覆盖|清零|倍增", sentence)):
+            spans = targets.span_years(sentence, start_year)
+            if not (years or spans) or not (find_quantities(sentence) or re.search(r"全覆盖|清零|倍增", sentence)):
                 continue
+            for _a, _b, year in spans:
+                best = year if best is None or year > best else best
             for m in years:
+                if _BASE_AFTER_RE.match(sentence, m.end()):
+                    continue  # "在2021年的基础上": the base year, no deadline
                 year = targets.year_of(m)
                 if year and (best is None or year > best):
                     best = year
@@ -194,7 +197,7 @@ def _period(title: str | None, issued: str | None, body: list[str]) -> tuple[str
     if m and 1990 <= int(m.group(1)) <= 2100:  # "2024年工作要点": the year itself
         year = int(m.group(1))
         return f"{year}-01-01", f"{year}-12-31", year
-    end_year = _plan_end_year(body) or _latest_deadline(body)
+    end_year = _plan_end_year(body, int(issued[:4]) if issued else None) or _latest_deadline(body)
     start = f"{issued[:7]}-01" if issued else None
     return start, (f"{end_year}-12-31" if end_year else None), end_year
 
@@ -221,6 +224,21 @@ def _province(text: str) -> str | None:
     counts = {p: text.count(p) for p in _PROVINCES}
     best = max(counts, key=counts.get)
     return best if counts[best] else None
+
+
+_BASE_AFTER_RE = re.compile(r"\s*(?:底|末)?\s*的?\s*基础上")
+_HEADING_YEAR_RE = re.compile(r"(?<![\d到至—\-–~])(?P<y>\d{4})\s*年度?(?![\d月底末前起—\-–~])")
+
+
+def _heading_year(path) -> int | None:
+    """The one year a heading over the task names ("二、2023年重点工作", "…清单(2023年)"): its
+    items are due that year. A range, a deadline ("到2025年") or a start ("2023年起") is not one."""
+    for section in reversed(path):
+        folded = fold(section.title)
+        found = [int(m.group("y")) for m in _HEADING_YEAR_RE.finditer(folded)]
+        if len(found) == 1 and 1990 <= found[0] <= 2100 and not re.search(r"(到|至|截至)\s*\d{4}", folded):
+            return found[0]
+    return None
 
 
 def _is_task_section(path) -> bool:
@@ -322,7 +340,11 @@ def read_policy(text: str, *, city_code: str, city_name: str | None = None, titl
         if path[0] is not context_section:
             context_section, context = path[0], None
         found = targets.extract(
-            task.text, plan_end_year=plan_end_year, exclude=clause.span if clause else None, context_year=context
+            task.text,
+            plan_end_year=plan_end_year,
+            exclude=clause.span if clause else None,
+            context_year=getattr(task, "deadline", None) or context or _heading_year(path),
+            plan_start_year=int(start[:4]) if start else None,
         )
         context = targets.context_year(task.text) or context
         for ind in targets.to_dicts(found, task.text):

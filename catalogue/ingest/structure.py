@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass, field
 
 from .script import fold
-from .units import is_following_counties_line
+from .units import is_following_counties_line, is_role_note
 
 _L1 = re.compile(
     r"^\s*(?:(?P<n>[一二三四五六七八九十]{1,3})\s*[、.]|第(?P<c>[一二三四五六七八九十]{1,3})(?:章|部分)\s*)"
@@ -195,6 +195,8 @@ def parse(lines: list[str]) -> Outline:
             open_task = task
         elif is_following_counties_line(line):
             counties_from.append(index)
+        elif is_role_note(line):
+            continue  # "（列第一位的为牵头单位，下同）": how the unit lists read, no task
         else:
             own = _OWN_TITLE.match(fold(line))
             if open_task is not None and _UNIT_LABEL.match(fold(line)):

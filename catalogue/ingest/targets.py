@@ -53,7 +53,32 @@ DEADLINE_RE = re.compile(
 )
 _CLAUSE_YEAR_RE = re.compile(r"^\s*(?P<y>\d{4})\s*年(?:底|末)?\s*$")
 # "2025年全区…增长9%": a year opening a clause is the year the clause speaks of.
-LEADING_YEAR_RE = re.compile(r"(?:^|(?<=[,;:。\s]))(?P<y>\d{4})\s*年(?:底|末)?(?![\d月度])")
+LEADING_YEAR_RE = re.compile(r"(?:^|(?<=[,;:。\s]))(?P<y>\d{4})\s*年(?:底|末)?(?![\d月度])(?!\s*(?:起|以来|开始))")
+# "自2022年起5年内", "从2024年开始,用3年时间": due at the end of the last of those years.
+SPAN_FROM_RE = re.compile(
+    r"(?:自|从|于)\s*(?P<y>\d{4})\s*年(?:起|开始)?\s*[,，]?\s*(?:用|利用|力争|争取)?\s*"
+    r"(?P<n>\d{1,2}|[一二两三四五六七八九十])\s*年(?:内|之内|时间|左右)"
+)
+# "三年内", "用5年时间" with no year of its own: counted from the plan's start.
+SPAN_RE = re.compile(r"(?<![\d年])(?:用|利用|力争|争取)?(?P<n>\d{1,2}|[一二两三四五六七八九十])\s*年(?:内|之内|时间)")
+
+
+def span_years(clause: str, plan_start_year: int | None) -> list[tuple[int, int, int]]:
+    """(start, end, due year) of each "自X年起N年内" or "N年内" in a clause."""
+    from .numbers import parse_number
+
+    out = []
+    for m in SPAN_FROM_RE.finditer(clause):
+        n = parse_number(m.group("n"))
+        if n and 1990 <= int(m.group("y")) <= 2100:
+            out.append((m.start(), m.end(), int(m.group("y")) + int(n) - 1))
+    for m in SPAN_RE.finditer(clause):
+        n = parse_number(m.group("n"))
+        if plan_start_year and n and not any(a <= m.start() < b for a, b, _y in out):
+            out.append((m.start(), m.end(), plan_start_year + int(n) - 1))
+    return sorted(out)
+
+
 _PERIODIC = {"每年度": 1, "每年": 1, "每季度": 4, "每季": 4, "每半年": 2, "每个月": 12, "每月": 12}
 _PERIODIC_RE = re.compile("|".join(sorted(_PERIODIC, key=len, reverse=True)))
 _ANNUAL_CLAUSE_RE = re.compile(r"年均|年平均|平均每年")
@@ -83,6 +108,10 @@ _ACTION_RE = re.compile(
 )
 # A clause that states a level is not swept into a "每年" said earlier in the sentence.
 _LEVEL_BREAK_RE = re.compile(r"达到|突破|超过|全覆盖|占比|比重|比例|提高到|提升到|提高至|提升至|覆盖率|普及率|规模")
+# After a count, the noun and what those things do: "200家企业实施技术改造", "50家企业上云".
+_DONE_AFTER_RE = re.compile(r"\s*[\u4e00-\u9fff]{0,6}?(?:实施|开展|完成|建成|上云|通过|参与|导入|应用|进行)")
+_FORMING_RE = re.compile(r"打造|培育|形成|建成|建设|发展|迈上|突破|达到|成为|壮大|跻身|迈入|提升为|升级为")
+_WHOLE_UNITS = set("家个件项人名次场所座条台套款种户篇处辆艘") | {"人次", "批次"}
 _REWARD_RE = re.compile(r"奖励|资助|补助|补贴|奖补|扶持资金|给予.{0,8}奖|最高")
 _CN_TRIGGER_RE = re.compile(
     r"达到|达|新增|培育|每年|每月|每季度|每半年|至少|不少于|不低于|累计|建成|建设|创建|突破|超过|引进|实现|打造|组织|"
@@ -95,8 +124,13 @@ _AT_LEAST_GUARD_RE = re.compile(r"(不低于|不少于)\s*$")
 _RULE_CEILING_RE = re.compile(r"(?<!不)(低于|不高于|不超过|小于|少于)\s*$")
 # A number without a unit counts after a comparator ("PUE低于1.25", "容积率提升0.3以上").
 _BARE_RE = re.compile(
-    r"(?:低于|不高于|不超过|控制在|降至|下降到|降低到|达到|提高到|提升到|不低于|提升|提高)\s*"
-    r"(?P<n>\d+(?:\.\d+)?)(?![\d.%])(?P<suffix>以上|以下|以内|左右)?(?=\s*(?:[,;。、)]|$|以上|以下|以内|左右))"
+    r"(?:低于|不高于|不超过|控制在|降至|下降到|降低到|达到|提高到|提升到|提高至|提升至|不低于|提升|提高|达(?![到标成]))\s*"
+    r"(?P<n>\d+(?:\.\d+)?)(?![\d.%])\s*(?P<unit>[\u4e00-\u9fffA-Za-z]{1,4}/[\u4e00-\u9fffA-Za-z]{1,4})?"
+    r"(?P<suffix>以上|以下|以内|左右)?(?=\s*(?:[,;。、)]|$|以上|以下|以内|左右))"
+)
+# A place in a ranking: "跃居全省前40位", "位次保持全省第5位", "进入全国百强前50名".
+_RANK_RE = re.compile(
+    r"(?:跃居|跻身|进入|迈入|位居|位列|保持|稳居|排名|排在|位次|居)[^,;。]{0,14}?(?:前|第)\s*(?P<n>\d{1,3})\s*(?:位|名|强)"
 )
 _SPECIALS = (
     (re.compile(r"(?:100\s*%\s*)?全覆盖"), "cover"),
@@ -200,7 +234,9 @@ class Draft:
     def money_flow(self) -> bool:
         """An amount of money that accrues (产值, 收入, 投资 …) rather than a stock (余额, 基金规模)."""
         said = fold(self.name + self.quote)
-        return self.unit in MONEY_UNITS and bool(re.search(r"收入|产值|增加值|交易额|投资|营收|销售", said))
+        return self.unit in MONEY_UNITS and bool(
+            re.search(r"收入|产值|增加值|交易额|投资|营收|销售|外资|内资|融资", said)
+        )
 
     def note(self, text: str, confidence: float) -> None:
         self.notes.append(text)
@@ -221,6 +257,46 @@ class IndicatorDraft:
 def indicator_key(name: str) -> str:
     """The core of an indicator's name, for telling whether two mentions are one indicator."""
     return _KEY_DROP_RE.sub("", re.sub(r"\([^()]*\)", "", fold(name)))
+
+
+_QUOTED_RE = re.compile(r"[“‘「『](?P<q>[^“”‘’「」『』《》\n]{4,40})[”’」』]")
+
+
+def _open_quoted_targets(folded: str, masked: str) -> str:
+    """Show again what a quote hides when it is itself a target: "实现‘引进人才2000名左右’"
+    (a verb and then a number with its unit), not a name ("“1+3+N”行动", "“双百”企业")."""
+    for m in _QUOTED_RE.finditer(folded):
+        inner = m.group("q")
+        if re.search(r"[(\[〔【]", inner):
+            continue
+        quantities = [q for q in find_quantities(inner) if q.unit and not q.chinese]
+        verb = _VERB_RE.search(inner)
+        if quantities and verb and verb.start() < quantities[0].start:
+            masked = masked[: m.start("q")] + inner + masked[m.end("q") :]
+    return masked
+
+
+# A list of conditions a firm or a project must meet to be supported ("申报企业须同时具备以下
+# 条件：研发投入占比不低于3%…"): thresholds of eligibility, not the city's targets.
+_CONDITIONS_RE = re.compile(
+    r"(?:须|需|应|应当|必须)?(?:同时)?(?:具备|满足|符合|达到)(?:以下|下列|如下)(?:[\u4e00-\u9fff]{0,2})?(?:条件|要求|标准)"
+    r"|(?:申报|认定|入库|评定|支持|奖补|享受)(?:[\u4e00-\u9fff]{0,4})?(?:条件|标准)(?:为|是|如下)?\s*[:：]"
+)
+_ENUMERATED_LINE_RE = re.compile(r"\n\s*(?:[(（]?\s*\d{1,2}\s*[)）.、]|[①②③④⑤⑥⑦⑧⑨⑩])[^\n]*")
+
+
+def _hide_conditions(masked: str) -> str:
+    for m in _CONDITIONS_RE.finditer(masked):
+        end = masked.find("\n", m.end())
+        end = len(masked) if end < 0 else end
+        while True:
+            item = _ENUMERATED_LINE_RE.match(masked, end)
+            if not item:
+                break
+            end = item.end()
+        hidden = "".join(c if c in "\n。" else MASK for c in masked[m.end() : end])
+        masked = masked[: m.end()] + hidden + masked[end:]
+    return masked
 
 
 def _spans(masked: str, seps: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -255,11 +331,19 @@ def five_year_end(n: str) -> int:
 
 
 class _Paragraph:
-    def __init__(self, text: str, plan_end_year: int | None, exclude: tuple[int, int] | None, context_year: int | None):
+    def __init__(
+        self,
+        text: str,
+        plan_end_year: int | None,
+        exclude: tuple[int, int] | None,
+        context_year: int | None,
+        plan_start_year: int | None = None,
+    ):
         self.text = text
         self.plan_end_year = plan_end_year
+        self.plan_start_year = plan_start_year
         self.context_year = context_year
-        masked = mask(fold(text))
+        masked = _hide_conditions(_open_quoted_targets(fold(text), mask(fold(text))))
         if exclude:
             a, b = exclude
             masked = masked[:a] + "。" + MASK * max(0, b - a - 1) + masked[b:]
@@ -321,10 +405,15 @@ class _Paragraph:
                     self.periodic = None  # "每年…,到2026年实现…": the new deadline ends the "每年"
         for fm in FIVE_YEAR_RE.finditer(self.folded, c_start, c_end):
             self.year, self.month = five_year_end(fm.group(1)), None
+        spans = span_years(clause, self.plan_start_year)
+        for _a, _b, year in spans:
+            self.year, self.month = year, None  # "自2022年起5年内": due 2026, not 2022
         leading = LEADING_YEAR_RE.match(clause.lstrip())
         if leading and not DEADLINE_RE.search(clause) and 1990 <= int(leading.group("y")) <= 2100:
             self.year, self.month = int(leading.group("y")), None
         bare = re.sub(DEADLINE_RE, "", clause)
+        for a, b, _year in reversed(spans):
+            bare = bare.replace(clause[a:b], "")
         return not bare.strip(" " + MASK) or bool(_CLAUSE_YEAR_RE.match(clause))
 
     def _quantities(self, c_start: int, c_end: int) -> list[Quantity]:
@@ -342,9 +431,17 @@ class _Paragraph:
             kept.append(q)
         for bm in _BARE_RE.finditer(m, c_start, c_end):
             if not any(q.start <= bm.start("n") < q.end for q in kept):
+                unit = bm.group("unit") or ""
                 kept.append(
-                    Quantity(bm.start("n"), bm.end(), float(bm.group("n")), None, "", bm.group("suffix") or "", False)
+                    Quantity(bm.start("n"), bm.end(), float(bm.group("n")), None, unit, bm.group("suffix") or "", False)
                 )
+        for rm in _RANK_RE.finditer(m, c_start, c_end):
+            kept = [q for q in kept if not rm.start("n") <= q.start < rm.end()]
+            kept.append(Quantity(rm.start("n"), rm.end(), float(rm.group("n")), None, "位", "", False, rank=True))
+        # "11.121人才梯队项目": a number with decimals cannot count firms or people; an item's number.
+        kept = [q for q in kept if not (q.unit in _WHOLE_UNITS and q.value != int(q.value))]
+        # "对50亿级项目实行专班服务": a size class is a target only when something is to grow to it.
+        kept = [q for q in kept if not q.size_class or _FORMING_RE.search(m, c_start, q.start)]
         return sorted(kept, key=lambda q: q.start)
 
     def _time_limit(self, q: Quantity, c_start: int) -> bool:
@@ -358,6 +455,8 @@ class _Paragraph:
     def _qualifier(self, q: Quantity, item_start: int) -> bool:
         """A number that qualifies a noun rather than sets a target."""
         m = self.masked
+        if q.rank:
+            return False
         after = m[q.end : q.end + 2]
         before = m[max(item_start, q.start - 5) : q.start]
         if after.startswith("的"):
@@ -472,6 +571,8 @@ class _Paragraph:
         return re.sub(r"(以上|以下|左右|以内)$", "", name).strip(" ,，、;；:：")
 
     def _comparison(self, q: Quantity, clause_start: int) -> str:
+        if q.rank:
+            return "at_most"
         if q.value_max is not None:
             return "range"
         if q.suffix in ("以下", "以内"):
@@ -639,7 +740,17 @@ class _Paragraph:
             d.name = subject + d.name if _METRIC_ONLY_RE.match(d.name) else subject
         others = frozenset(x.start for x in self._quantities(c_start, c_end) if x.start != q.start)
         own = self._verb_window(c_start, q.start, others)
-        if d.unit in SHARE_UNITS or d.unit in TIME_LIMIT_UNITS or not unit:
+        if own is None and _DONE_AFTER_RE.match(m, q.end, c_end):
+            own = "plan"  # "推动200家企业实施技术改造": so many things done, a count over the plan
+        elif (
+            own is None
+            and not self.last_window
+            and d.money_flow
+            and not _LEVEL_BREAK_RE.search(m, c_start, q.start)
+            and not re.search(r"(达|超|为)\s*$", m[c_start : q.start])
+        ):
+            own = "plan"  # "实际利用外资2.5亿美元": an amount that accrues, summed over the plan
+        if d.unit in SHARE_UNITS or d.unit in TIME_LIMIT_UNITS or not unit or q.rank:
             own = "date"
         return self._timing(d, q.start, c_start, c_end, own)
 
@@ -755,13 +866,14 @@ def extract(
     plan_end_year: int | None,
     exclude: tuple[int, int] | None = None,
     context_year: int | None = None,
+    plan_start_year: int | None = None,
 ) -> list[IndicatorDraft]:
     """The indicators and targets of one paragraph, in order; quotes are offsets into ``text``.
 
     ``exclude`` is a span not to read (the paragraph's responsibility clause); ``context_year``
     is a deadline set before the paragraph ("到2025年,…目标如下:" opening its section).
     """
-    drafts = _Paragraph(text, plan_end_year, exclude, context_year).read()
+    drafts = _Paragraph(text, plan_end_year, exclude, context_year, plan_start_year).read()
     for d in drafts:
         d.quote = text[d.start : d.end]
     return _indicators(drafts)

@@ -141,26 +141,46 @@ def unit_kind(name: str) -> str:
     return "bureau"
 
 
+# A bare kind of unit, never a unit's name: the tail of a generic list ("各区、县级市",
+# "市直有关部门、单位") or a clause cut short ("责任单位：市").
+_BARE_KIND_RE = re.compile(r"^(县级市|县市|县区|区县|县|区|市|旗|乡|镇|乡镇|街道|单位|部门|企业|机构)(等)?$")
+_DIVISION_KIND_RE = re.compile(r"^(县级市|县市|县区|区县|县|区|市|旗)(政府|人民政府)?(等)?$")
+
+
 def _names(text: str) -> tuple[list[str], bool]:
     names, counties = [], False
+    previous_group = False
     for part in split_top(text):
         part = re.sub(r"^(和|及|以及|与)", "", part)
         if not part:
             continue
-        if is_county_group(part):
-            counties = True
+        folded = fold(part).strip()
+        if is_county_group(part) or (previous_group and _DIVISION_KIND_RE.match(folded)):
+            counties = previous_group = True  # "各区、县级市": every district and county-level city
             continue
+        previous_group = False
         name = clean_name(part)
+        if _BARE_KIND_RE.match(fold(name)):
+            continue
         generic = re.match(r"^(各|其他|其它)", fold(name)) or re.search(r"有关|相关|其他|其它", fold(name))
         if name and name not in names and not generic:
             names.append(name)
     return names, counties
 
 
+# "除标注‘分别牵头’外，列第一位的为牵头单位，下同": a note on how the unit lists read, not a unit.
+_ROLE_NOTE_RE = re.compile(r"(列|排)(在)?(第一|首)(位|个)的?(单位)?为牵头|第一(个|位)单位为牵头|牵头单位列(第一|首)位")
+
+
+def is_role_note(text: str) -> bool:
+    """A note (in brackets, or a line of its own) that says how the lists of units read."""
+    return bool(_ROLE_NOTE_RE.search(fold(text))) and len(fold(text).strip()) <= 60
+
+
 def _prose_units(content: str, result: Responsibility) -> None:
     """Units of an unlabelled list: "A、B、C" (A leads) or "A、B牵头，C、D配合"."""
     folded = fold(content)
-    lead_verb = re.search(r"牵头", folded)
+    lead_verb = re.search(r"(分别|共同)?牵头", folded)
     if lead_verb:
         co_verb = re.search(r"(配合|参与|协同|协助|落实|负责)", folded[lead_verb.end() :])
         co_end = lead_verb.end() + co_verb.start() if co_verb else len(folded)
@@ -239,6 +259,8 @@ def find_clause(text: str) -> Responsibility | None:
         if start is not None:
             inner = text[start + 1 : end - 1]
             inner_folded = folded[start + 1 : end - 1]
+            if is_role_note(inner):
+                return find_clause(text[:start]) if text[:start].strip() else None
             labelled = re.match(rf"\s*{_ANY_LABEL}", inner_folded) or re.search(r"(牵头|配合)", inner_folded)
             listed = split_top(inner_folded)
             bare_list = listed and all(
