@@ -283,7 +283,7 @@ def _task_row(path, task) -> tuple[dict, units.Responsibility | None]:
         "_task_section": _is_task_section(path),
         "_explicit": False,
     }
-    clause = units.find_clause(task.text)
+    clause = task.clause or units.find_clause(task.text)  # a table row's units come from their columns
     if clause:
         row.update(
             lead_units=clause.lead,

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from . import tables
 from .script import fold
 from .units import is_following_counties_line, is_role_note
 
@@ -44,6 +45,8 @@ class TaskNode:
     text: str
     level: int
     line: int
+    clause: object = None  # a row of a task table: its units, read from their columns
+    deadline: int | None = None  # a row of a task table: the year of its 完成时限 column
 
 
 @dataclass
@@ -119,9 +122,12 @@ def title_of(rest: str) -> str:
 
 def parse(lines: list[str]) -> Outline:
     levels = [_classify(line) for line in lines]
+    headers = {i: h for i, line in enumerate(lines) if (h := tables.header(line))}
     first = next((i for i, (lv, _n, _e) in enumerate(levels) if lv == 1), None)
     if first is None:
         first = next((i for i, (lv, _n, _e) in enumerate(levels) if lv in (2, 3)), None)
+    if headers and (first is None or min(headers) < first):
+        first = min(headers)
     if first is None:
         # No numbering at all: the paragraphs after the title and notice are tasks of one section.
         first = next((i for i, line in enumerate(lines) if _is_body_paragraph(line)), 0)
@@ -155,11 +161,35 @@ def parse(lines: list[str]) -> Outline:
     def next_level(index: int) -> int:
         return next((lv for lv, _n, _e in levels[index + 1 :] if lv), 0)
 
+    table: tables.Header | None = None
+    row: tables.Row | None = None
+
+    def close_row() -> None:
+        nonlocal row
+        if row is not None:
+            container().tasks.append(tables.task_of(row, table, TaskNode, title_of))
+            row = None
+
     for index in range(first, len(lines)):
         line = lines[index]
         level, number, at = levels[index]
         if _ATTACHMENT.match(fold(line)) and index > first:
             break
+        if index in headers:
+            close_row()
+            table, open_task = headers[index], None
+            continue
+        if table is not None:
+            started = tables.row_start(line, table)
+            if started is not None:
+                close_row()
+                row = tables.Row(started, line, index)
+                continue
+            if row is not None and level not in (1, 2) and tables.continues(row, line, table):
+                row.add(line)
+                continue
+            close_row()
+            table = None
         rest = line[at:].strip()
         body = _has_body(rest)
         if level == 1:
@@ -210,6 +240,7 @@ def parse(lines: list[str]) -> Outline:
             task = TaskNode(None, title, line, 0, index)
             box.tasks.append(task)
             open_task = task
+    close_row()
     return Outline(preamble=preamble, sections=sections, counties_from=counties_from)
 
 

@@ -95,7 +95,11 @@ FLOW_WORDS = (
     "制修订 统筹 签约 竣工 开工 推进 服务 选派 投入 发放 新建 改造 安排 培训 节约 节能"
 ).split()
 # 达 and 超 count only before a number ("占比达45%", "超30亿元"), not in 达标 or 超常规.
-_GUARDED = {"达": r"达(?=\s*[\d零一二两三四五六七八九十])", "超": r"超(?=\s*\d)"}
+_GUARDED = {
+    "达": r"达(?=\s*[\d零一二两三四五六七八九十])",
+    "超": r"超(?=\s*\d)",
+    "规模": r"规模(?!\s*以上|\s*以下)",  # 规模以上工业企业: a size class, no verb
+}
 _VERB_RE = re.compile(
     "|".join(_GUARDED.get(w, re.escape(w)) for w in sorted(set(LEVEL_WORDS + FLOW_WORDS), key=len, reverse=True))
 )
