@@ -1,0 +1,265 @@
+"""The general forms of issue 14, each in a small invented sentence: start and base years,
+one-year plans, flattened task tables, generic and compound units, role notes, numbers in
+awkward places, per-unit targets, and what is no target. No database is needed."""
+
+import pytest
+
+from catalogue.ingest import read_policy
+from catalogue.ingest.codes import policy_code, topic, unique
+from catalogue.ingest.review import apply_edits, missing_head
+
+PLAN = "某某市仪器仪表产业行动方案(2024—2026年)"
+
+
+def read(*lines: str, title: str | None = PLAN) -> dict:
+    return read_policy("\n".join(lines), city_code="demo", title=title)
+
+
+def tasks_of(policy: dict) -> list[dict]:
+    out = []
+
+    def walk(sections):
+        for section in sections:
+            out.extend(section["tasks"])
+            walk(section["sections"])
+
+    walk(policy["sections"])
+    return out
+
+
+def targets_of(policy: dict) -> list[dict]:
+    return [t for task in tasks_of(policy) for ind in task["indicators"] for t in ind["targets"]]
+
+
+def only(policy: dict) -> dict:
+    found = targets_of(policy)
+    assert len(found) == 1, found
+    return found[0]
+
+
+class TestStartAndBaseYears:
+    def test_a_span_from_a_start_year_is_due_at_its_last_year(self):
+        t = only(read("一、主要目标", "自2024年起3年内，培育检测认证机构12家。"))
+
+        assert (t["value"], t["window"], t["year"]) == (12, "plan", 2026)
+
+    def test_a_span_in_chinese_numerals_with_yong_counts_the_same(self):
+        t = only(read("一、主要目标", "从2021年开始，用五年时间建成计量测试平台4个。", title="某某县计量工作方案"))
+
+        assert (t["window"], t["year"]) == ("plan", 2025)
+
+    def test_within_n_years_counts_from_the_plan_start(self):
+        t = only(read("一、主要目标", "三年内新建精密传感器中试线6条。", title="某某市传感器产业方案(2025—2029年)"))
+
+        assert t["year"] == 2027
+
+    def test_a_base_year_is_the_baseline_not_the_deadline(self):
+        found = targets_of(read("一、主要目标", "在2023年的基础上，到2026年仪表企业和配套企业分别超过80家和300家。"))
+
+        assert [(t["value"], t["year"], t["baseline_date"]) for t in found] == [
+            (80, 2026, "2023-12-31"),
+            (300, 2026, "2023-12-31"),
+        ]
+
+    def test_a_start_year_does_not_end_the_plan(self):
+        policy = read("一、主要目标", "自2022年起5年内，引进检测人才200名。", title=None)
+
+        assert policy["period"]["end"] == "2026-12-31"
+
+
+class TestOneYearPlans:
+    def test_a_title_with_one_year_dates_every_row(self):
+        policy = read(
+            "某某市2022年工业运行任务分解表",
+            "一、目标任务",
+            "1.工业用电量增长6%。（责任单位：市发改委）",
+            "2.新增规模以上企业40家。（责任单位：市工信局）",
+            title=None,
+        )
+
+        assert policy["title"] == "某某市2022年工业运行任务分解表"
+        assert [(t["year"], t["window"]) for t in targets_of(policy)] == [(2022, "date"), (2022, "plan")]
+
+    def test_a_list_headed_with_its_year_takes_that_year(self):
+        policy = read(
+            "一、重点项目清单（2024年）",
+            "1.实施智能化改造项目30项。（责任单位：市工信局）",
+            title="某某市推进新型工业化的意见",
+        )
+
+        assert only(policy)["year"] == 2024
+
+
+class TestFlattenedTables:
+    def test_a_space_separated_table_gives_tasks_with_lead_co_and_deadline(self):
+        policy = read(
+            "序号 重点工作任务 牵头单位 配合单位 完成时限",
+            "1 新建仪表检测中心2个。 市市场监管局 市科技局、市财政局 2025年底前",
+            "2 仪表产业营业收入增长12%以上。 市工信局 市统计局 2026年12月",
+        )
+
+        first, second = tasks_of(policy)
+        assert (first["number"], first["lead_units"], first["co_units"]) == (
+            "1",
+            ["市市场监管局"],
+            ["市科技局", "市财政局"],
+        )
+        assert second["lead_units"] == ["市工信局"] and second["co_units"] == ["市统计局"]
+        assert [(t["value"], t["year"]) for t in targets_of(policy)] == [(2, 2025), (12, 2026)]
+        assert all(t["source_quote"] in policy["source_text"] for t in targets_of(policy))
+
+    def test_a_pipe_table_with_a_unit_cell_over_two_lines(self):
+        policy = read(
+            "一、任务清单",
+            "序号|任务内容|责任单位|完成时限",
+            "1|培育仪表“小巨人”企业6家。|市工信局、市科技局、",
+            "各县（市、区）人民政府|2025年10月",
+            "2|举办仪表产业对接会4场。|市商务局|全年",
+            "二、工作要求",
+            "各单位按季度报送进展。",
+        )
+
+        first, second = [t for t in tasks_of(policy) if t["number"]]
+        assert first["lead_units"] == ["市工信局"] and first["co_units"] == ["市科技局"]
+        assert first["counties_implement"] is True
+        assert second["lead_units"] == ["市商务局"]
+        assert targets_of(policy)[0]["year"] == 2025
+
+    def test_a_tab_separated_table_reads_by_its_columns(self):
+        policy = read(
+            "序号\t任务\t牵头单位\t配合单位\t时限",
+            "1\t建成仪表产业园1个。\t市发改委\t市自然资源局\t2026年",
+        )
+
+        (task,) = tasks_of(policy)
+        assert (task["lead_units"], task["co_units"]) == (["市发改委"], ["市自然资源局"])
+
+
+class TestGenericUnits:
+    @pytest.mark.parametrize(
+        "clause",
+        [
+            "（责任单位：市工信局、市人社局，各区、县级市）",
+            "（牵头单位：市工信局；配合单位：市人社局、各县(市、区)政府）",
+            "（责任单位：市工信局、市人社局、各区市政府）",
+        ],
+    )
+    def test_the_county_clause_is_one_generic_unit_never_a_fragment(self, clause):
+        (task,) = tasks_of(read("一、重点任务", f"1.壮大仪表企业。新增仪表企业10家。{clause}"))
+
+        assert task["lead_units"] == ["市工信局"] and task["co_units"] == ["市人社局"]
+        assert task["counties_implement"] is True
+
+    def test_generic_departments_and_units_are_not_names(self):
+        (task,) = tasks_of(
+            read(
+                "一、重点任务",
+                "1.优化服务。新增服务专员50名。（牵头单位：市商务局；配合单位：市直有关部门、单位，各有关单位）",
+            )
+        )
+
+        assert task["lead_units"] == ["市商务局"] and task["co_units"] == []
+
+    def test_a_clause_cut_at_the_end_of_the_text_yields_no_unit(self):
+        (task,) = tasks_of(read("一、重点任务", "1.加强监测。联网直报率达到100%。责任单位：市"))
+
+        assert task["lead_units"] == [] and task["co_units"] == []
+
+
+class TestRoleNotes:
+    def test_a_role_note_is_no_task_and_no_unit(self):
+        policy = read(
+            "一、重点任务",
+            "（除标注“分别牵头”外，列第一位的为牵头单位，下同）",
+            "1.拓展市场。仪表出口额增长10%。（市商务局、市工信局）",
+        )
+
+        (task,) = tasks_of(policy)
+        assert (task["lead_units"], task["co_units"]) == (["市商务局"], ["市工信局"])
+
+    def test_units_that_lead_their_parts_all_lead(self):
+        (task,) = tasks_of(read("一、重点任务", "1.扩大投资。仪表产业投资年均增长9%。（市发改委、市工信局分别牵头）"))
+
+        assert task["lead_units"] == ["市发改委", "市工信局"] and task["co_units"] == []
+
+
+class TestAwkwardNumbers:
+    def test_a_target_inside_quotes_is_read(self):
+        t = only(read("一、主要目标", "到2026年，实现“培育仪表龙头企业20家左右”的目标。"))
+
+        assert (t["value"], t["window"], t["year"]) == (20, "plan", 2026)
+
+    def test_a_name_inside_quotes_is_not(self):
+        assert targets_of(read("一、主要目标", "实施“1+2+3”仪表行动，打造“双百”园区。")) == []
+
+    @pytest.mark.parametrize(
+        ("sentence", "value"),
+        [("产业规模达 5200 亿元以上。", 5200), ("营业收入增长 15%以上。", 15), ("集聚配套企业 200 家。", 200)],
+    )
+    def test_pdf_spaces_around_a_number_are_stepped_over(self, sentence, value):
+        assert only(read("一、主要目标", "到2026年，" + sentence))["value"] == value
+
+    def test_a_rank_is_a_ceiling_on_the_place(self):
+        t = only(read("一、主要目标", "到2026年，仪表产业综合竞争力跃居全省前15位。"))
+
+        assert (t["value"], t["comparison"], t["window"]) == (15, "at_most", "date")
+
+    def test_an_index_without_a_unit_is_read(self):
+        t = only(read("一、主要目标", "到2026年，仪表企业数字化水平指数达68。"))
+
+        assert t["value"] == 68
+
+    def test_a_count_of_named_things_is_not_a_target(self):
+        policy = read("一、主要目标", "做强流量计、传感器、分析仪等3个细分领域，到2026年新增仪表企业25家。")
+
+        assert [t["value"] for t in targets_of(policy)] == [25]
+
+    def test_a_per_unit_target_applies_to_each(self):
+        found = targets_of(read("一、主要目标", "每个县(市、区)建设仪表服务站不少于1个，全市累计建成30个。"))
+
+        assert [(t["value"], t["applies_to"]) for t in found] == [(1, "each"), (30, "total")]
+
+
+class TestNotTargets:
+    def test_an_item_number_fused_to_a_label_is_not_a_count(self):
+        assert targets_of(read("一、重点任务", "1.实施12.345人才工程，强化仪表人才支撑。")) == []
+
+    def test_a_size_class_nothing_grows_to_is_not_a_target(self):
+        assert targets_of(read("一、重点任务", "1.对30亿级仪表项目实行专班服务。")) == []
+
+    def test_a_size_class_something_grows_to_still_is(self):
+        assert only(read("一、主要目标", "到2026年，培育形成500亿级仪表产业集群。"))["value"] == 500
+
+    def test_eligibility_conditions_are_not_targets(self):
+        policy = read(
+            "一、支持措施",
+            "1.支持仪表企业。申报企业须同时具备以下条件：研发投入占营业收入比例不低于4%；研发人员占比不低于15%。",
+        )
+
+        assert targets_of(policy) == []
+
+
+class TestNewCity:
+    def test_a_code_is_the_city_the_topic_in_pinyin_and_the_start_year(self):
+        assert (
+            policy_code("shifan", "示范市产业链培育实施方案", "2025-01-01", city_name="示范市") == "shifan-chanye-2025"
+        )
+        assert topic("某某市关于加快推进数字经济发展的实施意见") == "shuzi"
+
+    def test_a_taken_code_gets_the_next_free_number(self):
+        assert unique("shifan-chanye-2025", {"shifan-chanye-2025", "shifan-chanye-2025-2"}) == "shifan-chanye-2025-3"
+
+    def test_the_reader_leaves_a_missing_title_empty_and_the_review_asks_for_it(self):
+        policy = read("一、主要目标", "新增仪表企业10家。", title=None)
+
+        assert policy["title"] == "" and policy["period"]["start"] is None
+        assert any("标题" in p for p in missing_head(policy))
+
+    def test_the_plan_period_may_be_given_as_years_and_dates_the_targets_left_open(self):
+        policy = read("一、主要目标", "新增仪表企业10家。", title=None)
+
+        errors = apply_edits(policy, {"title": "某某市仪表方案", "period_start": "2025", "period_end": "2027-06"})
+
+        assert errors == [] and missing_head(policy) == []
+        assert policy["period"] == {"start": "2025-01-01", "end": "2027-06-30"}
+        assert only(policy)["year"] == 2027
