@@ -51,6 +51,7 @@ from catalogue.ingest.script import fold, simplified  # noqa: E402
 FIXTURES = ROOT / "fixtures"
 DEFAULT_SEEDS = ROOT.parent / "shared" / "seeds"
 DEFAULT_CORPUS = FIXTURES / "ingest" / "corpus"
+DEFAULT_HOLDOUT = FIXTURES / "ingest" / "holdout"
 
 
 @dataclass
@@ -377,6 +378,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seeds", type=Path, default=DEFAULT_SEEDS, help="folder of the seed documents")
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="folder of the development corpus")
+    parser.add_argument(
+        "--holdout", type=Path, default=DEFAULT_HOLDOUT, help="folder of invented documents kept out of development"
+    )
     parser.add_argument("--details", action="store_true", help="list every miss, mismatch and invented target")
     args = parser.parse_args(argv)
     seeds_dir = args.seeds if args.seeds.is_absolute() else (Path.cwd() / args.seeds)
@@ -413,19 +417,23 @@ def main(argv: list[str] | None = None) -> int:
         f"多出 {_pct(total['invented'], total['reader'])}（要求 ≤ 10%）；"
         f"编号任务及责任单位正确 {_pct(total['units_right'], total['tasks'])}（要求 ≥ 95%）"
     )
-    corpus_dir = args.corpus if args.corpus.is_absolute() else (Path.cwd() / args.corpus)
-    documents = sorted(corpus_dir.glob("*.txt")) if corpus_dir.is_dir() else []
-    if documents:
-        print(
-            f"\n# 开发语料（{corpus_dir.relative_to(ROOT) if corpus_dir.is_relative_to(ROOT) else corpus_dir}：虚构文件与独立答案）"
-        )
+    for label, folder in (
+        ("开发语料：虚构文件与独立答案，读取规则据此调整", args.corpus),
+        ("留出语料：另写的虚构文件与独立答案，不用于调整规则", args.holdout),
+    ):
+        folder = folder if folder.is_absolute() else (Path.cwd() / folder)
+        documents = sorted(folder.glob("*.txt")) if folder.is_dir() else []
+        if not documents:
+            continue
+        shown = folder.relative_to(ROOT) if folder.is_relative_to(ROOT) else folder
+        print(f"\n# {label}（{shown}）")
         print(
             "“找到”另要求答案写明的比较方式、applies_to（每个单位/合计）与基期年份相同；单位对 = 牵头、配合与“各县落实”均相同。"
         )
         corpus_rows = [evaluate_corpus_document(p, args.details) for p in documents]
         ctotal = _table(corpus_rows, kind=False)
         print(
-            f"\n语料：找到 {_pct(ctotal['found'], ctotal['targets'])}（要求 ≥ 95%），"
+            f"\n找到 {_pct(ctotal['found'], ctotal['targets'])}（要求 ≥ 95%），"
             f"多出 {_pct(ctotal['invented'], ctotal['reader'])}（要求 ≤ 5%）；"
             f"责任单位正确 {_pct(ctotal['units_right'], ctotal['tasks'])}（要求 ≥ 90%）"
         )

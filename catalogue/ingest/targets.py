@@ -114,6 +114,8 @@ _ACTION_RE = re.compile(
 _LEVEL_BREAK_RE = re.compile(r"达到|突破|超过|全覆盖|占比|比重|比例|提高到|提升到|提高至|提升至|覆盖率|普及率|规模")
 # After a count, the noun and what those things do: "200家企业实施技术改造", "50家企业上云".
 _DONE_AFTER_RE = re.compile(r"\s*[\u4e00-\u9fff]{0,6}?(?:实施|开展|完成|建成|上云|通过|参与|导入|应用|进行)")
+_NAMED_ACTION_RE = re.compile(r"\s*(?:专项)?(?:行动|工程|计划|攻坚|改革|试点|模式|机制|示范|专项)")
+_COMPARED_RE = re.compile(r"(?:较|比|相比|相较)\s*\d{4}\s*年")
 _FORMING_RE = re.compile(r"打造|培育|形成|建成|建设|发展|迈上|突破|达到|成为|壮大|跻身|迈入|提升为|升级为")
 _WHOLE_UNITS = set("家个件项人名次场所座条台套款种户篇处辆艘") | {"人次", "批次"}
 _REWARD_RE = re.compile(r"奖励|资助|补助|补贴|奖补|扶持资金|给予.{0,8}奖|最高")
@@ -480,7 +482,13 @@ class _Paragraph:
         m = self.masked
         quantities = self._quantities(c_start, c_end)
         specials = [
-            (sm.start(), sm.end(), kind) for regex, kind in _SPECIALS for sm in regex.finditer(m, c_start, c_end)
+            (sm.start(), sm.end(), kind)
+            for regex, kind in _SPECIALS
+            for sm in regex.finditer(m, c_start, c_end)
+            # "全覆盖行动", "倍增计划": the name of an action, not a target
+            if not _NAMED_ACTION_RE.match(m, sm.end())
+            # "规模达到1000亿元，较2022年翻一番": the doubling restates the amount before it
+            and not (kind == "double" and self.sentence_drafts and _COMPARED_RE.search(m, c_start, sm.start()))
         ]
         if not quantities and not specials:
             return []

@@ -263,3 +263,17 @@ class TestNewCity:
         assert errors == [] and missing_head(policy) == []
         assert policy["period"] == {"start": "2025-01-01", "end": "2027-06-30"}
         assert only(policy)["year"] == 2027
+
+
+class TestRestatedAndNamedForms:
+    def test_a_doubling_that_restates_the_amount_before_it_is_no_second_target(self):
+        found = targets_of(read("一、主要目标", "到2026年，仪表产业规模达到400亿元，较2023年翻一番。"))
+
+        assert [t["value"] for t in found] == [400]
+
+    def test_an_action_named_after_full_coverage_is_no_target(self):
+        policy = read(
+            "一、重点任务", "1.仪表企业研发机构全覆盖行动。到2026年，新增企业研发机构40家。（责任单位：市科技局）"
+        )
+
+        assert [t["value"] for t in targets_of(policy)] == [40]
