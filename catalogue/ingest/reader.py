@@ -18,7 +18,7 @@ import re
 
 from . import codes, structure, targets, units
 from .furniture import clean_lines
-from .numbers import find_quantities, parse_cn
+from .numbers import find_quantities, parse_cn, tidy
 from .script import fold, mask, simplified
 from .textio import check_text
 
@@ -339,6 +339,13 @@ def read_policy(text: str, *, city_code: str, city_name: str | None = None, titl
         counties_from_here = counties_from_here or bool(clause and clause.following_counties)
         if path[0] is not context_section:
             context_section, context = path[0], None
+        if task.indicator is not None:
+            for ind in _table_indicator(task, int(start[:4]) if start else None):
+                indicator_count += 1
+                ind["code"] = f"{code}-{indicator_count:03d}"
+                row["indicators"].append(ind)
+            task_rows[id(task)] = row
+            continue
         found = targets.extract(
             task.text,
             plan_end_year=plan_end_year,
@@ -401,6 +408,29 @@ def read_policy(text: str, *, city_code: str, city_name: str | None = None, titl
     if policy_notes:
         policy["confidence_note"] = "；".join(policy_notes)
     return policy
+
+
+def _table_indicator(task, start_year: int | None) -> list[dict]:
+    """The indicator of one row of a table of indicators: the last year's value its target,
+    the years between its 分年度目标, a base year's value (marked 基期, or before the plan) its baseline."""
+    found = task.indicator
+    values = sorted(found.values)
+    base = next(((y, v) for y, b, v, _m, _c in values if b), None)
+    if base is None and len(values) >= 2 and start_year and values[0][0] < start_year:
+        base = (values[0][0], values[0][2])
+    goals = [x for x in values if not x[1] and (base is None or x[0] > base[0])]
+    if not goals:
+        return []
+    year, _b, value, value_max, comparison = goals[-1]
+    draft = targets.Draft(value, value_max, comparison, found.unit or "—", simplified(found.name), 0, len(task.text))
+    draft.window, draft.year, draft.year_explicit = ("plan" if found.plan else "date"), year, True
+    draft.growth = bool(re.search(r"增长|增速|增幅", fold(found.name))) and found.unit in ("%", "百分点")
+    if base is not None:
+        draft.baseline, draft.baseline_year = base[1], base[0]
+    draft.note("读自指标表：末年为目标值，其间各年为分年度目标", 0.85)
+    (indicator,) = targets.to_dicts([targets.IndicatorDraft(draft.name, draft.unit, [draft])], task.text)
+    indicator["targets"][0]["milestones"] = [{"year": y, "value": tidy(v)} for y, _b, v, _m, _c in goals[:-1]]
+    return [indicator]
 
 
 def _traditional_share(text: str) -> bool:

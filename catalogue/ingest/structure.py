@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass, field
 
 from . import tables
-from .script import fold
+from .script import fold, simplified
 from .units import is_following_counties_line, is_role_note
 
 _L1 = re.compile(
@@ -47,6 +47,7 @@ class TaskNode:
     line: int
     clause: object = None  # a row of a task table: its units, read from their columns
     deadline: int | None = None  # a row of a task table: the year of its 完成时限 column
+    indicator: object = None  # a row of a table of indicators (tables.IndicatorRow)
 
 
 @dataclass
@@ -123,11 +124,16 @@ def title_of(rest: str) -> str:
 def parse(lines: list[str]) -> Outline:
     levels = [_classify(line) for line in lines]
     headers = {i: h for i, line in enumerate(lines) if (h := tables.header(line))}
+    indicator_headers = {
+        i: h for i, line in enumerate(lines) if i not in headers and (h := tables.indicator_header(line))
+    }
     first = next((i for i, (lv, _n, _e) in enumerate(levels) if lv == 1), None)
     if first is None:
         first = next((i for i, (lv, _n, _e) in enumerate(levels) if lv in (2, 3)), None)
     if headers and (first is None or min(headers) < first):
         first = min(headers)
+    if indicator_headers and (first is None or min(indicator_headers) < first):
+        first = min(indicator_headers)
     if first is None:
         # No numbering at all: the paragraphs after the title and notice are tasks of one section.
         first = next((i for i, line in enumerate(lines) if _is_body_paragraph(line)), 0)
@@ -163,6 +169,7 @@ def parse(lines: list[str]) -> Outline:
 
     table: tables.Header | None = None
     row: tables.Row | None = None
+    indicators: tables.IndicatorHeader | None = None
 
     def close_row() -> None:
         nonlocal row
@@ -177,8 +184,21 @@ def parse(lines: list[str]) -> Outline:
             break
         if index in headers:
             close_row()
-            table, open_task = headers[index], None
+            table, open_task, indicators = headers[index], None, None
             continue
+        if index in indicator_headers:
+            close_row()
+            table, open_task, indicators = None, None, indicator_headers[index]
+            continue
+        if indicators is not None:
+            found = tables.indicator_row(line, indicators)
+            if found is not None:
+                number = re.match(r"^\s*(\d{1,3})\b", fold(line)) if indicators.roles[0] == "number" else None
+                task = TaskNode(number.group(1) if number else None, simplified(found.name), line, 3, index)
+                task.indicator = found
+                container().tasks.append(task)
+                continue
+            indicators = None
         if table is not None:
             started = tables.row_start(line, table)
             if started is not None:

@@ -133,10 +133,12 @@ def task_of(row: Row, table: Header, node, title_of):
     roles = [r for r in table.roles if r != "number"]
     cells: dict[str, list[str]] = {}
     task_span = None
+    if table.has("lead") and table.has("resp"):
+        roles = ["co" if r == "resp" else r for r in roles]  # 牵头单位 | 责任单位: the others are co
     if len(spans) == len(roles):
         for (a, b), role in zip(spans, roles, strict=True):
-            if role == "task" and task_span is None:
-                task_span = (a, b)
+            if role == "task":  # 重点任务 | 具体内容: the task's text runs over both
+                task_span = (task_span[0] if task_span else a, b)
             else:
                 cells.setdefault(role, []).append(joined[a:b])
     else:
@@ -173,3 +175,90 @@ def task_of(row: Row, table: Header, node, title_of):
     task.clause = result if (result.lead or result.co or result.counties) else None
     task.deadline = deadline
     return task
+
+
+# -- indicator tables -------------------------------------------------------------------------
+# "序号 指标名称 单位 2022年(基期) 2024年 2025年 属性": one indicator a row, the year columns its
+# baseline, its 分年度目标 (milestones) and, the last year, its target.
+
+_YEAR_CELL_RE = re.compile(r"^(?P<y>\d{4})\s*年?(?:底|末)?\s*[(（]?(?P<note>[\u4e00-\u9fff]{0,4})[)）]?$")
+_BASE_NOTE_RE = re.compile(r"基期|基数|基准|现状|实际|完成")
+_VALUE_RE = re.compile(
+    r"^(?P<op>≥|>=|≤|<=|>|<)?\s*(?P<bracket>[\[［(（])?\s*(?P<v>\d+(?:\.\d+)?)\s*(?:[—\-–~至]\s*(?P<v2>\d+(?:\.\d+)?))?"
+    r"\s*[\]］)）]?\s*(?P<suffix>以上|以下|以内|左右)?$"
+)
+
+
+@dataclass
+class IndicatorHeader:
+    sep: str
+    roles: list[str]  # number, name, unit, year, other
+    years: dict[int, tuple[int, bool]]  # column → (year, is the baseline)
+
+
+@dataclass
+class IndicatorRow:
+    name: str
+    unit: str
+    values: list[tuple[int, bool, float, float | None, str]]  # (year, baseline, value, value_max, comparison)
+    plan: bool  # "[15]": a sum over the plan
+
+
+def indicator_header(line: str) -> IndicatorHeader | None:
+    """The header of a table of indicators with a column per year, or None."""
+    folded = fold(line).strip()
+    if re.search(r"[。,;:：，；]", folded) or len(folded) > 100:
+        return None
+    sep = "|" if re.search(r"[|｜]", folded) else "\t" if "\t" in line else " "
+    cells = [c.strip() for c in re.findall(_SEPARATORS[sep], folded) if c.strip()]
+    roles, years = [], {}
+    for index, cell in enumerate(cells):
+        year = _YEAR_CELL_RE.match(cell)
+        if year and 1990 <= int(year.group("y")) <= 2100:
+            roles.append("year")
+            years[index] = (int(year.group("y")), bool(_BASE_NOTE_RE.search(year.group("note") or "")))
+        elif re.search(r"^(序号|编号|序)$", cell):
+            roles.append("number")
+        elif re.search(r"指标", cell):
+            roles.append("name")
+        elif re.search(r"单位|计量", cell):
+            roles.append("unit")
+        else:
+            roles.append("other")
+    if "name" not in roles or not years or len(cells) < 3:
+        return None
+    return IndicatorHeader(sep, roles, years)
+
+
+def indicator_row(line: str, table: IndicatorHeader) -> IndicatorRow | None:
+    """One row of an indicator table, when it has a cell for every column."""
+    folded = fold(line).strip()
+    cells = [c.strip() for c in re.findall(_SEPARATORS[table.sep], folded) if c.strip()]
+    if len(cells) != len(table.roles):
+        return None
+    name = unit = ""
+    values = []
+    plan = False
+    for index, (cell, role) in enumerate(zip(cells, table.roles, strict=True)):
+        if role == "name":
+            name = cell
+        elif role == "unit":
+            unit = cell.replace("个百分点", "百分点")
+        elif role == "year":
+            m = _VALUE_RE.match(cell.replace(" ", ""))
+            if not m:
+                continue
+            year, base = table.years[index]
+            op, suffix = m.group("op") or "", m.group("suffix") or ""
+            value_max = float(m.group("v2")) if m.group("v2") else None
+            if value_max is not None:
+                comparison = "range"
+            elif op in ("≤", "<=", "<") or suffix in ("以下", "以内"):
+                comparison = "at_most"
+            else:
+                comparison = "at_least"
+            plan = plan or bool(m.group("bracket"))
+            values.append((year, base, float(m.group("v")), value_max, comparison))
+    if not name or not re.search(r"[\u4e00-\u9fff]", name) or not any(not base for _y, base, *_ in values):
+        return None
+    return IndicatorRow(name, unit, values, plan)

@@ -355,8 +355,8 @@ class _Paragraph:
             masked = masked[:a] + "。" + MASK * max(0, b - a - 1) + masked[b:]
         self.masked = masked
         self.folded = fold(text)
-        # Thousands separators ("1,000家") are not clause breaks.
-        self.breaks = re.sub(r"(?<=\d),(?=\d{3}(?!\d))", "'", masked)
+        # Thousands separators ("1,000家") are not clause breaks; the cells of a table row are.
+        self.breaks = re.sub(r"(?<=\d),(?=\d{3}(?!\d))", "'", masked).replace("|", ";").replace("\t", ";")
         self.year: int | None = None
         self.month: int | None = None
         self.drafts: list[Draft] = []

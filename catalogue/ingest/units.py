@@ -18,6 +18,14 @@ from .script import CLOSE_BRACKETS, OPEN_BRACKETS, fold, simplified
 # What a unit's name ends with (general administrative vocabulary).
 UNIT_SUFFIXES = (
     "管理委员会",
+    "工商联",
+    "社科联",
+    "妇联",
+    "残联",
+    "文联",
+    "侨联",
+    "科协",
+    "海关",
     "委员会",
     "管委会",
     "领导小组",
@@ -65,7 +73,7 @@ UNIT_SUFFIXES = (
 _SUFFIX_RE = "|".join(UNIT_SUFFIXES)
 # 各县(市、区)、各区县、乡镇(街道)、各功能区 …: the city's divisions as a group.
 _COUNTY_GROUP_RE = re.compile(
-    r"^(各|所有|有关|相关)(县|区|市|乡|镇|园区|开发区|功能区|管理区|街道)"
+    r"^(各|所有|有关|相关)(县|区|市|旗|乡|镇|园区|开发区|功能区|管理区|街道)"
     r"|县\(市|市\(区|区\(县|区\)|县\)|区县|县区|县市区|开发区\(管理区\)|乡镇\(街道\)|乡\(镇"
 )
 _LEAD_LABEL = r"(?:牵头单位|牵头部门|主责单位|主办单位|负责单位)"
@@ -169,7 +177,10 @@ def _names(text: str) -> tuple[list[str], bool]:
 
 
 # "除标注‘分别牵头’外，列第一位的为牵头单位，下同": a note on how the unit lists read, not a unit.
-_ROLE_NOTE_RE = re.compile(r"(列|排)(在)?(第一|首)(位|个)的?(单位)?为牵头|第一(个|位)单位为牵头|牵头单位列(第一|首)位")
+_ROLE_NOTE_RE = re.compile(
+    r"(列|排|排名|排序|位列|排列)(在)?(第一|首|第1)(位|个|名)?的?(单位|部门)?(均)?为牵头"
+    r"|第一(个|位)(单位|部门)?为牵头|牵头单位(列|排)(在)?(第一|首|前)"
+)
 
 
 def is_role_note(text: str) -> bool:

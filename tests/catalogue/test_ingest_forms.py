@@ -277,3 +277,29 @@ class TestRestatedAndNamedForms:
         )
 
         assert [t["value"] for t in targets_of(policy)] == [40]
+
+
+class TestIndicatorTables:
+    def test_a_table_of_indicators_gives_target_milestones_and_baseline(self):
+        policy = read(
+            "一、发展目标",
+            "序号 指标名称 单位 2023年（基期） 2024年 2025年 2026年 属性",
+            "1 仪表企业数量 家 120 130 140 160 预期性",
+            "2 仪表出口占比 % 8 — — ≤12 预期性",
+        )
+
+        first, second = targets_of(policy)
+        assert (first["value"], first["year"], first["baseline"], first["baseline_date"]) == (
+            160,
+            2026,
+            120,
+            "2023-12-31",
+        )
+        assert first["milestones"] == [{"year": 2024, "value": 130}, {"year": 2025, "value": 140}]
+        assert (second["value"], second["comparison"], second["milestones"]) == (12, "at_most", [])
+        assert all(t["source_quote"] in policy["source_text"] for t in (first, second))
+
+    def test_a_bracketed_value_is_a_sum_over_the_plan(self):
+        policy = read("序号|指标|单位|2026年", "1|新增仪表企业|家|[40]")
+
+        assert (only(policy)["value"], only(policy)["window"]) == (40, "plan")
