@@ -303,7 +303,10 @@ def evaluate_corpus_document(path: Path, details: bool) -> dict:
     tasks_found = units_right = 0
     problems = []
     for kt in key.get("tasks") or []:
-        best = next((rt for rt in reader_tasks if str(rt.get("number")) == str(kt["number"])), None)
+        if kt.get("contains"):  # a task the reader may number otherwise: found by its text
+            best = next((rt for rt in reader_tasks if kt["contains"] in (rt.get("text") or "")), None)
+        else:
+            best = next((rt for rt in reader_tasks if str(rt.get("number")) == str(kt["number"])), None)
         if best is None:
             problems.append(f"未找到任务 {kt['number']}")
             continue

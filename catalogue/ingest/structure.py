@@ -250,6 +250,13 @@ def parse(lines: list[str]) -> Outline:
         else:
             own = _OWN_TITLE.match(fold(line))
             if open_task is not None and _UNIT_LABEL.match(fold(line)):
+                block = open_at[3]
+                if open_task.level == 4 and block is not None and open_task in block.tasks:
+                    # "1.园区扩容行动 / (1)… / (2)… / 责任单位：…": the units of the whole block
+                    for item in block.tasks:
+                        if not _UNIT_LABEL.search(fold(item.text)):
+                            item.text += "\n" + line
+                    continue
                 open_task.text += "\n" + line  # the units of the measure, on a line of their own
                 continue
             if open_task is not None and open_task.number is not None and not own:

@@ -113,7 +113,14 @@ _ACTION_RE = re.compile(
 # A clause that states a level is not swept into a "每年" said earlier in the sentence.
 _LEVEL_BREAK_RE = re.compile(r"达到|突破|超过|全覆盖|占比|比重|比例|提高到|提升到|提高至|提升至|覆盖率|普及率|规模")
 # After a count, the noun and what those things do: "200家企业实施技术改造", "50家企业上云".
-_DONE_AFTER_RE = re.compile(r"\s*[\u4e00-\u9fff]{0,6}?(?:实施|开展|完成|建成|上云|通过|参与|导入|应用|进行)")
+_STANDING_AFTER_RE = re.compile(
+    r"[^,;。]{0,4}?(?:以上|左右)?\s*[\u4e00-\u9fff]{0,8}?(?:进入|跻身|迈入|位居|入选|入围|保持在|稳定在)"
+)
+_DONE_AFTER_RE = re.compile(r"\s*[\u4e00-\u9fff]{0,10}?(?:实施|开展|完成|建成|上云|通过|参与|导入|应用|进行)")
+# An item that opens with its own year: "其中2024年达到1500亿元、2025年达到1650亿元".
+_ITEM_YEAR_RE = re.compile(
+    r"\s*(?:其中|分别|并|且)?\s*(?P<y>\d{4})\s*年(?:底|末)?(?![\d月度起])(?=\s*(?:达到|达|突破|超过|为|新增|完成|实现|力争|要|争取))"
+)
 _NAMED_ACTION_RE = re.compile(r"\s*(?:专项)?(?:行动|工程|计划|攻坚|改革|试点|模式|机制|示范|专项)")
 _COMPARED_RE = re.compile(r"(?:较|比|相比|相较)\s*\d{4}\s*年")
 _FORMING_RE = re.compile(r"打造|培育|形成|建成|建设|发展|迈上|突破|达到|成为|壮大|跻身|迈入|提升为|升级为")
@@ -503,6 +510,9 @@ class _Paragraph:
             items.extend(self._split_and(i_start, i_end, quantities))
         out: list[Draft] = []
         for index, (i_start, i_end) in enumerate(items):
+            own_year = _ITEM_YEAR_RE.match(m, i_start, i_end)
+            if own_year and 1990 <= int(own_year.group("y")) <= 2100:
+                self.year, self.month = int(own_year.group("y")), None
             item_qs = [q for q in quantities if i_start <= q.start < i_end and not self._qualifier(q, i_start)]
             item_specials = sorted(s for s in specials if i_start <= s[0] < i_end)
             if item_specials:
@@ -690,11 +700,15 @@ class _Paragraph:
                 d.window, d.year = "annual", None
                 d.note("未写期限的上限（时限、低于…）按长期规则，每月对照", 0.8)
                 return d
-        if _YEARLY_AMOUNT_RE.search(m[c_start:pos]) or (d.yearly_amount and window is None):
+        one_year = bool(self.plan_start_year) and self.plan_start_year == self.plan_end_year
+        if one_year and window == "plan":
+            pass  # "全年完成投资300亿元" in a one-year plan: the year's sum is the plan's
+        elif _YEARLY_AMOUNT_RE.search(m[c_start:pos]) or (d.yearly_amount and window is None):
             d.yearly_amount, window = True, "date"
             d.note("一年的流量（年营业收入、产值等）：按截止年份当年计", 0.85)
         if window is None:
-            window = self.last_window or "date"
+            # A count that states where things stand ("3—5家企业进入…百强") is a level, whatever came before.
+            window = "date" if _STANDING_AFTER_RE.match(self.masked, pos) else (self.last_window or "date")
             if not self.last_window:
                 d.note("未见表明累计或时点的动词，按时点目标处理", 0.7)
         d.window = window

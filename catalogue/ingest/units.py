@@ -193,7 +193,10 @@ def _prose_units(content: str, result: Responsibility) -> None:
     folded = fold(content)
     lead_verb = re.search(r"(分别|共同)?牵头", folded)
     if lead_verb:
-        co_verb = re.search(r"(配合|参与|协同|协助|落实|负责)", folded[lead_verb.end() :])
+        co_verb = re.search(
+            r"(按职责分工|按照职责分工|按职责|按照职责|根据职责|依职责|分别)?(配合|参与|协同|协助|落实|负责)",
+            folded[lead_verb.end() :],
+        )
         co_end = lead_verb.end() + co_verb.start() if co_verb else len(folded)
         lead, c1 = _names(content[: lead_verb.start()])
         co, c2 = _names(content[lead_verb.end() : co_end])

@@ -303,3 +303,45 @@ class TestIndicatorTables:
         policy = read("序号|指标|单位|2026年", "1|新增仪表企业|家|[40]")
 
         assert (only(policy)["value"], only(policy)["window"]) == (40, "plan")
+
+
+class TestBlocksAndYearsInItems:
+    def test_a_units_line_after_numbered_items_covers_the_whole_block(self):
+        policy = read(
+            "一、重点行动",
+            "1.仪表园区行动",
+            "（1）新增仪表园区用地300亩。",
+            "（2）建成标准厂房20万平方米。",
+            "责任单位：市自然资源局、市住建局",
+            "2.仪表招商行动。每年引进仪表项目12个。（责任单位：市商务局）",
+        )
+
+        units = {t["text"][:6]: (t["lead_units"], t["co_units"]) for t in tasks_of(policy)}
+        assert units["新增仪表园区"] == units["建成标准厂房"] == (["市自然资源局"], ["市住建局"])
+        assert units["仪表招商行动"] == (["市商务局"], [])
+
+    def test_units_said_to_do_their_share_are_co_units(self):
+        (task,) = tasks_of(
+            read("一、重点任务", "1.扩大投资。新增仪表项目20个。（市发改委牵头，市财政局、市税务局按职责分工负责）")
+        )
+
+        assert (task["lead_units"], task["co_units"]) == (["市发改委"], ["市财政局", "市税务局"])
+
+    def test_each_item_with_its_own_year_is_due_that_year(self):
+        found = targets_of(
+            read("一、主要目标", "到2026年，仪表产业营业收入达到300亿元，其中2024年达到220亿元、2025年达到260亿元。")
+        )
+
+        assert sorted((t["value"], t["year"]) for t in found) == [(220, 2024), (260, 2025), (300, 2026)]
+
+    def test_a_year_sum_in_a_one_year_plan_is_the_plans_sum(self):
+        policy = read(
+            "一、年度任务", "1.全年完成仪表产业投资50亿元。（责任单位：市发改委）", title="某某市2025年仪表产业工作要点"
+        )
+
+        assert (only(policy)["window"], only(policy)["year"]) == ("plan", 2025)
+
+    def test_firms_that_are_to_enter_a_ranking_are_a_level(self):
+        found = targets_of(read("一、主要目标", "到2026年，新增仪表企业30家，力争2—3家企业进入全国仪表百强。"))
+
+        assert [(t["value"], t["window"]) for t in found] == [(30, "plan"), (2, "date")]
