@@ -82,8 +82,11 @@ def header(line: str) -> Header | None:
 def row_start(line: str, table: Header) -> str | None:
     """The row number when ``line`` opens a row of ``table``."""
     folded = fold(line)
-    m = re.match(r"^\s*(\d{1,3})\s*(?:[|｜\t]|[.、]|\s+)(?=\S)", folded)
+    m = _ROW_START_RE.match(folded)
     return m.group(1) if m else None
+
+
+_ROW_START_RE = re.compile(r"^\s*(\d{1,3})(?:\s*[.、])?\s*(?:[|｜\t]\s*|\s+|(?<=[.、]))(?=\S)")
 
 
 def _unit_cell(text: str) -> bool:
@@ -128,7 +131,12 @@ def _deadline_year(text: str) -> int | None:
 def task_of(row: Row, table: Header, node, title_of):
     """The row as a task (a ``TaskNode``): the task cell its text, the units from their columns."""
     joined = row.joined(table.sep)
-    spans = _cells(joined, table)[1:]  # the number is the first cell
+    spans = _cells(joined, table)
+    number = _ROW_START_RE.match(fold(joined))
+    if spans and number and number.end() < spans[0][1]:
+        spans[0] = (number.end(), spans[0][1])  # "1.新增…": the number and the task share a cell
+    else:
+        spans = spans[1:]  # the number is the first cell
     first_line_end = len(row.text)
     roles = [r for r in table.roles if r != "number"]
     cells: dict[str, list[str]] = {}

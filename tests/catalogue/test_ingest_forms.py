@@ -134,6 +134,20 @@ class TestFlattenedTables:
         (task,) = tasks_of(policy)
         assert (task["lead_units"], task["co_units"]) == (["市发改委"], ["市自然资源局"])
 
+    @pytest.mark.parametrize(
+        "row",
+        [
+            "1.\t新建仪表检测站4个。\t市市场监管局、市工信局\t2025年",
+            "1.新建仪表检测站4个。\t市市场监管局、市工信局\t2025年",
+        ],
+    )
+    def test_a_row_number_with_a_dot_opens_a_row(self, row):
+        policy = read("序号\t重点任务\t责任单位\t完成时限", row)
+
+        (task,) = tasks_of(policy)
+        assert (task["lead_units"], task["co_units"]) == (["市市场监管局"], ["市工信局"])
+        assert task["text"] == "新建仪表检测站4个。" and only(policy)["year"] == 2025
+
 
 class TestGenericUnits:
     @pytest.mark.parametrize(
