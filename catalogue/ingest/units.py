@@ -188,10 +188,23 @@ def is_role_note(text: str) -> bool:
     return bool(_ROLE_NOTE_RE.search(fold(text))) and len(fold(text).strip()) <= 60
 
 
+_LEAD_MARK_RE = re.compile(r"[(\[（【]\s*牵头\s*[)\]）】]\s*$")
+
+
 def _prose_units(content: str, result: Responsibility) -> None:
-    """Units of an unlabelled list: "A、B、C" (A leads) or "A、B牵头，C、D配合"."""
+    """Units of an unlabelled list: "A、B、C" (A leads), "A、B牵头，C、D配合", "A、B（牵头）、C"
+    (the marked one leads) or "A会同B负责"."""
     folded = fold(content)
-    lead_verb = re.search(r"(分别|共同)?牵头", folded)
+    parts = split_top(content)
+    if any(_LEAD_MARK_RE.search(fold(p)) for p in parts):
+        marked = [_LEAD_MARK_RE.sub("", p) for p in parts if _LEAD_MARK_RE.search(fold(p))]
+        lead, c1 = _names("、".join(marked))
+        co, c2 = _names("、".join(p for p in parts if not _LEAD_MARK_RE.search(fold(p))))
+        result.counties = result.counties or c1 or c2
+        result.lead.extend(n for n in lead if n not in result.lead)
+        result.co.extend(n for n in co if n not in result.lead + result.co)
+        return
+    lead_verb = re.search(r"(分别|共同)?牵头", folded) or re.search(r"会同", folded)
     if lead_verb:
         co_verb = re.search(
             r"(按职责分工|按照职责分工|按职责|按照职责|根据职责|依职责|分别)?(配合|参与|协同|协助|落实|负责)",
@@ -220,22 +233,22 @@ def parse_clause(content: str) -> Responsibility:
         result.counties = True
         cut = folded.rfind("以下", 0, following.start() + 2)
         content, folded = content[:cut], folded[:cut]
-    labels = list(re.finditer(rf"{_ANY_LABEL}\s*[:：]?", folded))
+    labels = list(re.finditer(rf"[【\[〔]?\s*{_ANY_LABEL}\s*[】\]〕]?\s*[:：]?", folded))
     if not labels:
         _prose_units(content, result)
         return result
-    has_lead_label = any(re.match(_LEAD_LABEL, lm.group(0)) for lm in labels)
+    has_lead_label = any(re.search(_LEAD_LABEL, lm.group(0)) for lm in labels)
     if labels[0].start() > 0 and folded[: labels[0].start()].strip(" ,，;；"):
         _prose_units(content[: labels[0].start()], result)
     for index, lm in enumerate(labels):
         stop = labels[index + 1].start() if index + 1 < len(labels) else len(folded)
         segment = content[lm.end() : stop]
-        if re.match(_LEAD_LABEL, lm.group(0)):
+        if re.search(_LEAD_LABEL, lm.group(0)):
             names, counties = _names(segment)
             result.counties = result.counties or counties
             result.co = [n for n in result.co if n not in names]
             result.lead.extend(n for n in names if n not in result.lead)
-        elif re.match(_CO_LABEL, lm.group(0)) or has_lead_label:
+        elif re.search(_CO_LABEL, lm.group(0)) or has_lead_label:
             names, counties = _names(segment)
             result.counties = result.counties or counties
             result.co.extend(n for n in names if n not in result.lead + result.co)
@@ -286,7 +299,7 @@ def find_clause(text: str) -> Responsibility | None:
                 if result.lead or result.co or result.counties:
                     return result
     # An unbracketed "责任单位：…" closing the paragraph, "【责任单位】…", or a labelled bracket inside it.
-    labels = list(re.finditer(rf"[{re.escape(OPEN_BRACKETS)}]?\s*{_ANY_LABEL}\s*(?:[:：]|[】\]］]\s*[:：]?)", folded))
+    labels = list(re.finditer(rf"[{re.escape(OPEN_BRACKETS)}]?\s*{_ANY_LABEL}\s*(?:[:：]|[】\]］〕]\s*[:：]?)", folded))
     # The clause starts at the first label after which the paragraph says nothing else.
     m = next(
         (
@@ -302,7 +315,7 @@ def find_clause(text: str) -> Responsibility | None:
     if m is not None:
         start = m.start()
         stop = len(text)
-        if folded[m.end() - 1] in "】]］" or folded[m.end() - 2 : m.end()] in ("】:", "]:"):
+        if folded[m.end() - 1] in "】]］〕" or folded[m.end() - 2 : m.end()] in ("】:", "]:", "〕:"):
             inner = text[m.end() :]
             inner = re.sub(r"^[:：\s]+", "", inner)
         elif folded[start] in OPEN_BRACKETS:

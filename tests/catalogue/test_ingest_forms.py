@@ -180,6 +180,23 @@ class TestGenericUnits:
         assert task["lead_units"] == [] and task["co_units"] == []
 
 
+class TestClauseWordings:
+    @pytest.mark.parametrize(
+        ("clause", "lead", "co"),
+        [
+            ("（责任单位：市工信局、市财政局（牵头）、市科技局）", ["市财政局"], ["市工信局", "市科技局"]),
+            ("【牵头单位】市工信局【配合单位】市财政局、市科技局", ["市工信局"], ["市财政局", "市科技局"]),
+            ("〔牵头单位〕市工信局；〔配合单位〕市财政局", ["市工信局"], ["市财政局"]),
+            ("（市工信局会同市财政局负责）", ["市工信局"], ["市财政局"]),
+            ("（责任单位：市工信局、团市委、市妇联、市科协）", ["市工信局"], ["团市委", "市妇联", "市科协"]),
+        ],
+    )
+    def test_who_leads_is_read_from_each_wording(self, clause, lead, co):
+        (task,) = tasks_of(read("一、重点任务", f"1.壮大仪表企业。新增仪表企业10家。{clause}"))
+
+        assert (task["lead_units"], task["co_units"]) == (lead, co)
+
+
 class TestRoleNotes:
     def test_a_role_note_is_no_task_and_no_unit(self):
         policy = read(
