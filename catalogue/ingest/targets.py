@@ -60,7 +60,10 @@ SPAN_FROM_RE = re.compile(
     r"(?P<n>\d{1,2}|[一二两三四五六七八九十])\s*年(?:内|之内|时间|左右)"
 )
 # "三年内", "用5年时间" with no year of its own: counted from the plan's start.
-SPAN_RE = re.compile(r"(?<![\d年])(?:用|利用|力争|争取)?(?P<n>\d{1,2}|[一二两三四五六七八九十])\s*年(?:内|之内|时间)")
+SPAN_RE = re.compile(
+    r"(?<![\d年])(?:(?:用|利用|力争|争取|力争用|争取用)?(?P<n>\d{1,2}|[一二两三四五六七八九十])\s*年(?:内|之内|时间)"
+    r"|(?:今后|未来|经过|再用)\s*(?P<m>\d{1,2}|[一二两三四五六七八九十])\s*年)"
+)
 
 
 def span_years(clause: str, plan_start_year: int | None) -> list[tuple[int, int, int]]:
@@ -73,7 +76,7 @@ def span_years(clause: str, plan_start_year: int | None) -> list[tuple[int, int,
         if n and 1990 <= int(m.group("y")) <= 2100:
             out.append((m.start(), m.end(), int(m.group("y")) + int(n) - 1))
     for m in SPAN_RE.finditer(clause):
-        n = parse_number(m.group("n"))
+        n = parse_number(m.group("n") or m.group("m"))
         if plan_start_year and n and not any(a <= m.start() < b for a, b, _y in out):
             out.append((m.start(), m.end(), plan_start_year + int(n) - 1))
     return sorted(out)

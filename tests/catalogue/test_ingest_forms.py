@@ -53,6 +53,11 @@ class TestStartAndBaseYears:
 
         assert t["year"] == 2027
 
+    def test_the_next_n_years_count_from_the_plan_start(self):
+        t = only(read("一、主要目标", "未来五年，新增仪表企业50家。", title="某某市仪表方案(2024—2028年)"))
+
+        assert t["year"] == 2028
+
     def test_a_base_year_is_the_baseline_not_the_deadline(self):
         found = targets_of(read("一、主要目标", "在2023年的基础上，到2026年仪表企业和配套企业分别超过80家和300家。"))
 
