@@ -107,6 +107,15 @@ def _is_article(rest: str, next_level: int) -> bool:
     return not (next_level == 3 and len(fold(rest).strip(" 。")) <= 15)
 
 
+_LINE_END = "。!?;:)]】」』”’》〕"
+
+
+def is_broken(line: str) -> bool:
+    """A long line that stops mid-sentence: the text goes on on the next line (a PDF copy)."""
+    folded = fold(line).rstrip()
+    return len(folded) >= 18 and folded[-1] not in _LINE_END and bool(re.search(r"[,、\u4e00-\u9fff\d%]$", folded))
+
+
 def title_of(rest: str) -> str:
     lead = _TIME_LEAD.match(fold(rest))
     if lead and fold(rest).find("。") > 40:
@@ -248,6 +257,9 @@ def parse(lines: list[str]) -> Outline:
         elif is_role_note(line):
             continue  # "（列第一位的为牵头单位，下同）": how the unit lists read, no task
         else:
+            if open_task is not None and index > first and is_broken(lines[index - 1]) and levels[index - 1][0] != 1:
+                open_task.text += "\n" + line  # a line of a PDF copy broken mid-sentence
+                continue
             own = _OWN_TITLE.match(fold(line))
             if open_task is not None and _UNIT_LABEL.match(fold(line)):
                 block = open_at[3]

@@ -275,6 +275,9 @@ def indicator_key(name: str) -> str:
     return _KEY_DROP_RE.sub("", re.sub(r"\([^()]*\)", "", fold(name)))
 
 
+_MID_SENTENCE_BREAK_RE = re.compile(
+    r"(?<=[,、\u4e00-\u9fff\d%])\n(?!\s*(?:[(（]?\s*\d{1,2}\s*[)）.、]|[①②③④⑤⑥⑦⑧⑨⑩]|责任|牵头|配合))"
+)
 _QUOTED_RE = re.compile(r"[“‘「『](?P<q>[^“”‘’「」『』《》\n]{4,40})[”’」』]")
 
 
@@ -365,8 +368,11 @@ class _Paragraph:
             masked = masked[:a] + "。" + MASK * max(0, b - a - 1) + masked[b:]
         self.masked = masked
         self.folded = fold(text)
-        # Thousands separators ("1,000家") are not clause breaks; the cells of a table row are.
-        self.breaks = re.sub(r"(?<=\d),(?=\d{3}(?!\d))", "'", masked).replace("|", ";").replace("\t", ";")
+        # Thousands separators ("1,000家") are not clause breaks; the cells of a table row are;
+        # a line break in mid-sentence (a PDF copy) is none.
+        breaks = re.sub(r"(?<=\d),(?=\d{3}(?!\d))", "'", masked).replace("|", ";").replace("\t", ";")
+        joined = {m.start() for m in _MID_SENTENCE_BREAK_RE.finditer(self.folded)}
+        self.breaks = "".join(" " if i in joined else c for i, c in enumerate(breaks)) if joined else breaks
         self.year: int | None = None
         self.month: int | None = None
         self.drafts: list[Draft] = []
@@ -589,7 +595,7 @@ class _Paragraph:
 
     def _name(self, a: int, b: int, cut: tuple[int, int] | None = None) -> str:
         raw = self.text[a : cut[0]] + self.text[cut[1] : b] if cut else self.text[a:b]
-        raw = simplified(raw)
+        raw = simplified(raw).replace("\n", "")
         enumerator = _ENUMERATOR_RE.match(raw)
         name = _NAME_LEAD_RE.sub("", raw[enumerator.end() :] if enumerator else raw)
         name = _NAME_TRAIL_RE.sub("", _BASELINE_PHRASE_RE.sub("", name))

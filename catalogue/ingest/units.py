@@ -96,7 +96,17 @@ class Responsibility:
 def split_top(text: str, seps: str = "、,，;；\n") -> list[str]:
     """Split on separators that are not inside brackets (各区(县)教育局 stays whole)."""
     parts, depth, current = [], 0, []
-    for c in text:
+    line_start = 0
+    for i, c in enumerate(text):
+        if c == "\n":
+            between = re.match(r"[\u4e00-\u9fff]", text[i - 1 : i] or " ") and re.match(
+                r"[\u4e00-\u9fff]", text[i + 1 : i + 2] or " "
+            )
+            so_far = "".join(current).strip()
+            broken = between and (i - line_start >= 18 or (so_far and not looks_like_unit(fold(so_far))))
+            line_start = i + 1
+            if broken and "\n" in seps:
+                continue  # "市交\n通运输局": a name broken at the end of a PDF line
         if c in OPEN_BRACKETS:
             depth += 1
         elif c in CLOSE_BRACKETS and depth:

@@ -381,3 +381,25 @@ class TestBlocksAndYearsInItems:
         found = targets_of(read("一、主要目标", "到2026年，新增仪表企业30家，力争2—3家企业进入全国仪表百强。"))
 
         assert [(t["value"], t["window"]) for t in found] == [(30, "plan"), (2, "date")]
+
+
+class TestPdfLineBreaks:
+    def test_a_sentence_broken_over_lines_is_read_as_one(self):
+        policy = read(
+            "一、主要目标",
+            "到2026年，全市仪器仪表产业营业收入达到",
+            "260亿元，新建仪表检测公共服务平台",
+            "4个。",
+        )
+
+        found = targets_of(policy)
+        assert [(t["value"], t["window"], t["year"]) for t in found] == [(260, "date", 2026), (4, "plan", 2026)]
+        assert len(tasks_of(policy)) == 1
+        assert all(t["source_quote"] in policy["source_text"] for t in found)
+
+    def test_a_unit_name_broken_at_a_line_end_is_joined(self):
+        (task,) = tasks_of(
+            read("一、重点任务", "1.拓展应用。每年新增仪表应用场景5个。（责任单位：市交", "通运输局、市住建局）")
+        )
+
+        assert (task["lead_units"], task["co_units"]) == (["市交通运输局"], ["市住建局"])
