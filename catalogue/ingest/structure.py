@@ -10,6 +10,11 @@ Heading levels as Chinese official documents number them:
 A paragraph without a number is a task of its own where no numbered measure is open
 (the paragraphs of 主要目标, a section's lead-in), and continues the open measure
 otherwise, unless it starts with a short title of its own ("园区配套。…").
+
+A task table or a table of indicators flattened into text (a header row "序号 重点任务 牵头单位
+配合单位 完成时限" or "序号 指标 单位 2025年 2026年", cells split by ``|``, tabs or spaces) gives
+one task per row (see ``tables``). A long line that stops mid-sentence goes on on the next
+(a PDF copy); a units line after numbered items covers them all.
 """
 
 from __future__ import annotations
