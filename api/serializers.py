@@ -377,5 +377,3 @@ class RunSerializer(serializers.ModelSerializer):
         if run.status != ReportRun.Status.DONE or not run.file:
             return None
         return self.context["request"].build_absolute_uri(reverse("api:run_download", args=[run.pk]))
-
-

@@ -1,6 +1,7 @@
 """API clients for every role of the permission matrix, each with its own personal token."""
 
 import pytest
+from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from api.services import token_create
@@ -8,6 +9,14 @@ from policies.models import Membership
 from tests import factories as f
 
 ROLES = ["anonymous", "reporter", "other_reporter", "reviewer", "other_reviewer", "official", "admin"]
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_limits():
+    """Rate counts live in the cache, keyed by token id; ids come back after a rollback."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture
