@@ -274,17 +274,13 @@ class ChangeSerializer(serializers.Serializer):
 
 class ConflictSerializer(serializers.Serializer):
     detail = serializers.CharField()
-    current_version = serializers.IntegerField()
-    changes = ChangeSerializer(many=True)
+    current_version = serializers.IntegerField(required=False, help_text="版本已过期时：当前版本号")
+    changes = ChangeSerializer(many=True, required=False, help_text="版本已过期时：此后的修改")
 
 
 class ErrorSerializer(serializers.Serializer):
     detail = serializers.CharField()
-
-
-class InvalidSerializer(serializers.Serializer):
-    detail = serializers.CharField()
-    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
+    errors = serializers.DictField(required=False, help_text="按字段（或指标代码）列出的原因")
 
 
 # -- evaluation ------------------------------------------------------------------------

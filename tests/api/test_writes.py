@@ -248,7 +248,10 @@ class TestValidation:
         response = api_client("reporter").put(entry_url(api_world.a), {"version": "x"}, format="json")
 
         assert response.status_code == 400
-        assert response.json() == {"version": ["请填写合法的整数值。"]}
+        assert response.json() == {
+            "detail": "提交的数据有误，请按提示修改。",
+            "errors": {"version": ["请填写合法的整数值。"]},
+        }
 
     def test_a_note_alone_keeps_the_saved_figure(self, api_client, api_world):
         w, clerk = api_world, api_client("reporter")
