@@ -481,6 +481,12 @@ class RunDownloadApiView(ScopedAPIView):
     # JSON first: a refusal is JSON; the file itself is the archive view's own response.
     renderer_classes = [JSONRenderer, FileRenderer, DocxRenderer]
 
+    def finalize_response(self, request, response, *args, **kwargs):
+        # A refusal is JSON whatever the client accepts; the file is the archive view's own.
+        if isinstance(response, Response):
+            request.accepted_renderer, request.accepted_media_type = JSONRenderer(), JSONRenderer.media_type
+        return super().finalize_response(request, response, *args, **kwargs)
+
     @extend_schema(
         tags=["月调度与季通报"],
         responses={

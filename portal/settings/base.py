@@ -282,6 +282,7 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "COERCE_DECIMAL_TO_STRING": False,
     "EXCEPTION_HANDLER": "api.errors.exception_handler",
+    "URL_FORMAT_OVERRIDE": None,  # JSON only: no ?format=
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "政策目标任务调度平台 API",
