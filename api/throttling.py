@@ -12,6 +12,10 @@ class ApiRateThrottle(SimpleRateThrottle):
     """`api_read` for safe methods, `api_write` for the others, counted per token: two tokens
     of one user are two clients; a browser session counts as its user."""
 
+    def __init__(self):
+        # The rate depends on the request (a read or a write): it is read in allow_request.
+        pass
+
     def allow_request(self, request, view):
         self.scope = "api_read" if request.method in ("GET", "HEAD", "OPTIONS") else "api_write"
         if not request.user.is_authenticated:
@@ -28,7 +32,3 @@ class ApiRateThrottle(SimpleRateThrottle):
         else:
             ident = f"addr-{self.get_ident(request)}"
         return self.cache_format % {"scope": self.scope, "ident": ident}
-
-    def __init__(self):
-        # The rate depends on the request (read or write); it is read in allow_request.
-        pass

@@ -1,5 +1,5 @@
 from django.urls import path, re_path, register_converter
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from . import converters, views
 
@@ -11,7 +11,6 @@ MONTH = "<slug:policy>/units/<slug:unit>/months/<month:month>"
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
-    path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
     path("policies/", views.PolicyListView.as_view(), name="policy_list"),
     path("policies/<slug:code>/", views.PolicyDetailView.as_view(), name="policy_detail"),
     path("policies/<slug:code>/periods/", views.PolicyPeriodsView.as_view(), name="policy_periods"),

@@ -263,6 +263,13 @@ PORTAL_SITE_NAME = env_str("PORTAL_SITE_NAME", "政策目标任务调度平台")
 # browser's session (CSRF kept), scoped rate limits per token, and drf-spectacular's
 # OpenAPI 3 description whose docs page is served from drf-spectacular-sidecar's files.
 INSTALLED_APPS += ["rest_framework", "drf_spectacular", "drf_spectacular_sidecar", "api"]
+# The API's rate counts live in the default cache: one per process unless CACHE_URL names a
+# Redis shared by every web process.
+CACHE_URL = env_str("CACHE_URL", "")
+if CACHE_URL:
+    if not CACHE_URL.startswith(("redis://", "rediss://")):
+        raise ImproperlyConfigured(f"CACHE_URL must be a redis:// URL, not {CACHE_URL!r}")
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "api.authentication.ApiTokenAuthentication",
@@ -277,6 +284,8 @@ REST_FRAMEWORK = {
         "api_write": env_str("API_RATE_WRITE", "120/min"),
         "api_anon": env_str("API_RATE_ANON", "60/min"),
     },
+    # The client's address for the anonymous rate, behind as many proxies as django-axes trusts.
+    "NUM_PROXIES": PROXY_COUNT,
     "DEFAULT_PAGINATION_CLASS": "api.pagination.Pagination",
     "PAGE_SIZE": 100,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -295,7 +304,6 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
-    "REDOC_DIST": "SIDECAR",
     "PATH_CONVERTER_OVERRIDES": {
         "slug": {"type": "string", "pattern": "^[-a-zA-Z0-9_]+$"},
         "id": {"type": "integer", "minimum": 0, "maximum": 999999999999999999},

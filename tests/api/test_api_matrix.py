@@ -57,7 +57,6 @@ def submitted(side, by):
 READS = {
     "api:schema": (lambda s: {}, PUBLIC),
     "api:docs": (lambda s: {}, PUBLIC),
-    "api:redoc": (lambda s: {}, PUBLIC),
     "api:policy_list": (lambda s: {}, SIGNED_IN),
     "api:unit_list": (lambda s: {}, SIGNED_IN),
     "api:period_list": (lambda s: {}, SIGNED_IN),

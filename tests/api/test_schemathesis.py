@@ -87,7 +87,7 @@ def test_every_operation_answers_as_its_schema_says(api_world, high_rates, wsgi_
         strategies = [operation.as_strategy()]
         if known:
             strategies.append(operation.as_strategy(path_parameters=known))
-        summary[f"{operation.method.upper()} {operation.path}"] = calls = []
+        summary[f"{operation.method.upper()} {operation.path}"] = []
 
         @settings(
             max_examples=EXAMPLES * len(strategies),
