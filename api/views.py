@@ -8,6 +8,8 @@ form's validation, messages and history; a write names the version it was made f
 
 from __future__ import annotations
 
+import functools
+
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -60,6 +62,17 @@ class ScopedAPIView(APIView):
         super().initial(request, *args, **kwargs)
         self.scope = scope_for(request.user)
 
+    def valid(self, serializer_class) -> dict:
+        """The request's JSON object, parsed by `serializer_class` (400 with the reasons)."""
+        data = self.request.data if isinstance(self.request.data, dict) else {}
+        serializer = serializer_class(data=data)
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data
+
+    def by_code(self, by_id: dict) -> dict:
+        """Messages by indicator id, as the client names indicators."""
+        return {str(k): v for k, v in by_id.items()}
+
 
 class ScopedListView(ScopedAPIView, generics.ListAPIView):
     pass
@@ -69,15 +82,16 @@ def etag(version: int) -> str:
     return f'"{version}"'
 
 
-def expected_version(request, data: dict) -> tuple[int, bool]:
-    """The version the client read, and whether it came as If-Match (412) or in the body (409).
-    A write that names none is refused (428): it would overwrite whatever is there."""
+def expected_version(request, data: dict) -> int:
+    """The version the client read: its If-Match (a stale one is 412) or the body's `version`
+    (409). A write that names none is refused (428): it would overwrite whatever is there;
+    so is `If-Match: *`, which names no version (-1 is never current)."""
     header = request.headers.get("If-Match")
     if header is not None:
         text = header.strip().removeprefix("W/").strip('"')
-        return (int(text) if text.isdigit() else -1), True
+        return int(text) if text.isdigit() else -1
     if data.get("version") is not None:
-        return data["version"], False
+        return data["version"]
     raise PreconditionRequired()
 
 
@@ -89,6 +103,7 @@ def version_refusal(func):
     """The refusals every write shares, as responses: no version, a stale version, a move
     the report's state does not allow, a domain refusal."""
 
+    @functools.wraps(func)
     def wrapper(self, request, *args, **kwargs):
         try:
             return func(self, request, *args, **kwargs)
@@ -127,8 +142,6 @@ def version_refusal(func):
         except services.ReportError as exc:
             return Response({"detail": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
 
-    wrapper.__name__ = func.__name__
-    wrapper.__doc__ = func.__doc__
     return wrapper
 
 
@@ -295,7 +308,7 @@ class MonthEntryView(ScopedAPIView):
         Only the fields given change."""
         self.must_enter()
         data = self.valid(s.MonthEntryWriteSerializer)
-        version, _header = expected_version(request, data)
+        version = expected_version(request, data)
         values, notes = self.figures(data)
         texts = {name: data[name] for name in services.TEXT_FIELDS if name in data}
         result = services.report_entry_save(
@@ -309,11 +322,6 @@ class MonthEntryView(ScopedAPIView):
             texts=texts,
         )
         return self.entry(result.report, result.errors, result.warnings)
-
-    def valid(self, serializer_class) -> dict:
-        serializer = serializer_class(data=request_data(self.request))
-        serializer.is_valid(raise_exception=True)
-        return serializer.validated_data
 
     def figures(self, data) -> tuple[dict, dict]:
         given = {**data.get("values", {})}
@@ -333,10 +341,6 @@ class MonthEntryView(ScopedAPIView):
         return values, {self.indicators[code].pk: note for code, note in notes.items()}
 
 
-def request_data(request):
-    return request.data if isinstance(request.data, dict) else {}
-
-
 class MonthSubmitView(MonthEntryView):
     @extend_schema(
         tags=["填报"],
@@ -350,7 +354,7 @@ class MonthSubmitView(MonthEntryView):
         warning explained, or 400 with the reasons by indicator code (nothing changes)."""
         self.must_enter()
         data = self.valid(s.VersionSerializer)
-        version, _header = expected_version(request, data)
+        version = expected_version(request, data)
         result = services.report_entry_save(
             policy=self.ctx.policy,
             unit=self.ctx.unit,
@@ -378,17 +382,9 @@ class ReviewView(ScopedAPIView):
             raise PermissionDenied(_("只有该政策文件的审核员可以审核"))
         return report
 
-    def by_code(self, by_id):
-        return by_id
-
     def done(self, report) -> Response:
         report = MonthlyReport.objects.with_listing().prefetch_related("values__indicator").get(pk=report.pk)
         return Response(s.ReportSerializer(report).data, headers={"ETag": etag(report.version)})
-
-    def valid(self, serializer_class) -> dict:
-        serializer = serializer_class(data=request_data(self.request))
-        serializer.is_valid(raise_exception=True)
-        return serializer.validated_data
 
 
 class ReportApproveView(ReviewView):
@@ -426,7 +422,7 @@ class ReportReturnView(ReviewView):
 
 def optional_version(request, data) -> int | None:
     try:
-        return expected_version(request, data)[0]
+        return expected_version(request, data)
     except PreconditionRequired:
         return None
 
@@ -496,8 +492,8 @@ class RunDownloadApiView(ScopedAPIView):
         },
     )
     def get(self, request, pk):
-        """The run's file, served by the archive page's own download (same scope, same file)."""
-        request._request.user = request.user  # the page's view reads the session's user
+        """The run's file, served by the archive page's own download (same scope, same file);
+        DRF has already set the token's user on the Django request that view reads."""
         return RunDownloadView.as_view()(request._request, pk=pk)
 
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views import View
+from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 
 from policies.scope import ScopedMixin
@@ -15,6 +17,7 @@ from . import services
 from .models import ApiToken
 
 
+@method_decorator(never_cache, name="dispatch")  # the page that shows a new key is never stored
 class ApiTokenListView(ScopedMixin, TemplateView):
     template_name = "api/apitoken_list.html"
 
