@@ -17,6 +17,8 @@ urlpatterns = [
     path("targets/", include("targets.urls")),
     path("dashboards/", include("reports.urls")),
     path("admin/", admin.site.urls),
+    path("api/v1/", include("api.urls")),
+    path("accounts/tokens/", include("api.web_urls")),
 ]
 
 handler400 = "portal.views.error_400"

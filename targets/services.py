@@ -481,13 +481,20 @@ def report_submit(*, report: MonthlyReport, by, version: int, on_date=None, at=N
     return report
 
 
+def _check_version(report: MonthlyReport, version: int | None) -> None:
+    """A judgement made on the version the reviewer saw (None: the caller did not say)."""
+    if version is not None and report.version != version:
+        raise StaleVersion(report, list(report.events.filter(version__gt=version).select_related("created_by")))
+
+
 @transaction.atomic
-def report_return(*, report: MonthlyReport, by, reason: str, at=None) -> MonthlyReport:
+def report_return(*, report: MonthlyReport, by, reason: str, at=None, version: int | None = None) -> MonthlyReport:
     reason = (reason or "").strip()
     if not reason:
         raise ReportError("退回必须写明原因，填报员会看到它。")
     at = at or timezone.now()
     report = MonthlyReport.objects.select_for_update().get(pk=report.pk)
+    _check_version(report, version)
     was_approved = report.state == State.APPROVED
     _move(report, State.RETURNED, by=by, at=at, comment=reason)
     report.return_reason = reason[:500]
@@ -500,9 +507,10 @@ def report_return(*, report: MonthlyReport, by, reason: str, at=None) -> Monthly
 
 
 @transaction.atomic
-def report_approve(*, report: MonthlyReport, by, at=None) -> MonthlyReport:
+def report_approve(*, report: MonthlyReport, by, at=None, version: int | None = None) -> MonthlyReport:
     at = at or timezone.now()
     report = MonthlyReport.objects.select_for_update().get(pk=report.pk)
+    _check_version(report, version)
     _move(report, State.APPROVED, by=by, at=at)
     report.reviewed_at, report.reviewed_by = at, by
     report.save()

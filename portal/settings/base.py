@@ -258,3 +258,54 @@ LOGGING = {
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5-responsive.html"
 PORTAL_SITE_NAME = env_str("PORTAL_SITE_NAME", "政策目标任务调度平台")
+
+# The web API (/api/v1/, issue 16): Django REST framework with personal tokens and the
+# browser's session (CSRF kept), scoped rate limits per token, and drf-spectacular's
+# OpenAPI 3 description whose docs page is served from drf-spectacular-sidecar's files.
+INSTALLED_APPS += ["rest_framework", "drf_spectacular", "drf_spectacular_sidecar", "api"]
+# The API's rate counts live in the default cache: one per process unless CACHE_URL names a
+# Redis shared by every web process.
+CACHE_URL = env_str("CACHE_URL", "")
+if CACHE_URL:
+    if not CACHE_URL.startswith(("redis://", "rediss://")):
+        raise ImproperlyConfigured(f"CACHE_URL must be a redis:// URL, not {CACHE_URL!r}")
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.ApiRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "api_read": env_str("API_RATE_READ", "600/min"),
+        "api_write": env_str("API_RATE_WRITE", "120/min"),
+        "api_anon": env_str("API_RATE_ANON", "60/min"),
+    },
+    # The client's address for the anonymous rate, behind as many proxies as django-axes trusts.
+    "NUM_PROXIES": PROXY_COUNT,
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.Pagination",
+    "PAGE_SIZE": 100,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "COERCE_DECIMAL_TO_STRING": False,
+    "EXCEPTION_HANDLER": "api.errors.exception_handler",
+    "URL_FORMAT_OVERRIDE": None,  # JSON only: no ?format=
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "政策目标任务调度平台 API",
+    "DESCRIPTION": "政策文件、填报单位、报告期、月报、完成情况评价与印发文件的读取，月报填报与审核。",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "PATH_CONVERTER_OVERRIDES": {
+        "slug": {"type": "string", "pattern": "^[-a-zA-Z0-9_]+$"},
+        "id": {"type": "integer", "minimum": 0, "maximum": 999999999999999999},
+    },
+}

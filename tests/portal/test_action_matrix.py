@@ -15,7 +15,7 @@ from reports.models import ReportRun
 from targets import services
 from targets.excel.views import SESSION_KEY
 from targets.models import Notification
-from tests.portal.test_permission_matrix import MATRIX, MONTH, ROLES, _client, draft_of, entry, report_of
+from tests.portal.test_permission_matrix import MATRIX, MONTH, ROLES, _client, draft_of, entry, report_of, token_of
 
 # The session row and django-axes' login attempts and access log are the framework's
 # bookkeeping, not a change of the portal's data.
@@ -199,6 +199,21 @@ ACTIONS = [
         writes=False,
         foreign=False,
     ),
+    # A personal API token: anyone signed in makes their own (the page shows its key once) …
+    Action(
+        "tokens:list",
+        lambda w, s: {},
+        lambda w, s: {"name": "统计局推送"},
+        {"anonymous": LOGIN, **dict.fromkeys(ROLES[1:], 200)},
+        foreign=False,
+    ),
+    # … and revokes only their own: another user's token is not found.
+    Action(
+        "tokens:revoke",
+        lambda w, s: {"pk": token_of(w.users["reporter"]).pk},
+        expected={"anonymous": LOGIN, **dict.fromkeys(ROLES[1:], 404), "reporter": 302},
+        foreign=False,
+    ),
     # Logging out ends at the login page, whoever asks.
     Action("logout", lambda w, s: {}, expected=dict.fromkeys(ROLES, LOGIN), writes=False, foreign=False),
     Action(
@@ -279,6 +294,8 @@ def _post_views(resolver, namespace=""):
         if isinstance(pattern, URLResolver):
             if pattern.namespace == "admin":
                 continue  # Django's admin guards itself with is_staff
+            if pattern.namespace == "api":
+                continue  # the web API's writes have their own matrix: tests/api/test_api_matrix.py
             ns = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
             yield from _post_views(pattern, ns)
         elif isinstance(pattern, URLPattern) and pattern.name:

@@ -5,6 +5,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from api.services import token_create
 from policies.models import IngestDraft
 from reports.models import ReportRun
 from targets.services import report_get_or_create
@@ -73,6 +74,8 @@ MATRIX = {
     "reports:run_issue": (lambda w: {"pk": run_of(w.a).pk}, POST_ONLY),
     "catalogue:ingest_upload": (lambda w: {}, ADMINS),
     "catalogue:ingest_review": (lambda w: {"pk": draft_of(w).pk}, ADMINS),
+    "tokens:list": (lambda w: {}, EVERYONE),
+    "tokens:revoke": (lambda w: {"pk": token_of(w.users["reporter"]).pk}, POST_ONLY),
 }
 
 # Objects of city B: nobody in city A may open them, whatever their role.
@@ -130,6 +133,10 @@ def draft_of(world):
     )[0]
 
 
+def token_of(user):
+    return token_create(user=user, name="接口")[0]
+
+
 def entry(side):
     return {"policy": side.policy.code, "unit": side.county.code, "month": MONTH}
 
@@ -171,6 +178,8 @@ def _names(resolver, namespace=""):
             ns = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
             if entry.namespace == "admin":
                 continue  # Django's admin guards itself with is_staff; admin:index is checked above
+            if entry.namespace == "api":
+                continue  # the web API has its own matrix, by token: tests/api/test_api_matrix.py
             yield from _names(entry, ns)
         elif isinstance(entry, URLPattern) and entry.name:
             yield f"{namespace}{entry.name}"
