@@ -448,11 +448,18 @@ class PolicyEvaluationView(ScopedAPIView):
 
 
 class PolicyRunsView(ScopedAPIView):
-    @extend_schema(tags=["月调度与季通报"], responses={200: s.RunSerializer(many=True), **COMMON_ERRORS})
+    @extend_schema(
+        tags=["月调度与季通报"],
+        parameters=[OpenApiParameter("issued", OpenApiTypes.BOOL, description="true：只列出已印发的版本")],
+        responses={200: s.RunSerializer(many=True), **COMMON_ERRORS},
+    )
     def get(self, request, code):
-        """Every dispatch and bulletin run of a policy, newest first, with its download link."""
+        """Every dispatch and bulletin run of a policy (or only the issued ones), newest first,
+        with its download link."""
         policy = get_object_or_404(self.scope.overseen_policies(), code=code)
         runs = ReportRun.objects.filter(policy=policy).select_related("policy").order_by("-requested_at", "-id")
+        if request.query_params.get("issued") == "true":
+            runs = runs.filter(issued_at__isnull=False)
         return Response(s.RunSerializer(runs, many=True, context={"request": request}).data)
 
 
