@@ -7,12 +7,14 @@ import time
 
 import pytest
 import schemathesis
+from django.conf import settings as django_settings
 from django.core.management import call_command
 from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from hypothesis.configuration import set_hypothesis_home_dir
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
@@ -48,6 +50,12 @@ def high_rates(monkeypatch):
     monkeypatch.setattr(
         ApiRateThrottle, "THROTTLE_RATES", dict.fromkeys(["api_read", "api_write", "api_anon"], "100000/min")
     )
+
+
+@pytest.fixture(autouse=True)
+def hypothesis_home():
+    """Hypothesis' caches go to the suite's var folder, not into the checkout."""
+    set_hypothesis_home_dir(django_settings.TEST_VAR / "hypothesis")
 
 
 @pytest.fixture
