@@ -29,13 +29,15 @@ from policies.scope import scope_for
 from reports.models import ReportRun
 from reports.views import RunDownloadView
 from targets import calendar, services
-from targets.models import MonthlyReport, Period
+from targets.models import MonthlyReport, Period, ReportEvent
 from targets.views import ReportContext
 
 from . import selectors
 from . import serializers as s
 
 # -- shared pieces ---------------------------------------------------------------------
+
+API = ReportEvent.Source.API  # every change made here is kept in the report's history as 数据接口
 
 ERROR = OpenApiResponse(s.ErrorSerializer)
 COMMON_ERRORS = {400: ERROR, 401: ERROR, 403: ERROR, 404: ERROR, 429: ERROR}
@@ -320,6 +322,7 @@ class MonthEntryView(ScopedAPIView):
             values=values,
             notes=notes,
             texts=texts,
+            source=API,
         )
         return self.entry(result.report, result.errors, result.warnings)
 
@@ -365,6 +368,7 @@ class MonthSubmitView(MonthEntryView):
             notes={},
             texts={},
             submit=True,
+            source=API,
         )
         return self.entry(result.report)
 
@@ -401,7 +405,7 @@ class ReportApproveView(ReviewView):
         report = self.load(pk)
         data = self.valid(s.VersionSerializer)
         version = optional_version(request, data)
-        return self.done(services.report_approve(report=report, by=request.user, version=version))
+        return self.done(services.report_approve(report=report, by=request.user, version=version, source=API))
 
 
 class ReportReturnView(ReviewView):
@@ -417,7 +421,9 @@ class ReportReturnView(ReviewView):
         report = self.load(pk)
         data = self.valid(s.ReturnSerializer)
         version = optional_version(request, data)
-        return self.done(services.report_return(report=report, by=request.user, reason=data["reason"], version=version))
+        return self.done(
+            services.report_return(report=report, by=request.user, reason=data["reason"], version=version, source=API)
+        )
 
 
 def optional_version(request, data) -> int | None:
@@ -448,11 +454,18 @@ class PolicyEvaluationView(ScopedAPIView):
 
 
 class PolicyRunsView(ScopedAPIView):
-    @extend_schema(tags=["月调度与季通报"], responses={200: s.RunSerializer(many=True), **COMMON_ERRORS})
+    @extend_schema(
+        tags=["月调度与季通报"],
+        parameters=[OpenApiParameter("issued", OpenApiTypes.BOOL, description="true：只列出已印发的版本")],
+        responses={200: s.RunSerializer(many=True), **COMMON_ERRORS},
+    )
     def get(self, request, code):
-        """Every dispatch and bulletin run of a policy, newest first, with its download link."""
+        """Every dispatch and bulletin run of a policy (or only the issued ones), newest first,
+        with its download link."""
         policy = get_object_or_404(self.scope.overseen_policies(), code=code)
         runs = ReportRun.objects.filter(policy=policy).select_related("policy").order_by("-requested_at", "-id")
+        if request.query_params.get("issued") == "true":
+            runs = runs.filter(issued_at__isnull=False)
         return Response(s.RunSerializer(runs, many=True, context={"request": request}).data)
 
 

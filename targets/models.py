@@ -373,6 +373,7 @@ class ReportEvent(models.Model):
         WEB = "web", _("网页")
         EXCEL = "excel", _("Excel")
         SYSTEM = "system", _("系统")
+        API = "api", _("数据接口")
 
     report = models.ForeignKey(MonthlyReport, verbose_name=_("月报"), on_delete=models.CASCADE, related_name="events")
     indicator = models.ForeignKey(

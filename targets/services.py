@@ -196,8 +196,9 @@ def report_entry_save(
     notes: dict[int, str],
     texts: dict[str, str],
     submit: bool = False,
+    source: str = Source.WEB,
 ) -> SaveResult:
-    """The entry page's save (and submit): the report is made on its first save."""
+    """The entry page's save (and submit), or the web API's: the report is made on its first save."""
     report, created = _report_for(policy=policy, unit=unit, period=period, by=by)
     result = report_save(
         report=report,
@@ -206,9 +207,10 @@ def report_entry_save(
         values=values,
         notes=notes,
         texts=texts,
+        source=source,
     )
     if submit:
-        result.report = report_submit(report=result.report, by=by, version=result.report.version)
+        result.report = report_submit(report=result.report, by=by, version=result.report.version, source=source)
     return result
 
 
@@ -413,7 +415,7 @@ def _shown(value: Decimal | None, raw_text: str) -> str:
     return f"{value.normalize():f}" if value is not None else raw_text
 
 
-def _move(report: MonthlyReport, to: str, *, by, at, comment: str = "") -> None:
+def _move(report: MonthlyReport, to: str, *, by, at, comment: str = "", source: str = Source.WEB) -> None:
     if to not in TRANSITIONS.get(report.state, set()):
         raise IllegalTransition(f"月报当前为“{report.get_state_display()}”，不能变为“{State(to).label}”。")
     ReportEvent.objects.create(
@@ -423,7 +425,7 @@ def _move(report: MonthlyReport, to: str, *, by, at, comment: str = "") -> None:
         old=report.get_state_display(),
         new=State(to).label,
         comment=comment,
-        source=Source.WEB,
+        source=source,
         created_by=by,
         created_at=at,
         version=report.version + 1,
@@ -462,7 +464,9 @@ def submission_errors(report: MonthlyReport) -> tuple[dict, dict]:
 
 
 @transaction.atomic
-def report_submit(*, report: MonthlyReport, by, version: int, on_date=None, at=None) -> MonthlyReport:
+def report_submit(
+    *, report: MonthlyReport, by, version: int, on_date=None, at=None, source: str = Source.WEB
+) -> MonthlyReport:
     at = at or timezone.now()
     report = MonthlyReport.objects.select_for_update().select_related("period", "policy", "unit").get(pk=report.pk)
     if report.version != version:
@@ -473,7 +477,7 @@ def report_submit(*, report: MonthlyReport, by, version: int, on_date=None, at=N
     if errors or warnings:
         merged = {k: errors.get(k, []) + warnings.get(k, []) for k in {*errors, *warnings}}
         raise ReportInvalid(merged)
-    _move(report, State.SUBMITTED, by=by, at=at)
+    _move(report, State.SUBMITTED, by=by, at=at, source=source)
     report.submitted_at, report.submitted_by = at, by
     report.first_submitted_at = report.first_submitted_at or at
     report.return_reason = ""
@@ -488,7 +492,9 @@ def _check_version(report: MonthlyReport, version: int | None) -> None:
 
 
 @transaction.atomic
-def report_return(*, report: MonthlyReport, by, reason: str, at=None, version: int | None = None) -> MonthlyReport:
+def report_return(
+    *, report: MonthlyReport, by, reason: str, at=None, version: int | None = None, source: str = Source.WEB
+) -> MonthlyReport:
     reason = (reason or "").strip()
     if not reason:
         raise ReportError("退回必须写明原因，填报员会看到它。")
@@ -496,7 +502,7 @@ def report_return(*, report: MonthlyReport, by, reason: str, at=None, version: i
     report = MonthlyReport.objects.select_for_update().get(pk=report.pk)
     _check_version(report, version)
     was_approved = report.state == State.APPROVED
-    _move(report, State.RETURNED, by=by, at=at, comment=reason)
+    _move(report, State.RETURNED, by=by, at=at, comment=reason, source=source)
     report.return_reason = reason[:500]
     report.reviewed_at, report.reviewed_by = at, by
     report.save()
@@ -507,11 +513,13 @@ def report_return(*, report: MonthlyReport, by, reason: str, at=None, version: i
 
 
 @transaction.atomic
-def report_approve(*, report: MonthlyReport, by, at=None, version: int | None = None) -> MonthlyReport:
+def report_approve(
+    *, report: MonthlyReport, by, at=None, version: int | None = None, source: str = Source.WEB
+) -> MonthlyReport:
     at = at or timezone.now()
     report = MonthlyReport.objects.select_for_update().get(pk=report.pk)
     _check_version(report, version)
-    _move(report, State.APPROVED, by=by, at=at)
+    _move(report, State.APPROVED, by=by, at=at, source=source)
     report.reviewed_at, report.reviewed_by = at, by
     report.save()
     indicator_months_refresh(report=report)

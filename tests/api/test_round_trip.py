@@ -10,6 +10,7 @@ from rest_framework.test import APIClient
 from api.services import token_create
 from policies.models import Membership
 from reports import dashboard, metrics
+from reports.models import ReportRun
 from tests import factories as f
 
 FIGURES = {  # unit → month → (flow, level)
@@ -105,3 +106,24 @@ def test_a_month_outside_the_plan_is_refused_in_chinese(api_world, api_client):
 
     assert response.status_code == 400
     assert response.json()["errors"] == {"month": ["该月份不在计划期内"]}
+
+
+def test_the_archive_lists_the_issued_runs_with_a_link_that_downloads_the_file(api_world, api_client):
+    from django.utils import timezone
+
+    from tests.api.test_api_matrix import done_run
+
+    run = done_run(api_world.a)
+    run.issued_at = timezone.now()
+    run.save(update_fields=["issued_at"])
+    ReportRun.objects.create(kind="dispatch", policy=api_world.a.policy, period_label="2025-10")
+    reviewer = api_client("reviewer")
+
+    listed = reviewer.get(reverse("api:policy_runs", args=[api_world.a.policy.code]), {"issued": "true"}).json()
+    download = reviewer.get(listed[0]["download_url"])
+
+    assert [(r["id"], r["period_label"]) for r in listed] == [(run.pk, "2025-09")]
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content) == b"PK-test"
+    assert api_client("official").get(listed[0]["download_url"]).status_code == 200
+    assert api_client("other_reviewer").get(listed[0]["download_url"]).status_code == 404

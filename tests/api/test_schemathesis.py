@@ -7,12 +7,14 @@ import time
 
 import pytest
 import schemathesis
+from django.conf import settings as django_settings
 from django.core.management import call_command
 from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from hypothesis.configuration import set_hypothesis_home_dir
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
@@ -50,6 +52,12 @@ def high_rates(monkeypatch):
     )
 
 
+@pytest.fixture(autouse=True)
+def hypothesis_home():
+    """Hypothesis' caches go to the suite's var folder, not into the checkout."""
+    set_hypothesis_home_dir(django_settings.TEST_VAR / "hypothesis")
+
+
 @pytest.fixture
 def wsgi_app():
     """Django's WSGI application, minus the closing of the database connection after each
@@ -61,12 +69,30 @@ def wsgi_app():
     request_finished.connect(close_old_connections)
 
 
+def exercise(strategy, examples: int, headers: dict, statuses: list) -> None:
+    """Call the app with `examples` cases of `strategy` and check every response."""
+
+    @settings(
+        max_examples=examples,
+        deadline=None,
+        database=None,
+        derandomize=True,
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(case=strategy)
+    def run(case):
+        response = case.call(headers=headers)
+        statuses.append(response.status_code)
+        case.validate_response(response, checks=CHECKS, headers=headers)
+
+    run()
+
+
 def test_every_operation_answers_as_its_schema_says(api_world, high_rates, wsgi_app):
     w = api_world
     report = submitted(w.a, w.users["reporter"])
     run = done_run(w.a)
-    key = token_create(user=w.users["reviewer"], name="schemathesis")[1]
-    headers = {"Authorization": f"Bearer {key}"}
+    tokens = {role: token_create(user=w.users[role], name="schemathesis")[1] for role in ("reviewer", "reporter")}
     real = {
         "code": w.a.policy.code,
         "policy": w.a.policy.code,
@@ -76,40 +102,40 @@ def test_every_operation_answers_as_its_schema_says(api_world, high_rates, wsgi_
     }
     schema = schemathesis.openapi.from_wsgi("/api/v1/schema/", wsgi_app)
     operations = [result.ok() for result in schema.get_all_operations()]
+    # Every operation as the reviewer; the unit's month also as its reporter, who may write it.
+    runs = [(op, "reviewer") for op in operations] + [(op, "reporter") for op in operations if "/months/" in op.path]
     summary = {}
     started = time.monotonic()
 
-    for operation in operations:
+    for operation, role in runs:
         names = {p.name for p in operation.path_parameters}
         known = {k: v for k, v in real.items() if k in names}
         if operation.path.startswith("/api/v1/runs/"):
             known = {"id": run.pk}
         strategies = [operation.as_strategy()]
+        if role == "reporter":
+            # A month without a report yet, written from version 0: the first save is accepted.
+            known = {**known, "month": "2025-08"}
+            strategies.append(operation.as_strategy(path_parameters=known, headers={"If-Match": '"0"'}))
         if known:
             strategies.append(operation.as_strategy(path_parameters=known))
-        summary[f"{operation.method.upper()} {operation.path}"] = []
+        label = f"{operation.method.upper()} {operation.path} as {role}"
+        headers = {"Authorization": f"Bearer {tokens[role]}"}
+        summary[label] = []
 
-        @settings(
-            max_examples=EXAMPLES * len(strategies),
-            deadline=None,
-            database=None,
-            derandomize=True,
-            suppress_health_check=list(HealthCheck),
-        )
-        @given(case=st.one_of(strategies))
-        def exercise(case):
-            response = case.call(headers=headers)
-            summary[f"{case.operation.method.upper()} {case.operation.path}"].append(response.status_code)
-            case.validate_response(response, checks=CHECKS, headers=headers)
-
-        exercise()
+        exercise(st.one_of(strategies), EXAMPLES * len(strategies), headers, summary[label])
 
     elapsed = time.monotonic() - started
-    print(f"\nschemathesis: {len(summary)} operations, {sum(map(len, summary.values()))} calls, {elapsed:.1f} s")
+    print(f"\nschemathesis: {len(operations)} operations, {sum(map(len, summary.values()))} calls, {elapsed:.1f} s")
     for name, calls in summary.items():
         print(f"  {name}: {len(calls)} calls, statuses {sorted(set(calls))}")
-    assert len(summary) == len(operations) and all(summary.values())
-    # The real objects were reached, not only 404s: the reviewer reads them and judges the report.
+    assert len(summary) == len(runs) and all(summary.values())
+    # The real objects were reached, not only 404s: the reviewer reads them and judges the
+    # report, the reporter saves the month.
     reached = {name for name, calls in summary.items() if 200 in calls}
-    assert {"GET /api/v1/policies/{code}/evaluation/", "POST /api/v1/reports/{id}/approve/"} <= reached
+    assert {
+        "GET /api/v1/policies/{code}/evaluation/ as reviewer",
+        "POST /api/v1/reports/{id}/approve/ as reviewer",
+        "PUT /api/v1/policies/{policy}/units/{unit}/months/{month}/ as reporter",
+    } <= reached
     assert elapsed < BUDGET_SECONDS

@@ -50,11 +50,12 @@ class TestAClerksToken:
         api_client("reporter").put(entry_url(w.a), {"version": 0, "values": {w.a.flow.code: "3"}}, format="json")
 
         event = ReportEvent.objects.get(report__unit=w.a.county, kind=ReportEvent.Kind.VALUE)
-        assert (event.field, event.old, event.new, event.created_by) == (
+        assert (event.field, event.old, event.new, event.created_by, event.get_source_display()) == (
             w.a.flow.name,
             "",
             "3",
             w.users["reporter"],
+            "数据接口",
         )
 
     @pytest.mark.parametrize("where", ["bureau of its own city", "county of another city"])
@@ -94,6 +95,8 @@ class TestAReviewersToken:
         assert response.status_code == 200
         report.refresh_from_db()
         assert (report.state, report.reviewed_by) == (MonthlyReport.State.APPROVED, w.users["reviewer"])
+        judged = report.events.filter(kind=ReportEvent.Kind.STATE).latest("id")
+        assert (judged.new, judged.created_by, judged.source) == ("已审核", w.users["reviewer"], "api")
 
     def test_cannot_approve_in_another_city(self, api_client, api_world):
         w = api_world
