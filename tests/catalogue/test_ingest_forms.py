@@ -403,3 +403,10 @@ class TestPdfLineBreaks:
         )
 
         assert (task["lead_units"], task["co_units"]) == (["市交通运输局"], ["市住建局"])
+
+
+def test_full_coverage_of_a_reform_is_its_reach_not_a_target():
+    policy = read("一、重点任务", "1.深化改革。推行仪表项目承诺制改革全覆盖，到2026年规上仪表企业研发机构实现全覆盖。")
+
+    (only_target,) = targets_of(policy)
+    assert only_target["value"] == 100 and only_target["source_quote"].endswith("研发机构实现全覆盖")
