@@ -305,6 +305,13 @@ _CONDITIONS_RE = re.compile(
 _ENUMERATED_LINE_RE = re.compile(r"\n\s*(?:[(（]?\s*\d{1,2}\s*[)）.、]|[①②③④⑤⑥⑦⑧⑨⑩])[^\n]*")
 
 
+def opens_conditions(text: str) -> bool:
+    """A paragraph that ends by announcing a list of conditions ("…应符合下列条件：")."""
+    folded = fold(text).rstrip()
+    found = list(_CONDITIONS_RE.finditer(folded))
+    return bool(found) and not folded[found[-1].end() :].strip(" :：")
+
+
 def _hide_conditions(masked: str) -> str:
     for m in _CONDITIONS_RE.finditer(masked):
         end = masked.find("\n", m.end())
