@@ -332,6 +332,7 @@ def read_policy(text: str, *, city_code: str, city_name: str | None = None, titl
     context_section, context = None, None  # "到2025年,…:" opening a section dates the paragraphs after it
     task_rows: dict[int, dict] = {}
     indicator_count = 0
+    conditions = False  # the items after "…须具备以下条件：" are thresholds, not targets
     for path, task in ordered:
         row, clause = _task_row(path, task)
         counties_from_here = counties_from_here or any(line < task.line for line in outline.counties_from)
@@ -339,6 +340,10 @@ def read_policy(text: str, *, city_code: str, city_name: str | None = None, titl
         counties_from_here = counties_from_here or bool(clause and clause.following_counties)
         if path[0] is not context_section:
             context_section, context = path[0], None
+        if conditions and task.level == 4:
+            task_rows[id(task)] = row  # an item of a list of conditions ("须同时具备以下条件："): no targets
+            continue
+        conditions = targets.opens_conditions(task.text)
         if task.indicator is not None:
             for ind in _table_indicator(task, int(start[:4]) if start else None):
                 indicator_count += 1

@@ -124,6 +124,7 @@ _DONE_AFTER_RE = re.compile(r"\s*[\u4e00-\u9fff]{0,10}?(?:实施|开展|完成|�
 _ITEM_YEAR_RE = re.compile(
     r"\s*(?:其中|分别|并|且)?\s*(?P<y>\d{4})\s*年(?:底|末)?(?![\d月度起])(?=\s*(?:达到|达|突破|超过|为|新增|完成|实现|力争|要|争取))"
 )
+_SCOPE_RE = re.compile(r"改革|制度|承诺制|标准地|清单制|一网通办|一件事")
 _NAMED_ACTION_RE = re.compile(r"\s*(?:专项)?(?:行动|工程|计划|攻坚|改革|试点|模式|机制|示范|专项)")
 _COMPARED_RE = re.compile(r"(?:较|比|相比|相较)\s*\d{4}\s*年")
 _FORMING_RE = re.compile(r"打造|培育|形成|建成|建设|发展|迈上|突破|达到|成为|壮大|跻身|迈入|提升为|升级为")
@@ -302,6 +303,13 @@ _CONDITIONS_RE = re.compile(
     r"|(?:申报|认定|入库|评定|支持|奖补|享受)(?:[\u4e00-\u9fff]{0,4})?(?:条件|标准)(?:为|是|如下)?\s*[:：]"
 )
 _ENUMERATED_LINE_RE = re.compile(r"\n\s*(?:[(（]?\s*\d{1,2}\s*[)）.、]|[①②③④⑤⑥⑦⑧⑨⑩])[^\n]*")
+
+
+def opens_conditions(text: str) -> bool:
+    """A paragraph that ends by announcing a list of conditions ("…应符合下列条件：")."""
+    folded = fold(text).rstrip()
+    found = list(_CONDITIONS_RE.finditer(folded))
+    return bool(found) and not folded[found[-1].end() :].strip(" :：")
 
 
 def _hide_conditions(masked: str) -> str:
@@ -503,6 +511,8 @@ class _Paragraph:
             for sm in regex.finditer(m, c_start, c_end)
             # "全覆盖行动", "倍增计划": the name of an action, not a target
             if not _NAMED_ACTION_RE.match(m, sm.end())
+            # "推行承诺制改革全覆盖": the reach of a reform or a rule, not a measured coverage
+            and not (kind == "cover" and _SCOPE_RE.search(m, max(c_start, sm.start() - 12), sm.start()))
             # "规模达到1000亿元，较2022年翻一番": the doubling restates the amount before it
             and not (kind == "double" and self.sentence_drafts and _COMPARED_RE.search(m, c_start, sm.start()))
         ]

@@ -403,3 +403,23 @@ class TestPdfLineBreaks:
         )
 
         assert (task["lead_units"], task["co_units"]) == (["市交通运输局"], ["市住建局"])
+
+
+def test_full_coverage_of_a_reform_is_its_reach_not_a_target():
+    policy = read("一、重点任务", "1.深化改革。推行仪表项目承诺制改革全覆盖，到2026年规上仪表企业研发机构实现全覆盖。")
+
+    (only_target,) = targets_of(policy)
+    assert only_target["value"] == 100 and only_target["source_quote"].endswith("研发机构实现全覆盖")
+
+
+def test_items_after_a_conditions_lead_in_are_not_targets():
+    policy = read(
+        "一、支持措施",
+        "申报仪表领军企业，应同时符合下列条件：",
+        "（1）研发投入占营业收入比例不低于5%；",
+        "（2）近三年营业收入年均增长10%以上。",
+        "二、工作目标",
+        "到2026年，认定仪表领军企业10家。",
+    )
+
+    assert [t["value"] for t in targets_of(policy)] == [10]
