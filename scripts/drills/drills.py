@@ -122,12 +122,14 @@ def drill_web_kill(ctx: Context):
                 except ProcessLookupError:
                     pass
 
-    threads = [threading.Thread(target=writer, args=(t, 1000 * i)) for i, t in enumerate(targets)]
-    threads.append(threading.Thread(target=killer))
+    threads = [threading.Thread(target=writer, args=(t, 1000 * i), daemon=True) for i, t in enumerate(targets)]
+    threads.append(threading.Thread(target=killer, daemon=True))
     for th in threads:
         th.start()
-    time.sleep(seconds)
-    stop.set()
+    try:
+        time.sleep(seconds)
+    finally:  # also on Ctrl-C: the threads stop with their request under way
+        stop.set()
     for th in threads:
         th.join(60)
     wait_for(lambda: len(ctx.stack.web_workers()) == 3, 30)
@@ -544,7 +546,7 @@ def drill_hostile_uploads(ctx: Context):
                     peak[p] = max(peak.get(p, 0), rss_kb(p))
                 time.sleep(0.02)
 
-        sampler = threading.Thread(target=sample)
+        sampler = threading.Thread(target=sample, daemon=True)
         sampler.start()
         t0 = time.monotonic()
         try:
@@ -563,9 +565,9 @@ def drill_hostile_uploads(ctx: Context):
         else:
             passed = status == 200 and expected in said and "没有保存任何内容" in said and took < 30 and top < 600
         ok &= passed
+        outcome = " refused" if "未被接受" in text else " previewed" if "确认保存" in text else ""
         figures.append(
-            f"{name} ({len(data) // 1024} kB): {status}{' refused' if '未被接受' in text else ''}, "
-            f"{took:.1f}s, worker peak {top} MB (+{grew})"
+            f"{name} ({len(data) // 1024} kB): {status}{outcome}, {took:.1f}s, worker peak {top} MB (+{grew})"
         )
     return ok, "; ".join(figures)
 
