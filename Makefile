@@ -8,7 +8,7 @@ PY     := $(VENV)/bin/python
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run setup assets migrate demo test lint format check bench eval-ingest clean browsers
+.PHONY: run setup assets migrate demo test lint format check bench eval-ingest clean browsers drills
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -56,6 +56,12 @@ bench: setup
 
 eval-ingest: setup
 	$(PY) scripts/eval_ingest.py
+
+# The fault and abuse drills on the production stack, on loopback only (README "Deploying"):
+# its own PostgreSQL cluster and redis-server on free ports, gunicorn, a worker and beat.
+# DRILLS_ARGS=--short for a few minutes; DRILLS_ARGS="--only soak" for one drill.
+drills: $(VENV)/.installed
+	$(PY) scripts/drills/run.py $(DRILLS_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles var db.sqlite3

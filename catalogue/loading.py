@@ -20,6 +20,7 @@ from pathlib import Path
 from django.db import transaction
 
 from policies.models import City, Policy, Responsibility, Section, Task, Unit
+from targets.audit import audit_record, field_changes, snapshot
 from targets.models import Assignment, Concept, Indicator, Milestone, Target, default_decimals
 from targets.services import indicator_summary_refresh
 
@@ -349,7 +350,8 @@ class _Loader:
         existing = list(indicator.targets.order_by("order", "id"))
         for i, tdata in enumerate(targets):
             target = existing[i] if i < len(existing) else Target(indicator=indicator)
-            changed |= self.save(
+            before = snapshot(target) if target.pk else None
+            saved = self.save(
                 target,
                 {
                     "value": _dec(tdata["value"]),
@@ -366,9 +368,15 @@ class _Loader:
                     "order": i,
                 },
             )
+            if saved and before is not None:  # a target the catalogue had: changed by a reload
+                audit_record(
+                    by=None, action="目录重新载入", obj=target, changes=field_changes(before, snapshot(target))
+                )
+            changed |= saved
             if "milestones" in tdata:
                 changed |= self.sync_milestones(target, tdata["milestones"] or [])
         for extra in existing[len(targets) :]:
+            audit_record(by=None, action="目录重新载入", obj=extra, changes=field_changes(snapshot(extra), {}))
             extra.delete()
             self.stats["deleted"] += 1
             changed = True

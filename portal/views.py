@@ -1,5 +1,8 @@
 """The site shell: the home page of each role, /healthz and the error pages."""
 
+import sys
+
+from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template.loader import get_template
@@ -11,6 +14,8 @@ from policies.scope import ScopedMixin
 from targets.worklists import recent_reports, reporter_worklist, review_summary
 
 from .health import broker_state, database_state
+
+DATABASE_UNREACHABLE = (OperationalError, InterfaceError)
 
 
 class HomeView(ScopedMixin, TemplateView):
@@ -54,5 +59,11 @@ def error_404(request, exception=None):
 
 
 def error_500(request):
-    """A static page: no request context, so no session, user or database is needed to show it."""
+    """A static page: no request context, so no session, user or database is needed to show it.
+    An error because the database cannot be reached (down, restarting) is not the portal's
+    fault and passes: the static 503 page says so, and asks the browser to come back."""
+    if isinstance(sys.exc_info()[1], DATABASE_UNREACHABLE):
+        response = HttpResponse(get_template("503.html").render({}), status=503)
+        response["Retry-After"] = "30"
+        return response
     return HttpResponse(get_template("500.html").render({}), status=500)

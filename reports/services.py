@@ -16,7 +16,7 @@ import time
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Max, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -133,12 +133,22 @@ def run_request(*, kind: str, policy: Policy, label: str, by=None) -> tuple[Repo
     )
     if latest and latest.cutoff_at and latest.cutoff_at >= cutoff and same_month:
         return latest, False
-    version = (runs.aggregate(v=Max("version"))["v"] or 0) + 1
-    run = ReportRun.objects.create(
-        kind=kind, policy=policy, period_label=label, version=version, requested_by=by, cutoff_at=cutoff
-    )
+    version = _next_version(runs)
+    try:
+        with transaction.atomic():
+            run = ReportRun.objects.create(
+                kind=kind, policy=policy, period_label=label, version=version, requested_by=by, cutoff_at=cutoff
+            )
+    except IntegrityError:
+        # Asked at the same moment elsewhere (two beats, a double click): with no run yet
+        # there was no row to lock, and the other request made this version first.
+        return ReportRun.objects.get(kind=kind, policy=policy, period_label=label, version=version), False
     transaction.on_commit(lambda: _enqueue(run.pk), robust=True)
     return run, True
+
+
+def _next_version(runs) -> int:
+    return (runs.aggregate(v=Max("version"))["v"] or 0) + 1
 
 
 def _enqueue(run_id: int) -> bool:

@@ -261,6 +261,9 @@ class MonthlyReportAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
+    def has_delete_permission(self, request, obj=None):
+        return False  # a report's figures leave only through the services, with their history
+
 
 @admin.register(ReportEvent)
 class ReportEventAdmin(admin.ModelAdmin):

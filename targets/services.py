@@ -95,6 +95,7 @@ def period_open(*, on_date: dt.date, at: dt.datetime | None = None, policies=Non
             policy=policy, period=period, defaults={"opened_at": at or timezone.now()}
         )
         if created:
+            audit_record(by=None, action="开放报告期", obj=lock, changes={"opened_at": [None, str(lock.opened_at)]})
             opened.append(lock)
     return opened
 
@@ -112,6 +113,7 @@ def period_lock_due(*, on_date: dt.date, at: dt.datetime | None = None, policies
         if on_date >= calendar.lock_date(lock.period.year, lock.period.month, lock.lock_day or lock.policy.lock_day):
             lock.locked_at = at or timezone.now()
             lock.save(update_fields=["locked_at"])
+            audit_record(by=None, action="到期锁定", obj=lock, changes={"locked_at": [None, str(lock.locked_at)]})
             locked.append(lock)
     return locked
 
@@ -129,6 +131,7 @@ def period_close(*, policy: Policy, year: int, month: int, by) -> PeriodLock:
         lock.locked_at = timezone.now()
         lock.locked_by = by
         lock.save(update_fields=["locked_at", "locked_by"])
+        audit_record(by=by, action="提前关闭报告期", obj=lock, changes={"locked_at": [None, str(lock.locked_at)]})
     return lock
 
 
@@ -140,7 +143,15 @@ def period_unlock(
     if not reason:
         raise ReportError("解锁必须填写原因。")
     lock = _lock_for(policy, year, month)
-    return PeriodUnlock.objects.create(lock=lock, unit=unit, reason=reason, unlocked_by=by, until_date=until_date)
+    unlock = PeriodUnlock.objects.create(lock=lock, unit=unit, reason=reason, unlocked_by=by, until_date=until_date)
+    audit_record(
+        by=by,
+        action="单位解锁",
+        obj=lock,
+        changes={"unlocked_unit": [None, unit.code], "until_date": [None, str(until_date)]},
+        reason=reason,
+    )
+    return unlock
 
 
 def is_locked_for(report: MonthlyReport, on_date: dt.date) -> bool:

@@ -196,6 +196,8 @@ def build_template(sheets: list[dict]) -> bytes:
         )
         ident = spec["identity"]
         meta.append([FORMAT, ws.title, ident.policy, ident.unit, ident.period, ident.signature(codes)])
+        for cell in meta[meta.max_row]:
+            keep_as_text(cell)  # the title comes from a unit's name: text, never a formula
     meta.sheet_state = "veryHidden"
     meta.protection.sheet = True
     wb.active = 0

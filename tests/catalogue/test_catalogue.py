@@ -16,7 +16,7 @@ from catalogue import checking
 from catalogue.checking import CatalogueInvalid
 from catalogue.loading import catalogue_load, read_fixtures
 from policies.models import City, Policy, Responsibility, Task, Unit
-from targets.models import Assignment, Indicator, Target
+from targets.models import Assignment, AuditEntry, Indicator, Target
 
 ROOT = Path(__file__).resolve().parents[2]
 SCHEMA = ROOT / "docs" / "export-schema.json"
@@ -124,6 +124,20 @@ class TestLoadPolicies:
 
         target = Target.objects.get(pk=target_id)
         assert target.value == 12345
+
+    def test_a_reload_that_changes_a_target_leaves_an_audit_row(self, loaded):
+        data = read_fixtures()
+        _p, _s, task = next(t for t in checking.iter_tasks(data["policies"][0]) if t[2].get("indicators"))
+        target = Target.objects.get(indicator__code=task["indicators"][0]["code"], order=0)
+        task["indicators"][0]["targets"][0]["value"] = 12345
+
+        catalogue_load(data=data)
+        catalogue_load(data=data)  # the second load changes nothing
+
+        entry = AuditEntry.objects.get()
+        assert entry.action == "目录重新载入" and entry.created_by is None
+        assert entry.object_type == "targets.Target" and entry.object_id == str(target.pk)
+        assert entry.changes == {"value": [str(target.value), "12345"]}
 
     def test_the_county_clause_makes_every_division_responsible(self, loaded):
         tangshan = Policy.objects.get(city__code="tangshan")

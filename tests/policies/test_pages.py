@@ -86,3 +86,16 @@ def test_policy_list_exports_csv(client, world):
     body = response.getvalue().decode("utf-8-sig") if hasattr(response, "getvalue") else response.content.decode()
     assert response.status_code == 200
     assert world.a.policy.title in body and world.b.policy.title in body
+
+
+@pytest.mark.parametrize("name", ["policies:policy_list", "policies:unit_list"])
+def test_the_city_filter_names_only_the_users_own_cities(client, world, name):
+    # Found by `make drills`: every city of the platform was listed in the filter's choices.
+    client.force_login(world.users["reporter"])
+
+    html = client.get(reverse(name)).content.decode()
+
+    assert world.a.city.name in html
+    assert world.b.city.name not in html
+    client.force_login(world.users["admin"])
+    assert world.b.city.name in client.get(reverse(name)).content.decode()

@@ -1,4 +1,5 @@
-"""The 500 page needs neither the database nor the session; the proxy's 503 page is static."""
+"""The 500 page needs neither the database nor the session; while the database cannot be
+reached the portal answers with the static 503 page, which the proxy also serves."""
 
 from pathlib import Path
 from unittest import mock
@@ -18,18 +19,36 @@ def needs_the_database(request):
     get_user_model().objects.count()  # raises while the database is down
 
 
-# This module is the URLconf of the tests below: one view that needs the database.
-urlpatterns = [path("needs-db/", needs_the_database)]
+def breaks(request):
+    raise ValueError("a bug")
+
+
+# This module is the URLconf of the tests below: one view that needs the database, one that breaks.
+urlpatterns = [path("needs-db/", needs_the_database), path("breaks/", breaks)]
 handler500 = "portal.views.error_500"
 
 
 @override_settings(ROOT_URLCONF=__name__)
-def test_the_500_page_shows_while_the_database_is_down(db):
+def test_while_the_database_is_down_the_static_503_page_shows(db):
     client = Client(raise_request_exception=False)
     client.force_login(f.UserFactory())  # so that showing the user would need the session table
 
     with mock.patch.object(type(connections["default"]), "cursor", side_effect=DOWN):
         response = client.get("/needs-db/")
+
+    # Found by `make drills`: during a PostgreSQL restart every page was a 500 "server error".
+    assert response.status_code == 503
+    assert response["Retry-After"] == "30"
+    page = response.content.decode()
+    assert "服务暂时不可用" in page
+    assert "几分钟后刷新" in page
+
+
+@override_settings(ROOT_URLCONF=__name__)
+def test_any_other_error_shows_the_500_page(db):
+    client = Client(raise_request_exception=False)
+
+    response = client.get("/breaks/")
 
     assert response.status_code == 500
     page = response.content.decode()

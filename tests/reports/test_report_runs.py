@@ -52,6 +52,29 @@ class TestRunRequest:
         assert first == second
         assert ReportRun.objects.count() == 1
 
+    def test_asking_at_the_same_moment_as_another_process_gives_its_run(self, world, monkeypatch):
+        # Found by `make drills` (two beats at once on PostgreSQL): with no run yet there is no
+        # row to lock, so both requests took version 1 and the second failed on the unique key.
+        data(world)
+        next_version = services._next_version
+        other = []
+
+        def another_process_in_between(runs):
+            version = next_version(runs)
+            other.append(
+                ReportRun.objects.create(
+                    kind="dispatch", policy=world.a.policy, period_label="2025-09", version=version
+                )
+            )
+            return version
+
+        monkeypatch.setattr(services, "_next_version", another_process_in_between)
+
+        run, created = services.run_request(kind="dispatch", policy=world.a.policy, label="2025-09")
+
+        assert (run, created) == (other[0], False)
+        assert ReportRun.objects.count() == 1
+
     def test_a_rerun_after_new_data_is_a_new_version_and_keeps_the_old(self, world):
         data(world)
         first, _ = services.run_request(kind="dispatch", policy=world.a.policy, label="2025-09")

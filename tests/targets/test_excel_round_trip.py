@@ -6,9 +6,11 @@ import zipfile
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
+from policies.models import Membership
 from targets.excel.workbook import META_SHEET, VALUE_COL
 from targets.models import ReportEvent, ReportValue
 from tests import factories as f
@@ -206,3 +208,49 @@ def test_the_reviewer_workbook_has_a_sheet_per_unit_and_round_trips(client, worl
     client.post(upload, {"action": "confirm"})
 
     assert ReportValue.objects.filter(value=5).count() == 2
+
+
+class TestAColleaguesSaveInBetween:
+    """Issue 17 item 1: an Excel preview, a colleague's save on the web, then the confirm."""
+
+    def _colleague_saves(self, world, value):
+        colleague = f.UserFactory()
+        f.grant(colleague, Membership.Role.REPORTER, unit=world.a.county)
+        client = Client()  # a browser of their own: the reporter's pending upload stays in theirs
+        client.force_login(colleague)
+        entry = reverse(
+            "targets:report_entry", kwargs={"policy": world.a.policy.code, "unit": world.a.county.code, "month": MONTH}
+        )
+        version = client.get(entry).context["report"]
+        version = version.version if version else 0
+        answer = client.post(
+            entry,
+            {"version": version, "action": "save", f"v-{world.a.indicator.pk}": value, f"v-{world.a.flow.pk}": "5"},
+        )
+        assert answer.status_code == 302
+
+    def _figures(self, world):
+        return dict(ReportValue.objects.filter(report__unit=world.a.county).values_list("indicator_id", "value"))
+
+    def test_a_preview_made_before_the_report_existed_does_not_overwrite_the_web_save(self, reporter, world, template):
+        _, upload = _urls(world.a)
+        assert _upload(reporter, upload, _fill(template, [70, 3])).context["plan"][0]["version"] == 0
+
+        self._colleague_saves(world, "11")
+        response = reporter.post(upload, {"action": "confirm"}, follow=True)
+
+        assert "已被" in response.content.decode() and "请重新上传以查看最新差异" in response.content.decode()
+        assert self._figures(world) == {world.a.indicator.pk: 11, world.a.flow.pk: 5}
+        assert not ReportEvent.objects.filter(source="excel").exists()
+
+    def test_a_preview_of_an_existing_report_does_not_overwrite_a_later_web_save(self, reporter, world, template):
+        self._colleague_saves(world, "11")
+        _, upload = _urls(world.a)
+        template = reporter.get(_urls(world.a)[0]).content
+        _upload(reporter, upload, _fill(template, [70, 3]))
+
+        self._colleague_saves(world, "12")
+        response = reporter.post(upload, {"action": "confirm"}, follow=True)
+
+        assert "已被" in response.content.decode() and "请重新上传以查看最新差异" in response.content.decode()
+        assert self._figures(world) == {world.a.indicator.pk: 12, world.a.flow.pk: 5}

@@ -247,6 +247,23 @@ class TestUnitNamesAsSheetTitles:
         assert client.post(upload, {"action": "confirm"}).status_code == 302
         assert MonthlyReport.objects.filter(policy=world.a.policy).count() == 2
 
+    def test_a_unit_named_like_a_formula_gets_no_formula_in_any_sheet_and_round_trips(self, client, world, period):
+        # Found by `make drills`: the hidden identity sheet keeps the sheet title, made from the name.
+        world.a.county.name = LINK
+        world.a.county.save()
+        client.force_login(world.users["reporter"])
+        download, upload = _urls(world.a)
+
+        response = client.get(download)
+
+        wb = load_workbook(io.BytesIO(response.content))
+        assert [c.coordinate for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.data_type == "f"] == []
+        assert wb[META_SHEET]["B2"].value == wb.sheetnames[1] == safe_sheet_title(LINK)
+        response = _upload(client, upload, _fill(response.content, [70, 3]))
+        assert [(c.old, c.new) for c in response.context["plan"][0]["changes"]] == [("", "70"), ("", "3")]
+        assert client.post(upload, {"action": "confirm"}).status_code == 302
+        assert ReportValue.objects.filter(report__unit=world.a.county).count() == 2
+
     def test_a_long_unit_name(self, client, world, period):
         world.a.county.name = "某某某某某某某某某某某某某某某某某某某某某某某某某某某某某某某某某某某县"
         world.a.county.save()
