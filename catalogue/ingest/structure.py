@@ -138,14 +138,23 @@ def title_of(rest: str) -> str:
 def parse(lines: list[str]) -> Outline:
     levels = [_classify(line) for line in lines]
     headers = {i: h for i, line in enumerate(lines) if (h := tables.header(line))}
+    for i in range(len(lines) - 1):
+        # a header row broken over two lines ("… 完成" / "时限")
+        tail = fold(lines[i + 1]).strip()
+        if i + 1 not in headers and len(tail) <= 6 and not re.search(r"\d", tail):
+            joined = tables.header(lines[i] + lines[i + 1].strip())
+            if joined:
+                headers[i] = joined
+                headers[i + 1] = None
     indicator_headers = {
         i: h for i, line in enumerate(lines) if i not in headers and (h := tables.indicator_header(line))
     }
     first = next((i for i, (lv, _n, _e) in enumerate(levels) if lv == 1), None)
     if first is None:
         first = next((i for i, (lv, _n, _e) in enumerate(levels) if lv in (2, 3)), None)
-    if headers and (first is None or min(headers) < first):
-        first = min(headers)
+    headers_at = [i for i, h in headers.items() if h is not None]
+    if headers_at and (first is None or min(headers_at) < first):
+        first = min(headers_at)
     if indicator_headers and (first is None or min(indicator_headers) < first):
         first = min(indicator_headers)
     if first is None:
@@ -197,8 +206,9 @@ def parse(lines: list[str]) -> Outline:
         if _ATTACHMENT.match(fold(line)) and index > first:
             break
         if index in headers:
-            close_row()
-            table, open_task, indicators = headers[index], None, None
+            if headers[index] is not None:  # None: the second line of a broken header
+                close_row()
+                table, open_task, indicators = headers[index], None, None
             continue
         if index in indicator_headers:
             close_row()

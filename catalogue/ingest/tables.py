@@ -18,6 +18,7 @@ from .units import Responsibility, _names, _prose_units, is_county_group, looks_
 
 _ROLES = (
     ("number", r"^(序号|编号|序)$"),
+    ("other", r"领导|分管|责任人|联系人|备注"),  # people and remarks, no units
     ("lead", r"牵头"),
     ("co", r"配合|协办|协助|参与|协同"),
     ("resp", r"责任|负责|主体|承办|实施"),

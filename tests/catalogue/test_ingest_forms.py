@@ -153,6 +153,17 @@ class TestFlattenedTables:
         assert (task["lead_units"], task["co_units"]) == (["市市场监管局"], ["市工信局"])
         assert task["text"] == "新建仪表检测站4个。" and only(policy)["year"] == 2025
 
+    def test_a_header_broken_over_two_lines_and_a_column_of_people(self):
+        policy = read(
+            "序号 重点任务 责任领导 牵头单位 配合单位 完成",
+            "时限",
+            "1 新增仪表企业20家。 王某 市工信局 市统计局 2025年底",
+        )
+
+        (task,) = tasks_of(policy)
+        assert (task["lead_units"], task["co_units"]) == (["市工信局"], ["市统计局"])
+        assert only(policy)["year"] == 2025
+
 
 class TestGenericUnits:
     @pytest.mark.parametrize(
