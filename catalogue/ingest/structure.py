@@ -20,11 +20,11 @@ one task per row (see ``tables``). A long line that stops mid-sentence goes on o
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from . import tables
 from .script import fold, simplified
-from .units import is_following_counties_line, is_role_note
+from .units import find_clause, is_following_counties_line, is_role_note
 
 _L1 = re.compile(
     r"^\s*(?:(?P<n>[一二三四五六七八九十]{1,3})\s*[、.]|第(?P<c>[一二三四五六七八九十]{1,3})(?:章|部分)\s*)"
@@ -280,10 +280,11 @@ def parse(lines: list[str]) -> Outline:
                 block = open_at[3]
                 if open_task.level == 4 and block is not None and open_task in block.tasks:
                     # "1.园区扩容行动 / (1)… / (2)… / 责任单位：…": the units of the whole block
+                    clause = find_clause(line)
+                    clause = replace(clause, span=None) if clause else None  # said on its own line
                     for item in block.tasks:
-                        if not _UNIT_LABEL.search(fold(item.text)):
-                            item.text += "\n" + line
-                    continue
+                        if item is not open_task and item.clause is None and not find_clause(item.text):
+                            item.clause = clause
                 open_task.text += "\n" + line  # the units of the measure, on a line of their own
                 continue
             if open_task is not None and open_task.number is not None and not own:

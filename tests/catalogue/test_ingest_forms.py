@@ -434,3 +434,69 @@ def test_items_after_a_conditions_lead_in_are_not_targets():
     )
 
     assert [t["value"] for t in targets_of(policy)] == [10]
+
+
+def test_a_word_task_table_is_read_by_its_columns():
+    import io
+    import zipfile
+
+    from catalogue.ingest import text_from_docx
+
+    w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+    def row(*cells):
+        tcs = "".join(f"<w:tc><w:p><w:r><w:t>{c}</w:t></w:r></w:p></w:tc>" for c in cells)
+        return f"<w:tr>{tcs}</w:tr>"
+
+    table = row("序号", "重点任务", "牵头单位", "配合单位", "完成时限") + row(
+        "1", "新增仪表企业15家。", "市工信局", "市统计局、市财政局", "2025年12月"
+    )
+    xml = (
+        f'<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="{w}"><w:body>'
+        f"<w:p><w:r><w:t>某某市仪表产业任务分工表</w:t></w:r></w:p><w:tbl>{table}</w:tbl></w:body></w:document>"
+    )
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("word/document.xml", xml)
+
+    policy = read_policy(text_from_docx(out.getvalue()), city_code="demo", title=PLAN)
+
+    (task,) = tasks_of(policy)
+    assert (task["lead_units"], task["co_units"]) == (["市工信局"], ["市统计局", "市财政局"])
+    assert (only(policy)["value"], only(policy)["year"]) == (15, 2025)
+
+
+def test_a_task_table_with_a_column_per_year_gives_yearly_figures_and_units():
+    policy = read(
+        "序号|重点任务|2024年|2025年|2026年|牵头单位|配合单位",
+        "1|新增规上仪表企业（家）|30|40|50|市工信局|市统计局",
+        "2|仪表产业营业收入（亿元）|200|230|260|市工信局|市发改委",
+    )
+
+    first, second = targets_of(policy)
+    assert (first["window"], first["value"], first["milestones"]) == (
+        "annual",
+        50,
+        [{"year": 2024, "value": 30}, {"year": 2025, "value": 40}],
+    )
+    assert (second["window"], second["year"], second["value"]) == ("date", 2026, 260)
+    assert tasks_of(policy)[1]["co_units"] == ["市发改委"]
+
+
+@pytest.mark.parametrize("folder", ["corpus", "holdout"])
+def test_every_corpus_draft_passes_the_schema_and_the_catalogue_rules(folder):
+    import json
+    from pathlib import Path
+
+    import jsonschema
+
+    from catalogue import checking
+
+    root = Path(__file__).resolve().parents[2]
+    schema = json.loads((root / "docs" / "export-schema.json").read_text(encoding="utf-8"))
+    documents = sorted((root / "fixtures" / "ingest" / folder).glob("*.txt"))
+    assert documents
+    for path in documents:
+        policy = read_policy(path.read_text(encoding="utf-8"), city_code="demo")
+        jsonschema.validate({"policies": [policy]}, schema)
+        assert checking.validate_policy(policy, path.name, policy["source_text"], []) == [], path.name
