@@ -107,6 +107,32 @@ def _is_body_paragraph(line: str) -> bool:
     )
 
 
+_DATE_LINE = re.compile(
+    r"^\s*(\d{4}|[〇零一二三四五六七八九]{4})\s*年\s*[\d一二三四五六七八九十]{1,3}\s*月\s*[\d一二三四五六七八九十]{1,3}\s*日\s*$"
+)
+_OFFICE_LINE = re.compile(r"^[\u4e00-\u9fff()（）]{2,30}(人民政府|办公室|办公厅|委员会|领导小组|局|委|厅)$")
+
+
+def _signature_lines(lines: list[str]) -> set[int]:
+    """A date on its own line and the office names right above it: the document's signature."""
+    out = set()
+    for i, line in enumerate(lines):
+        if _DATE_LINE.match(fold(line)):
+            out.add(i)
+            j = i - 1
+            while j >= 0 and _OFFICE_LINE.match(fold(lines[j]).strip()):
+                out.add(j)
+                j -= 1
+    return out
+
+
+def _has_quantity(line: str) -> bool:
+    from .numbers import find_quantities
+    from .script import mask
+
+    return bool(find_quantities(mask(fold(line))))
+
+
 def _is_article(rest: str, next_level: int) -> bool:
     """A 第N条 is a measure of its own unless it only titles the numbered items after it."""
     return not (next_level == 3 and len(fold(rest).strip(" 。")) <= 15)
@@ -152,6 +178,11 @@ def parse(lines: list[str]) -> Outline:
     first = next((i for i, (lv, _n, _e) in enumerate(levels) if lv == 1), None)
     if first is None:
         first = next((i for i, (lv, _n, _e) in enumerate(levels) if lv in (2, 3)), None)
+    if first is not None:
+        # Goals said before the first heading ("2025年主要预期目标是：…") are body, not preamble.
+        early = next((i for i in range(first) if _is_body_paragraph(lines[i]) and _has_quantity(lines[i])), None)
+        first = early if early is not None else first
+    signature = _signature_lines(lines)
     headers_at = [i for i, h in headers.items() if h is not None]
     if headers_at and (first is None or min(headers_at) < first):
         first = min(headers_at)
@@ -205,6 +236,8 @@ def parse(lines: list[str]) -> Outline:
         level, number, at = levels[index]
         if _ATTACHMENT.match(fold(line)) and index > first:
             break
+        if index in signature:
+            continue  # "某某市人民政府办公室 / 2024年5月6日" signing the document
         if index in headers:
             if headers[index] is not None:  # None: the second line of a broken header
                 close_row()

@@ -500,3 +500,28 @@ def test_every_corpus_draft_passes_the_schema_and_the_catalogue_rules(folder):
         policy = read_policy(path.read_text(encoding="utf-8"), city_code="demo")
         jsonschema.validate({"policies": [policy]}, schema)
         assert checking.validate_policy(policy, path.name, policy["source_text"], []) == [], path.name
+
+
+def test_goals_said_before_the_first_heading_are_read():
+    policy = read(
+        "某某市2025年仪表产业工作要点",
+        "2025年全市仪表产业的主要预期目标是：营业收入增长8%，新增仪表企业20家。",
+        "一、重点工作",
+        "1.壮大企业。培育仪表龙头企业2家。（责任单位：市工信局）",
+        title=None,
+    )
+
+    assert [(t["value"], t["year"]) for t in targets_of(policy)] == [(8, 2025), (20, 2025), (2, 2025)]
+
+
+def test_the_signature_is_no_part_of_the_last_task():
+    policy = read(
+        "一、重点任务",
+        "（一）拓展市场。每年组织仪表企业参展20场。由市商务局牵头，各县（市、区）政府负责落实。",
+        "某某市人民政府办公室",
+        "2024年5月6日",
+    )
+
+    (task,) = tasks_of(policy)
+    assert (task["lead_units"], task["counties_implement"]) == (["市商务局"], True)
+    assert "人民政府办公室" not in task["text"]
