@@ -525,3 +525,9 @@ def test_the_signature_is_no_part_of_the_last_task():
     (task,) = tasks_of(policy)
     assert (task["lead_units"], task["counties_implement"]) == (["市商务局"], True)
     assert "人民政府办公室" not in task["text"]
+
+
+def test_every_chain_with_at_least_a_number_applies_to_each():
+    found = targets_of(read("一、主要目标", "每条仪表产业链培育链主企业不少于2家，到2026年全市链主企业达到12家。"))
+
+    assert [(t["value"], t["applies_to"]) for t in found] == [(2, "each"), (12, "total")]
