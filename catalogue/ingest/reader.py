@@ -25,7 +25,7 @@ from .textio import check_text
 _DOC_NUMBER_RE = re.compile(r"^[\u4e00-\u9fff]{1,12}\s*[〔\[【(]\s*\d{4}\s*[〕\]】)]\s*\d{1,4}\s*号[\s?]*$")
 _TITLE_ENDINGS = (
     r"(实施方案|工作方案|行动方案|方案|行动计划|工作计划|计划|实施意见|意见|办法|措施|规划|细则|纲要|通知|决定|"
-    r"要点|安排|规定|条例|政策|清单|指引|指南|分解表|分解|分工表|分工方案|任务表|台账)"
+    r"要点|安排|规定|条例|政策|清单|指引|指南|分解表|分解|分工表|分工方案|分工|任务表|任务|台账)"
 )
 # A title's year or plan period in brackets after it: "(2023—2027年)", "(2023年)", "(2023年度)".
 _TITLE_YEARS = r"(\(\d{4}\s*(?:[—\-–~]{1,2}\s*\d{4})?\s*年度?\))?"
@@ -63,6 +63,11 @@ def _doc_number(preamble: list[str]) -> str | None:
     return None
 
 
+def _unspaced(line: str) -> str:
+    """A line without the spaces a PDF copy puts around Chinese characters and brackets."""
+    return re.sub(r"\s+(?=[^\x00-\x7f])|(?<=[^\x00-\x7f])\s+|(?<=\d)\s+(?=[—\-–~])|(?<=[—\-–~])\s+", "", line)
+
+
 def _title(preamble: list[str]) -> str | None:
     """The document's title, from its notice ("《X》已经…印发", "关于印发X的通知") or its heading line."""
     notice: list[str] = []
@@ -89,11 +94,13 @@ def _title(preamble: list[str]) -> str | None:
             heading = ""
     standalone = []
     for i, line in enumerate(preamble):
+        line = _unspaced(line)  # "东坡市 发展规划 （ 2023 — 2027 年 ）" as a PDF copy spaces it
         folded = fold(line).strip()
         if re.search(_TITLE_ENDINGS + _TITLE_YEARS + "$", folded) and not re.search(r"[,，。;；]", folded):
             title = line.strip()
-            if i + 1 < len(preamble) and re.fullmatch(_TITLE_YEARS[1:-2], fold(preamble[i + 1]).strip()):
-                title += preamble[i + 1].strip()
+            following = _unspaced(preamble[i + 1]) if i + 1 < len(preamble) else ""
+            if following and re.fullmatch(_TITLE_YEARS[1:-2], fold(following).strip()):
+                title += following.strip()
             if len(title) >= 6 and not re.search(r"印发.*的通知$", fold(title)):
                 standalone.append(title)
     for title in standalone:
@@ -429,6 +436,10 @@ def _table_indicator(task, start_year: int | None) -> list[dict]:
     year, _b, value, value_max, comparison = goals[-1]
     draft = targets.Draft(value, value_max, comparison, found.unit or "—", simplified(found.name), 0, len(task.text))
     draft.window, draft.year, draft.year_explicit = ("plan" if found.plan else "date"), year, True
+    if not found.plan and re.match(
+        r"(年|每年)?(新增|新培育|培育|引进|招引|新建|建成|完成|实施|举办|开展)", fold(found.name)
+    ):
+        draft.window, draft.year = "annual", None  # "新增企业（家）| 30 | 40 | 50": so many new each year
     draft.growth = bool(re.search(r"增长|增速|增幅", fold(found.name))) and found.unit in ("%", "百分点")
     if base is not None:
         draft.baseline, draft.baseline_year = base[1], base[0]

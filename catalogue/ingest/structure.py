@@ -20,11 +20,11 @@ one task per row (see ``tables``). A long line that stops mid-sentence goes on o
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from . import tables
 from .script import fold, simplified
-from .units import is_following_counties_line, is_role_note
+from .units import find_clause, is_following_counties_line, is_role_note
 
 _L1 = re.compile(
     r"^\s*(?:(?P<n>[一二三四五六七八九十]{1,3})\s*[、.]|第(?P<c>[一二三四五六七八九十]{1,3})(?:章|部分)\s*)"
@@ -107,6 +107,32 @@ def _is_body_paragraph(line: str) -> bool:
     )
 
 
+_DATE_LINE = re.compile(
+    r"^\s*(\d{4}|[〇零一二三四五六七八九]{4})\s*年\s*[\d一二三四五六七八九十]{1,3}\s*月\s*[\d一二三四五六七八九十]{1,3}\s*日\s*$"
+)
+_OFFICE_LINE = re.compile(r"^[\u4e00-\u9fff()（）]{2,30}(人民政府|办公室|办公厅|委员会|领导小组|局|委|厅)$")
+
+
+def _signature_lines(lines: list[str]) -> set[int]:
+    """A date on its own line and the office names right above it: the document's signature."""
+    out = set()
+    for i, line in enumerate(lines):
+        if _DATE_LINE.match(fold(line)):
+            out.add(i)
+            j = i - 1
+            while j >= 0 and _OFFICE_LINE.match(fold(lines[j]).strip()):
+                out.add(j)
+                j -= 1
+    return out
+
+
+def _has_quantity(line: str) -> bool:
+    from .numbers import find_quantities
+    from .script import mask
+
+    return bool(find_quantities(mask(fold(line))))
+
+
 def _is_article(rest: str, next_level: int) -> bool:
     """A 第N条 is a measure of its own unless it only titles the numbered items after it."""
     return not (next_level == 3 and len(fold(rest).strip(" 。")) <= 15)
@@ -138,14 +164,28 @@ def title_of(rest: str) -> str:
 def parse(lines: list[str]) -> Outline:
     levels = [_classify(line) for line in lines]
     headers = {i: h for i, line in enumerate(lines) if (h := tables.header(line))}
+    for i in range(len(lines) - 1):
+        # a header row broken over two lines ("… 完成" / "时限")
+        tail = fold(lines[i + 1]).strip()
+        if i + 1 not in headers and len(tail) <= 6 and not re.search(r"\d", tail):
+            joined = tables.header(lines[i] + lines[i + 1].strip())
+            if joined:
+                headers[i] = joined
+                headers[i + 1] = None
     indicator_headers = {
         i: h for i, line in enumerate(lines) if i not in headers and (h := tables.indicator_header(line))
     }
     first = next((i for i, (lv, _n, _e) in enumerate(levels) if lv == 1), None)
     if first is None:
         first = next((i for i, (lv, _n, _e) in enumerate(levels) if lv in (2, 3)), None)
-    if headers and (first is None or min(headers) < first):
-        first = min(headers)
+    if first is not None:
+        # Goals said before the first heading ("2025年主要预期目标是：…") are body, not preamble.
+        early = next((i for i in range(first) if _is_body_paragraph(lines[i]) and _has_quantity(lines[i])), None)
+        first = early if early is not None else first
+    signature = _signature_lines(lines)
+    headers_at = [i for i, h in headers.items() if h is not None]
+    if headers_at and (first is None or min(headers_at) < first):
+        first = min(headers_at)
     if indicator_headers and (first is None or min(indicator_headers) < first):
         first = min(indicator_headers)
     if first is None:
@@ -196,9 +236,12 @@ def parse(lines: list[str]) -> Outline:
         level, number, at = levels[index]
         if _ATTACHMENT.match(fold(line)) and index > first:
             break
+        if index in signature:
+            continue  # "某某市人民政府办公室 / 2024年5月6日" signing the document
         if index in headers:
-            close_row()
-            table, open_task, indicators = headers[index], None, None
+            if headers[index] is not None:  # None: the second line of a broken header
+                close_row()
+                table, open_task, indicators = headers[index], None, None
             continue
         if index in indicator_headers:
             close_row()
@@ -270,10 +313,11 @@ def parse(lines: list[str]) -> Outline:
                 block = open_at[3]
                 if open_task.level == 4 and block is not None and open_task in block.tasks:
                     # "1.园区扩容行动 / (1)… / (2)… / 责任单位：…": the units of the whole block
+                    clause = find_clause(line)
+                    clause = replace(clause, span=None) if clause else None  # said on its own line
                     for item in block.tasks:
-                        if not _UNIT_LABEL.search(fold(item.text)):
-                            item.text += "\n" + line
-                    continue
+                        if item is not open_task and item.clause is None and not find_clause(item.text):
+                            item.clause = clause
                 open_task.text += "\n" + line  # the units of the measure, on a line of their own
                 continue
             if open_task is not None and open_task.number is not None and not own:

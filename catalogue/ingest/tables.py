@@ -18,6 +18,7 @@ from .units import Responsibility, _names, _prose_units, is_county_group, looks_
 
 _ROLES = (
     ("number", r"^(序号|编号|序)$"),
+    ("other", r"领导|分管|责任人|联系人|备注"),  # people and remarks, no units
     ("lead", r"牵头"),
     ("co", r"配合|协办|协助|参与|协同"),
     ("resp", r"责任|负责|主体|承办|实施"),
@@ -32,6 +33,7 @@ _SEPARATORS = {"|": r"[^|｜]+", "\t": r"[^\t]+", " ": r"\S+"}
 class Header:
     sep: str
     roles: list[str]
+    years: dict[int, tuple[int, bool]] = field(default_factory=dict)  # column → (year, baseline)
 
     def has(self, role: str) -> bool:
         return role in self.roles
@@ -72,11 +74,22 @@ def header(line: str) -> Header | None:
     cells = [c for c in re.findall(_SEPARATORS[sep], folded) if c.strip()]
     if len(cells) < 3:
         return None
-    roles = [_role(c) for c in cells]
+    roles = [
+        "year" if _year_cell(c) else "unit" if re.fullmatch(r"(计量)?单位", fold(c).strip()) else _role(c)
+        for c in cells
+    ]
     named = sum(1 for r in roles if r in ("lead", "co", "resp", "deadline"))
     if roles[0] != "number" or "task" not in roles or named < 1 or len(set(roles)) < 3:
         return None
-    return Header(sep, roles)
+    years = {i: _year_cell(c) for i, c in enumerate(cells) if roles[i] == "year"}
+    return Header(sep, roles, years)
+
+
+def _year_cell(cell: str) -> tuple[int, bool] | None:
+    m = _YEAR_CELL_RE.match(fold(cell).strip())
+    if m and 1990 <= int(m.group("y")) <= 2100:
+        return int(m.group("y")), bool(_BASE_NOTE_RE.search(m.group("note") or ""))
+    return None
 
 
 def row_start(line: str, table: Header) -> str | None:
@@ -143,10 +156,13 @@ def task_of(row: Row, table: Header, node, title_of):
     task_span = None
     if table.has("lead") and table.has("resp"):
         roles = ["co" if r == "resp" else r for r in roles]  # 牵头单位 | 责任单位: the others are co
+    year_values = []
     if len(spans) == len(roles):
-        for (a, b), role in zip(spans, roles, strict=True):
+        for column, ((a, b), role) in enumerate(zip(spans, roles, strict=True), start=1):
             if role == "task":  # 重点任务 | 具体内容: the task's text runs over both
                 task_span = (task_span[0] if task_span else a, b)
+            elif role == "year":  # 2024年 | 2025年 | 2026年: the task's figure each year
+                year_values.append((table.years[column if table.roles[0] == "number" else column - 1], joined[a:b]))
             else:
                 cells.setdefault(role, []).append(joined[a:b])
     else:
@@ -182,7 +198,36 @@ def task_of(row: Row, table: Header, node, title_of):
     task = node(row.number, title_of(text), text, 3, row.line)
     task.clause = result if (result.lead or result.co or result.counties) else None
     task.deadline = deadline
+    if year_values:
+        task.indicator = _row_indicator(text, (cells.get("unit") or [""])[0], year_values)
     return task
+
+
+def _row_indicator(name: str, unit: str, year_values) -> IndicatorRow | None:
+    """A task row's figures by year ("新增规上企业（家）| 30 | 40 | 50"), as an indicator row."""
+    m = re.search(r"[(（]\s*([^()（）]{1,6})\s*[)）]\s*$", name)
+    if m and not unit:
+        name, unit = name[: m.start()], m.group(1)
+    values = []
+    plan = False
+    for (year, base), cell in year_values:
+        v = _VALUE_RE.match(fold(cell).replace(" ", ""))
+        if not v:
+            continue
+        op, suffix = v.group("op") or "", v.group("suffix") or ""
+        value_max = float(v.group("v2")) if v.group("v2") else None
+        comparison = (
+            "range"
+            if value_max is not None
+            else "at_most"
+            if op in ("≤", "<=", "<") or suffix in ("以下", "以内")
+            else "at_least"
+        )
+        plan = plan or bool(v.group("bracket"))
+        values.append((year, base, float(v.group("v")), value_max, comparison))
+    if not values or not re.search(r"[\u4e00-\u9fff]", name):
+        return None
+    return IndicatorRow(name.strip(), unit.strip().replace("个百分点", "百分点"), values, plan)
 
 
 # -- indicator tables -------------------------------------------------------------------------

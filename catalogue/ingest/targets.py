@@ -175,11 +175,11 @@ _KEY_DROP_RE = re.compile(
 _METRIC_ONLY_RE = re.compile(r"^(年均)?(增长|增速|增幅|增长率|提高|提升|下降|降低)$")
 
 # Units a target may bind one by one (in the masked text "县(市、区)" reads "县(□□□)").
-_EACH_UNIT = (
-    r"(?:县(?:\([^)]*\))?|区县|县区|县市区|市\([^)]*\)|乡镇|镇街|镇|街道|园区|开发区|集中区|功能区|部门|单位|产业)"
-)
+_EACH_UNIT = r"(?:县(?:\([^)]*\))?|区县|县区|县市区|市\([^)]*\)|乡镇|镇街|镇|街道|园区|开发区|集中区|功能区|部门|单位|产业链|产业)"
 _EACH_EVERY_RE = re.compile(
-    r"每一?个(?:(?![年月季周天日])[\u4e00-\u9fff]){0,4}?" + _EACH_UNIT + r"|每(?:县|区县|县区|乡镇|镇|街道|园区|部门)"
+    r"每一?[个条座所](?:(?![年月季周天日])[\u4e00-\u9fff]){0,4}?"
+    + _EACH_UNIT
+    + r"|每(?:县|区县|县区|乡镇|镇|街道|园区|部门)"
 )
 _EACH_ALL_RE = re.compile(r"各" + _EACH_UNIT + r"[^。]*?(?:不少于|至少|(?<![年亩人平户])均(?![衡等匀]))")
 # "市、县每年各组织不少于1次": an item that opens with a kind of unit (the 市 alone is the city).

@@ -86,18 +86,42 @@ def text_from_docx(data: bytes) -> str:
         root = ElementTree.fromstring(xml)
     except ElementTree.ParseError as exc:
         raise IngestError("Word 文件的正文已损坏（XML 无法解析）。") from exc
-    paragraphs = []
-    for p in root.iter(f"{_W}p"):
-        parts = []
-        for node in p.iter():
-            if node.tag == f"{_W}t" and node.text:
-                parts.append(node.text)
-            elif node.tag == f"{_W}tab":
-                parts.append("\t")
-            elif node.tag in (f"{_W}br", f"{_W}cr"):
-                parts.append("\n")
-        paragraphs.append("".join(parts))
+    paragraphs: list[str] = []
+    body = root.find(f"{_W}body")
+    for block in body if body is not None else root:
+        if block.tag == f"{_W}tbl":
+            paragraphs.extend(_table_rows(block))
+        elif block.tag == f"{_W}p":
+            paragraphs.append(_paragraph_text(block))
+        else:  # a content control or section around paragraphs
+            paragraphs.extend(_paragraph_text(p) for p in block.iter(f"{_W}p"))
     return check_text("\n".join(paragraphs))
+
+
+def _paragraph_text(p) -> str:
+    parts = []
+    for node in p.iter():
+        if node.tag == f"{_W}t" and node.text:
+            parts.append(node.text)
+        elif node.tag == f"{_W}tab":
+            parts.append("\t")
+        elif node.tag in (f"{_W}br", f"{_W}cr"):
+            parts.append("\n")
+    return "".join(parts)
+
+
+def _table_rows(table) -> list[str]:
+    """A Word table as one line per row, its cells separated by tabs (a cell's paragraphs joined),
+    so that the reader sees a task table as the table it is."""
+    rows = []
+    for tr in table.iter(f"{_W}tr"):
+        cells = []
+        for tc in tr.findall(f"{_W}tc"):
+            text = "".join(_paragraph_text(p) for p in tc.iter(f"{_W}p"))
+            cells.append(re.sub(r"[\t\n]+", " ", text).strip())
+        if any(cells):
+            rows.append("\t".join(cells))
+    return rows
 
 
 def text_from_bytes(data: bytes, filename: str | None = None) -> str:

@@ -153,6 +153,17 @@ class TestFlattenedTables:
         assert (task["lead_units"], task["co_units"]) == (["市市场监管局"], ["市工信局"])
         assert task["text"] == "新建仪表检测站4个。" and only(policy)["year"] == 2025
 
+    def test_a_header_broken_over_two_lines_and_a_column_of_people(self):
+        policy = read(
+            "序号 重点任务 责任领导 牵头单位 配合单位 完成",
+            "时限",
+            "1 新增仪表企业20家。 王某 市工信局 市统计局 2025年底",
+        )
+
+        (task,) = tasks_of(policy)
+        assert (task["lead_units"], task["co_units"]) == (["市工信局"], ["市统计局"])
+        assert only(policy)["year"] == 2025
+
 
 class TestGenericUnits:
     @pytest.mark.parametrize(
@@ -423,3 +434,100 @@ def test_items_after_a_conditions_lead_in_are_not_targets():
     )
 
     assert [t["value"] for t in targets_of(policy)] == [10]
+
+
+def test_a_word_task_table_is_read_by_its_columns():
+    import io
+    import zipfile
+
+    from catalogue.ingest import text_from_docx
+
+    w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+    def row(*cells):
+        tcs = "".join(f"<w:tc><w:p><w:r><w:t>{c}</w:t></w:r></w:p></w:tc>" for c in cells)
+        return f"<w:tr>{tcs}</w:tr>"
+
+    table = row("序号", "重点任务", "牵头单位", "配合单位", "完成时限") + row(
+        "1", "新增仪表企业15家。", "市工信局", "市统计局、市财政局", "2025年12月"
+    )
+    xml = (
+        f'<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="{w}"><w:body>'
+        f"<w:p><w:r><w:t>某某市仪表产业任务分工表</w:t></w:r></w:p><w:tbl>{table}</w:tbl></w:body></w:document>"
+    )
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("word/document.xml", xml)
+
+    policy = read_policy(text_from_docx(out.getvalue()), city_code="demo", title=PLAN)
+
+    (task,) = tasks_of(policy)
+    assert (task["lead_units"], task["co_units"]) == (["市工信局"], ["市统计局", "市财政局"])
+    assert (only(policy)["value"], only(policy)["year"]) == (15, 2025)
+
+
+def test_a_task_table_with_a_column_per_year_gives_yearly_figures_and_units():
+    policy = read(
+        "序号|重点任务|2024年|2025年|2026年|牵头单位|配合单位",
+        "1|新增规上仪表企业（家）|30|40|50|市工信局|市统计局",
+        "2|仪表产业营业收入（亿元）|200|230|260|市工信局|市发改委",
+    )
+
+    first, second = targets_of(policy)
+    assert (first["window"], first["value"], first["milestones"]) == (
+        "annual",
+        50,
+        [{"year": 2024, "value": 30}, {"year": 2025, "value": 40}],
+    )
+    assert (second["window"], second["year"], second["value"]) == ("date", 2026, 260)
+    assert tasks_of(policy)[1]["co_units"] == ["市发改委"]
+
+
+@pytest.mark.parametrize("folder", ["corpus", "holdout"])
+def test_every_corpus_draft_passes_the_schema_and_the_catalogue_rules(folder):
+    import json
+    from pathlib import Path
+
+    import jsonschema
+
+    from catalogue import checking
+
+    root = Path(__file__).resolve().parents[2]
+    schema = json.loads((root / "docs" / "export-schema.json").read_text(encoding="utf-8"))
+    documents = sorted((root / "fixtures" / "ingest" / folder).glob("*.txt"))
+    assert documents
+    for path in documents:
+        policy = read_policy(path.read_text(encoding="utf-8"), city_code="demo")
+        jsonschema.validate({"policies": [policy]}, schema)
+        assert checking.validate_policy(policy, path.name, policy["source_text"], []) == [], path.name
+
+
+def test_goals_said_before_the_first_heading_are_read():
+    policy = read(
+        "某某市2025年仪表产业工作要点",
+        "2025年全市仪表产业的主要预期目标是：营业收入增长8%，新增仪表企业20家。",
+        "一、重点工作",
+        "1.壮大企业。培育仪表龙头企业2家。（责任单位：市工信局）",
+        title=None,
+    )
+
+    assert [(t["value"], t["year"]) for t in targets_of(policy)] == [(8, 2025), (20, 2025), (2, 2025)]
+
+
+def test_the_signature_is_no_part_of_the_last_task():
+    policy = read(
+        "一、重点任务",
+        "（一）拓展市场。每年组织仪表企业参展20场。由市商务局牵头，各县（市、区）政府负责落实。",
+        "某某市人民政府办公室",
+        "2024年5月6日",
+    )
+
+    (task,) = tasks_of(policy)
+    assert (task["lead_units"], task["counties_implement"]) == (["市商务局"], True)
+    assert "人民政府办公室" not in task["text"]
+
+
+def test_every_chain_with_at_least_a_number_applies_to_each():
+    found = targets_of(read("一、主要目标", "每条仪表产业链培育链主企业不少于2家，到2026年全市链主企业达到12家。"))
+
+    assert [(t["value"], t["applies_to"]) for t in found] == [(2, "each"), (12, "total")]

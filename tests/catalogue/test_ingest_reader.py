@@ -653,10 +653,10 @@ def _docx(paragraphs: list[str], table: list[str] = ()) -> bytes:
 
 
 class TestDocx:
-    def test_paragraphs_and_table_cells_become_lines(self):
+    def test_paragraphs_become_lines_and_a_table_row_one_line_of_tab_separated_cells(self):
         data = _docx(["一、主要目标", "到2026年,新增智能工厂12家。"], table=["序号", "市工业和信息化局"])
 
-        assert text_from_docx(data) == "一、主要目标\n到2026年,新增智能工厂12家。\n序号\n市工业和信息化局"
+        assert text_from_docx(data) == "一、主要目标\n到2026年,新增智能工厂12家。\n序号\t市工业和信息化局"
 
     def test_a_docx_upload_is_read_like_text(self):
         text = text_from_bytes(_docx(["一、主要目标", "每年新增规上企业20家。"]), "方案.docx")
