@@ -16,7 +16,9 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
 from django_filters.views import FilterView
@@ -94,7 +96,10 @@ class ReportContext:
         self.can_enter = self.scope.can_enter(self.unit.pk)
         self.can_review = self.scope.can_review(self.policy.pk)
         self.due_date = due_date_of(self.policy, year, month_no)
-        self.locked = bool(self.report) and services.is_locked_for(self.report, today)
+        # Locked for this unit whether or not it has a report: a unit with nothing filed sees
+        # the month closed before it types anything.
+        self.lock = services.unit_lock(self.policy.pk, self.period.ordinal, self.unit.pk, today)
+        self.locked = self.lock is not None
 
 
 class ReportEntryView(ScopedMixin, TemplateView):
@@ -110,20 +115,33 @@ class ReportEntryView(ScopedMixin, TemplateView):
         ctx = self.ctx
         report = ctx.report
         editable = ctx.can_enter and not ctx.locked and (report is None or report.state in services.EDITABLE)
+        groups = entry_rows(
+            policy=ctx.policy,
+            unit=ctx.unit,
+            period=ctx.period,
+            report=report,
+            typed=kwargs.get("posted", {}).get("values"),
+        )
+        rows = [row for group in groups for row in group.rows]
+        # What the form is loaded with: a save writes only the fields that differ from it.
+        loaded = kwargs.get("loaded") or services.Loaded(
+            values={row.indicator.pk: row.typed for row in rows},
+            notes={row.indicator.pk: row.value.note if row.value else "" for row in rows},
+            texts={name: getattr(report, name) if report else "" for name in services.TEXT_FIELDS},
+        )
+        conflicts = kwargs.get("conflicts") or []
         context.update(
             ctx=ctx,
             report=report,
             policy=ctx.policy,
             unit=ctx.unit,
             period=ctx.period,
-            groups=entry_rows(
-                policy=ctx.policy,
-                unit=ctx.unit,
-                period=ctx.period,
-                report=report,
-                typed=kwargs.get("posted", {}).get("values"),
-            ),
+            groups=groups,
             editable=editable,
+            read_only_reason=read_only_reason(ctx) if not editable else None,
+            loaded=loaded,
+            conflicts=conflicts,
+            conflict_keys={c.key: c for c in conflicts},
             text_fields=list(services.TEXT_FIELDS.items()),
             is_late=timezone.localdate() > ctx.due_date and (report is None or report.first_submitted_at is None),
         )
@@ -137,9 +155,7 @@ class ReportEntryView(ScopedMixin, TemplateView):
         if not ctx.can_enter:
             raise PermissionDenied("您不是该单位的填报员")
         action = request.POST.get("action", "save")
-        values = {int(k[2:]): v for k, v in request.POST.items() if k.startswith("v-") and k[2:].isdigit()}
-        notes = {int(k[2:]): v for k, v in request.POST.items() if k.startswith("n-") and k[2:].isdigit()}
-        texts = {name: request.POST.get(name, "") for name in services.TEXT_FIELDS}
+        form = EntryForm(request.POST)
         try:
             version = int(request.POST.get("version") or 0)
         except ValueError:
@@ -151,22 +167,35 @@ class ReportEntryView(ScopedMixin, TemplateView):
                 period=ctx.period,
                 by=request.user,
                 version=version,
-                values=values,
-                notes=notes,
-                texts=texts,
+                values=form.values,
+                notes=form.notes,
+                texts=form.texts,
+                loaded=form.loaded,
                 submit=action == "submit",
             )
             if action == "submit":
-                messages.success(request, f"{ctx.period}月报已报送，等待审核。")
+                messages.success(request, _("%(period)s月报已报送，等待审核。") % {"period": ctx.period})
             elif result.errors:
-                messages.warning(request, "草稿已保存；有数据不是有效数字，报送前请修改（已保留原输入）。")
+                first = next(iter(result.errors.values()))[0]
+                messages.warning(
+                    request,
+                    _("草稿已保存；有数据未通过校验（%(error)s），报送前请修改（已保留原输入）。") % {"error": first},
+                )
             else:
-                messages.success(request, "草稿已保存。")
+                messages.success(request, _("草稿已保存。"))
             return redirect(request.path)
+        except services.FieldConflict as exc:
+            messages.error(request, str(exc))
+            ctx.report = exc.report
+            return self.render_to_response(
+                self.get_context_data(posted=form.merged(exc.current), loaded=exc.current, conflicts=exc.conflicts)
+            )
         except services.StaleVersion as exc:
             messages.error(request, str(exc))
             return self.render_to_response(
-                self.get_context_data(posted={"values": values, "notes": notes, "texts": texts}, stale=exc.changes)
+                self.get_context_data(
+                    posted={"values": form.values, "notes": form.notes, "texts": form.texts}, stale=exc.changes
+                )
             )
         except services.ReportInvalid as exc:
             messages.error(request, str(exc))
@@ -177,6 +206,74 @@ class ReportEntryView(ScopedMixin, TemplateView):
         except services.ReportError as exc:
             messages.error(request, str(exc))
             return redirect(request.path)
+
+
+class EntryForm:
+    """The entry page's POST read into figures, notes and texts, with what the page was loaded
+    with (was-…) and the user's choice on each conflicting field (keep-…=theirs)."""
+
+    def __init__(self, data):
+        def by_id(prefix):
+            n = len(prefix)
+            return {int(k[n:]): v for k, v in data.items() if k.startswith(prefix) and k[n:].isdigit()}
+
+        self.values = by_id("v-")
+        self.notes = by_id("n-")
+        self.texts = {name: data.get(name, "") for name in services.TEXT_FIELDS}
+        self.loaded = None
+        if data.get("loaded") == "1":
+            self.loaded = services.Loaded(
+                values=by_id("was-v-"),
+                notes=by_id("was-n-"),
+                texts={name: data.get(f"was-{name}", "") for name in services.TEXT_FIELDS},
+            )
+            # "Keep the colleague's": the field is left as saved, i.e. as loaded after the conflict.
+            for pk in list(self.values):
+                if data.get(f"keep-v-{pk}") == "theirs":
+                    self.values[pk] = self.loaded.values.get(pk, "")
+            for pk in list(self.notes):
+                if data.get(f"keep-n-{pk}") == "theirs":
+                    self.notes[pk] = self.loaded.notes.get(pk, "")
+            for name in self.texts:
+                if data.get(f"keep-{name}") == "theirs":
+                    self.texts[name] = self.loaded.texts.get(name, "")
+
+    def merged(self, current: services.Loaded) -> dict:
+        """The form shown again after a conflict: the user's changes over the saved fields."""
+        loaded = self.loaded or services.Loaded()
+
+        def pick(mine, was, now):
+            return {k: (v if not services.same_field(v, was.get(k, "")) else now.get(k, "")) for k, v in mine.items()}
+
+        return {
+            "values": pick(self.values, loaded.values, current.values),
+            "notes": pick(self.notes, loaded.notes, current.notes),
+            "texts": pick(self.texts, loaded.texts, current.texts),
+        }
+
+
+def read_only_reason(ctx: ReportContext) -> str:
+    """Why the entry page shows figures instead of inputs, and who can open it again."""
+    report = ctx.report
+    if not ctx.can_enter:
+        return _("您可以查看本月报，填报由该单位的填报员负责。")
+    if ctx.locked:
+        lock = ctx.lock
+        if lock.locked_by_id:
+            who = lock.locked_by.get_full_name() or lock.locked_by.username
+            closed = _("审核员%(who)s于%(day)s提前关闭了本报告期") % {
+                "who": who,
+                "day": date_format(timezone.localtime(lock.locked_at), "MONTH_DAY_FORMAT"),
+            }
+        else:
+            closed = _("本报告期已于%(day)s到期锁定") % {
+                "day": date_format(timezone.localtime(lock.locked_at), "MONTH_DAY_FORMAT")
+            }
+        return closed + _("，不能再填报或修改。如需补报或更正，请联系系统管理员为本单位解锁。")
+    if report.state == MonthlyReport.State.APPROVED:
+        who = report.reviewed_by.get_full_name() or report.reviewed_by.username if report.reviewed_by else ""
+        return _("本月报已由%(who)s审核通过，不能修改。如需更正，请联系审核员在本页“退回更正”。") % {"who": who}
+    return _("本月报已报送，等待审核，不能修改。如需修改，请联系审核员退回。")
 
 
 class ReportPreviewView(ScopedMixin, TemplateView):
