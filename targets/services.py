@@ -5,6 +5,7 @@ in the same transaction; nothing is overwritten without a trace."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -297,15 +298,34 @@ def excel_upload_apply(*, policy: Policy, period: Period, by, units: dict[str, U
     return saved
 
 
+@dataclass
+class BulkApproval:
+    approved: list[MonthlyReport]
+    skipped: list[MonthlyReport]  # submitted, chosen, but with a warning nobody confirmed
+
+
 @transaction.atomic
-def reports_approve(*, policy: Policy, ids: list[int], by) -> int:
-    """Approve the chosen submitted reports of a policy together: all or none."""
-    reports = MonthlyReport.objects.filter(policy=policy, pk__in=ids, state=State.SUBMITTED).select_for_update()
-    approved = 0
+def reports_approve(*, policy: Policy, ids: list[int], by, confirmed: Iterable[int] = ()) -> BulkApproval:
+    """Approve the chosen submitted reports of a policy together (all or none). A report with
+    an outlier warning (targets.review) is approved only if its id is in `confirmed`, i.e.
+    the reviewer confirmed it on its own; the others are skipped and named."""
+    from .review import report_checks
+
+    reports = list(
+        MonthlyReport.objects.filter(policy=policy, pk__in=ids, state=State.SUBMITTED)
+        .select_related("period", "unit")
+        .select_for_update(of=("self",))
+        .order_by("unit__sort_order", "unit__name")
+    )
+    checks = report_checks(reports)
+    confirmed = set(confirmed)
+    result = BulkApproval([], [])
     for report in reports:
-        report_approve(report=report, by=by)
-        approved += 1
-    return approved
+        if checks[report.pk].has_warnings and report.pk not in confirmed:
+            result.skipped.append(report)
+            continue
+        result.approved.append(report_approve(report=report, by=by))
+    return result
 
 
 def rule_for(indicator: Indicator) -> Rule:

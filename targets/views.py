@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -47,6 +47,7 @@ from .models import (
 from .notifications import notifications_mark_read
 from .preview import indicator_preview
 from .queue import is_overdue, queue_units
+from .review import report_checks
 from .tables import QueueTable
 
 State = MonthlyReport.State
@@ -412,7 +413,7 @@ class ReviewQueueView(ScopedMixin, SingleTableMixin, FilterView):
     template_name = "targets/review_queue.html"
     filterset_class = QueueFilter
     table_class = QueueTable
-    paginate_by = 100
+    table_pagination = {"per_page": 100}  # the table pages; the list view does not count again
 
     def load(self, request, *args, **kwargs):
         scope = self.scope
@@ -427,16 +428,27 @@ class ReviewQueueView(ScopedMixin, SingleTableMixin, FilterView):
         return queue_units(self.policy, self.period)
 
     def get_table_kwargs(self):
+        reports = MonthlyReport.objects.filter(policy=self.policy, period__ordinal=self.period.ordinal).select_related(
+            "period"
+        )
         return {
             "policy": self.policy,
             "period": self.period,
             "overdue": is_overdue(self.policy, self.period, timezone.localdate()),
+            "checks": report_checks(reports),
         }
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        counts = dict(queue_units(self.policy, self.period).order_by().values_list("state").annotate(n=Count("id")))
-        late = queue_units(self.policy, self.period).filter(timeliness="late").count()
+        counts, late = {}, 0
+        for state, n, n_late in (
+            queue_units(self.policy, self.period)
+            .order_by()
+            .values_list("state")
+            .annotate(n=Count("id"), late=Count("id", filter=Q(timeliness="late")))
+        ):
+            counts[state] = n
+            late += n_late
         context.update(
             policy=self.policy,
             period=self.period,
@@ -458,18 +470,49 @@ class ReviewQueueView(ScopedMixin, SingleTableMixin, FilterView):
 
 
 class BulkApproveView(ScopedMixin, View):
+    """Bulk approval in two steps: the chosen reports are listed first (those with warnings
+    apart, each to be confirmed on its own); only the confirming POST approves."""
+
     def post(self, request, policy):
         scope = self.scope
-        policy = get_object_or_404(scope.overseen_policies(), code=policy)
+        policy = get_object_or_404(scope.overseen_policies().select_related("city"), code=policy)
         if not scope.can_review(policy.pk):
             raise PermissionDenied("只有该政策文件的审核员可以审核")
         ids = [int(i) for i in request.POST.getlist("report") if i.isdigit()]
-        approved = services.reports_approve(policy=policy, ids=ids, by=request.user)
-        if approved:
-            messages.success(request, f"已批量审核通过 {approved} 份月报。")
-        else:
-            messages.warning(request, "没有选中待审核的月报。")
-        return redirect(_next_or(request, reverse("targets:review_queue", args=[policy.code])))
+        back = _next_or(request, reverse("targets:review_queue", args=[policy.code]))
+        if request.POST.get("confirm") != "1":
+            reports = list(
+                MonthlyReport.objects.filter(policy=policy, pk__in=ids, state=State.SUBMITTED)
+                .select_related("unit", "period")
+                .order_by("unit__sort_order", "unit__name")
+            )
+            if not reports:
+                messages.warning(request, _("没有选中待审核的月报。"))
+                return redirect(back)
+            checks = report_checks(reports)
+            rows = [(r, checks[r.pk]) for r in reports]
+            return render(
+                request,
+                "targets/bulk_approve_confirm.html",
+                {
+                    "policy": policy,
+                    "clean": [(r, c) for r, c in rows if not c.has_warnings],
+                    "warned": [(r, c) for r, c in rows if c.has_warnings],
+                    "back": back,
+                },
+            )
+        confirmed = [int(i) for i in request.POST.getlist("confirmed") if i.isdigit()]
+        result = services.reports_approve(policy=policy, ids=ids, by=request.user, confirmed=confirmed)
+        if result.approved:
+            messages.success(request, _("已批量审核通过 %(n)d 份月报。") % {"n": len(result.approved)})
+        if result.skipped:
+            names = "、".join(r.unit.name for r in result.skipped)
+            messages.warning(
+                request, _("%(names)s 的月报有预警且未逐份确认，未审核通过，请打开逐份审核。") % {"names": names}
+            )
+        if not result.approved and not result.skipped:
+            messages.warning(request, _("没有选中待审核的月报。"))
+        return redirect(back)
 
 
 class AssignmentSplitView(ScopedMixin, TemplateView):
