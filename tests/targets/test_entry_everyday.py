@@ -191,3 +191,32 @@ class TestFieldMerge:
 
         figures = dict(report_draft.values.values_list("indicator_id", "value"))
         assert figures == {world.a.flow.pk: 5, world.a.indicator.pk: 75}
+
+
+class TestExcelTemplate:
+    def test_shows_the_units_share_beside_the_citys_target(self, client, world, period):
+        import io
+
+        from openpyxl import load_workbook
+
+        from targets.models import Assignment
+
+        Assignment.objects.filter(indicator=world.a.flow, unit=world.a.county).update(allocated_value=12)
+        client.force_login(world.users["reporter"])
+
+        response = client.get(
+            reverse("targets:excel_template", args=[world.a.policy.code, world.a.county.code, "2025-09"])
+        )
+
+        book = load_workbook(io.BytesIO(response.content))
+        sheet = book[book.sheetnames[1]]
+        targets = [sheet.cell(r, 6).value or "" for r in range(7, 12)]
+        assert any("20" in t and "本单位分解：12件" in t for t in targets), targets
+
+
+def test_an_amount_is_thousands_separated_and_half_up():
+    from policies.templatetags.figures import amount
+
+    assert amount(12345.675) == "12,345.68"
+    assert amount(1800) == "1,800"
+    assert amount(None) == "—"
