@@ -49,7 +49,7 @@ class QueueTable(tables.Table):
     def render_check(self, record):
         check = self.checks.get(record.report_id)
         if check is None:
-            return "—"
+            return format_html('<span class="text-muted queue-empty">{}</span>', "—")
         return render_to_string("targets/includes/_report_check.html", {"check": check})
 
     def before_render(self, request):
