@@ -10,12 +10,7 @@ from .columns import ReportStateColumn
 
 
 class QueueTable(tables.Table):
-    select = tables.TemplateColumn(
-        '{% if record.state == "submitted" %}<input class="form-check-input" type="checkbox" name="report" '
-        'value="{{ record.report_id }}" form="bulk-approve" aria-label="选择{{ record.name }}">{% endif %}',
-        verbose_name="",
-        orderable=False,
-    )
+    select = tables.Column(empty_values=(), verbose_name="", orderable=False)
     name = tables.Column(verbose_name=_("填报单位"), attrs={"td": {"class": "queue-unit"}})
     kind = tables.Column(verbose_name=_("类型"), attrs={"td": {"data-label": _("类型")}})
     state = ReportStateColumn(verbose_name=_("状态"), attrs={"td": {"data-label": _("状态")}})
@@ -45,6 +40,17 @@ class QueueTable(tables.Table):
         self.policy, self.period, self.overdue = policy, period, overdue
         self.checks = checks or {}
         super().__init__(*args, **kwargs)
+
+    def render_select(self, record):
+        # A method, not a TemplateColumn: that compiles its template anew for every cell.
+        if record.state != "submitted":
+            return ""
+        return format_html(
+            '<input class="form-check-input" type="checkbox" name="report" value="{}" form="bulk-approve" '
+            'aria-label="{}">',
+            record.report_id,
+            _("选择%(unit)s") % {"unit": record.name},
+        )
 
     def render_check(self, record):
         check = self.checks.get(record.report_id)

@@ -6,6 +6,7 @@ Every view reads through the user's scope: a report of another unit is not found
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from urllib.parse import quote
 
 import tablib
@@ -46,7 +47,7 @@ from .models import (
 )
 from .notifications import notifications_mark_read
 from .preview import indicator_preview
-from .queue import is_overdue, queue_units
+from .queue import queue_units
 from .review import report_checks
 from .tables import QueueTable
 
@@ -413,7 +414,8 @@ class ReviewQueueView(ScopedMixin, SingleTableMixin, FilterView):
     template_name = "targets/review_queue.html"
     filterset_class = QueueFilter
     table_class = QueueTable
-    table_pagination = {"per_page": 100}  # the table pages; the list view does not count again
+    # One policy's reporting units on one page, never paged: paging counted them once more.
+    table_pagination = False
 
     def load(self, request, *args, **kwargs):
         scope = self.scope
@@ -423,9 +425,11 @@ class ReviewQueueView(ScopedMixin, SingleTableMixin, FilterView):
         default = months[-1] if months else calendar.previous_month(timezone.localdate())
         year, month = parse_month(request.GET.get("month") or f"{default[0]}-{default[1]:02d}")
         self.period = Period.objects.of_month(year, month)
+        # Read once: the table, the counts and the late flags all need it.
+        self.due_date = due_date_of(self.policy, year, month)
 
     def get_queryset(self):
-        return queue_units(self.policy, self.period)
+        return queue_units(self.policy, self.period, self.due_date)
 
     def get_table_kwargs(self):
         reports = MonthlyReport.objects.filter(policy=self.policy, period__ordinal=self.period.ordinal).select_related(
@@ -434,21 +438,22 @@ class ReviewQueueView(ScopedMixin, SingleTableMixin, FilterView):
         return {
             "policy": self.policy,
             "period": self.period,
-            "overdue": is_overdue(self.policy, self.period, timezone.localdate()),
+            "overdue": timezone.localdate() > self.due_date,
             "checks": report_checks(reports),
         }
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        counts, late = {}, 0
-        for state, n, n_late in (
-            queue_units(self.policy, self.period)
-            .order_by()
-            .values_list("state")
-            .annotate(n=Count("id"), late=Count("id", filter=Q(timeliness="late")))
-        ):
-            counts[state] = n
-            late += n_late
+        if self.filterset.is_bound and self.filterset.form.has_changed():
+            rows = queue_units(self.policy, self.period, self.due_date).values_list("state", "timeliness")
+        else:
+            # Unfiltered, the table holds every unit already: counted from it, no second query.
+            rows = [(unit.state, unit.timeliness) for unit in self.object_list]
+        counts = Counter(state for state, _timeliness in rows)
+        late = sum(1 for _state, timeliness in rows if timeliness == "late")
+        lock = PeriodLock.objects.filter(policy=self.policy, period__ordinal=self.period.ordinal)
+        if self.scope.is_admin:  # only the administrator's unlock form lists the unlocks
+            lock = lock.prefetch_related("unlocks__unit", "unlocks__unlocked_by")
         context.update(
             policy=self.policy,
             period=self.period,
@@ -456,11 +461,9 @@ class ReviewQueueView(ScopedMixin, SingleTableMixin, FilterView):
             counts={k: counts.get(k, 0) for k in QUEUE_STATES},
             total=sum(counts.values()),
             late=late,
-            due_date=due_date_of(self.policy, self.period.year, self.period.month),
+            due_date=self.due_date,
             months=[f"{y}-{m:02d}" for y, m in reversed(self.months())],
-            lock=PeriodLock.objects.filter(policy=self.policy, period__ordinal=self.period.ordinal)
-            .prefetch_related("unlocks__unit", "unlocks__unlocked_by")
-            .first(),
+            lock=lock.first(),
         )
         return context
 
