@@ -187,7 +187,11 @@ class ReportEntryView(ScopedMixin, TemplateView):
                 messages.success(request, _("草稿已保存。"))
             return redirect(request.path)
         except services.FieldConflict as exc:
-            messages.error(request, str(exc))
+            messages.error(
+                request,
+                _("您和同事同时修改了%(n)d处相同的数据，尚未保存：请在下方逐项选择保留哪一个值后再保存。")
+                % {"n": len(exc.conflicts)},
+            )
             ctx.report = exc.report
             return self.render_to_response(
                 self.get_context_data(posted=form.merged(exc.current), loaded=exc.current, conflicts=exc.conflicts)
