@@ -33,6 +33,7 @@ demo: migrate
 
 run: demo
 	@echo "门户地址: http://$(HOST):$(PORT)/  （Ctrl-C 同时停止 web、worker 和 beat）"
+	@echo "演示账号见上方列表，计划进行中的排在前面（如 huzhou-reporter、huzhou-reviewer），密码 demo1234"
 	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" WEB_BIND=$(HOST):$(PORT) honcho start -f Procfile
 
 test: setup

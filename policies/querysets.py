@@ -1,6 +1,7 @@
 """Reusable reads of the policy catalogue, named for what the pages need."""
 
 from django.db import models
+from django.db.models.functions import Coalesce
 
 
 class UnitQuerySet(models.QuerySet):
@@ -29,9 +30,23 @@ class UnitQuerySet(models.QuerySet):
 
 class PolicyQuerySet(models.QuerySet):
     def with_counts(self):
-        return self.select_related("city", "lead_unit").annotate(
-            task_count=models.Count("tasks", distinct=True),
-            indicator_count=models.Count("indicators", distinct=True),
+        """Policies with their numbers of tasks and indicators, for a list of cards. Counted
+        in subqueries: a join of tasks × indicators grouped by every column (the source text
+        too) cost half a second on five policies (issue 15)."""
+
+        def count(relation):
+            # The related model through the reverse relation: no import of an upper app.
+            model = self.model._meta.get_field(relation).related_model
+            rows = model.objects.filter(policy=models.OuterRef("pk")).order_by().values("policy")
+            return models.Subquery(rows.annotate(n=models.Count("pk")).values("n"), output_field=models.IntegerField())
+
+        return (
+            self.select_related("city", "lead_unit")
+            .defer("source_text")
+            .annotate(
+                task_count=Coalesce(count("tasks"), 0),
+                indicator_count=Coalesce(count("indicators"), 0),
+            )
         )
 
 

@@ -58,11 +58,11 @@ class Scope:
             return Policy.objects.all()
         if not self.is_authenticated:
             return Policy.objects.none()
-        responsible = Q(tasks__responsibilities__unit_id__in=self.unit_ids) | Q(
-            indicators__assignments__unit_id__in=self.unit_ids
-        )
-        ids = Policy.objects.filter(self._oversight() | responsible).values("id")
-        return Policy.objects.filter(id__in=ids)
+        # Each path in its own subquery: one join across tasks × responsibilities ×
+        # indicators × assignments multiplied the rows of a policy by thousands (issue 15).
+        by_task = Policy.objects.filter(tasks__responsibilities__unit_id__in=self.unit_ids).values("id")
+        by_indicator = Policy.objects.filter(indicators__assignments__unit_id__in=self.unit_ids).values("id")
+        return Policy.objects.filter(self._oversight() | Q(id__in=by_task) | Q(id__in=by_indicator))
 
     def overseen_policies(self) -> QuerySet[Policy]:
         """Policies whose every unit and report this user may read (reviewer, official, admin)."""

@@ -11,7 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 
 from policies.scope import ScopedMixin
-from targets.worklists import recent_reports, reporter_worklist, review_summary
+from targets.worklists import ended_plans, recent_reports, reporter_worklist, review_summary
 
 from .health import broker_state, database_state
 
@@ -28,6 +28,7 @@ class HomeView(ScopedMixin, TemplateView):
         context["today"] = today
         if scope.is_reporter:
             context["worklist"] = reporter_worklist(scope, today)
+            context["ended_plans"] = ended_plans(scope, today)
             context["recent_reports"] = recent_reports(scope)
         if scope.is_reviewer:
             context["review_rows"] = review_summary(scope, today)

@@ -49,8 +49,9 @@ class IndicatorResultTable(tables.Table):
     def render_completion(self, value):
         return pct(value)
 
-    def render_progress(self, value):
-        return pct(value)
+    def render_progress(self, value, record):
+        # Time progress is said of a figure: a row with no data shows a dash, not 0.0%.
+        return "—" if record.get("actual") is None else pct(value)
 
     def render_gap(self, value):
         if value is None:
@@ -66,8 +67,8 @@ class IndicatorResultTable(tables.Table):
     def value_completion(self, value):
         return pct(value)
 
-    def value_progress(self, value):
-        return pct(value)
+    def value_progress(self, value, record):
+        return "" if record.get("actual") is None else pct(value)
 
     def value_gap(self, value):
         return "" if value is None else numbers.percent_number(value)

@@ -9,6 +9,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views import View
 from django.views.generic import TemplateView
 from django_tables2 import RequestConfig
@@ -269,6 +270,10 @@ class RunIssueView(DashboardMixin, View):
         run = get_object_or_404(ReportRun.objects.filter(policy__in=self.scope.overseen_policies()), pk=pk)
         if not self.scope.can_review(run.policy_id):
             raise PermissionDenied("只有审核员可以印发")
+        if request.POST.get("confirm") != "1":
+            # 印发 cannot be undone: only the form that asked "确认印发" issues.
+            messages.error(request, gettext("印发前请先确认。"))
+            return redirect("reports:run_archive", run.policy.code)
         try:
             services.run_issue(run=run, by=request.user)
             messages.success(request, f"第{run.version}版已标记为印发，文件不再改变。")

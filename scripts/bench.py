@@ -6,7 +6,11 @@ the bare SQL aggregation they stand for, and the bulletin writer against xlsxwri
 Builds (once; reused while its size matches) 15 cities × 20 units, 2,010 indicators and
 five years of approved monthly values (≈2.4 million), then prints, for each dashboard page,
 the median of several requests next to the median of the bare aggregation over the raw
-values that the page's numbers stand for, and their ratio (target ≤ 3×). Finally it builds
+values that the page's numbers stand for, the median of an empty authenticated page
+(scripts/bench_urls.py: the middleware, the login, the scope and the page shell, no
+content) and the ratio of the page to the two together (target ≤ 3× of bare SQL + empty
+page); then the light pages (home, entry, review queue) against the empty page alone
+(target ≤ 3×, i.e. at least a third of its rate). Finally it builds
 a bulletin of 20,000 indicator rows with our builder and writes the same cells with
 xlsxwriter (the fastest writer, installed only for this) as the floor (target ≤ 2.5×): the
 same columns of the same row sheets, with their formats and row heights; and
@@ -197,9 +201,9 @@ def bare(sql: str, params) -> callable:
     return run
 
 
-def time_pages() -> list[tuple[str, float, float]]:
+def time_pages() -> list[tuple[str, float, float, float]]:
     from django.contrib.auth import get_user_model
-    from django.test import Client
+    from django.test import Client, override_settings
 
     from targets.models import Indicator, ReportValue, Unit
 
@@ -253,11 +257,41 @@ def time_pages() -> list[tuple[str, float, float]]:
         ),
     ]
     results = []
-    for name, url, sql, params in pages:
-        status = client.get(url).status_code
-        assert status == 200, (url, status)
-        page, query = paired_median_ms(lambda url=url: client.get(url), bare(sql, params))
-        results.append((name, page, query))
+    with override_settings(ROOT_URLCONF="scripts.bench_urls"):
+        empty = EMPTY_URL
+        assert client.get(empty).status_code == 200
+        for name, url, sql, params in pages:
+            status = client.get(url).status_code
+            assert status == 200, (url, status)
+            page, query = paired_median_ms(lambda url=url: client.get(url), bare(sql, params))
+            _page, blank = paired_median_ms(lambda url=url: client.get(url), lambda: client.get(empty))
+            results.append((name, page, query, blank))
+    return results
+
+
+EMPTY_URL = "/bench/empty/"
+
+
+def time_light_pages() -> list[tuple[str, float, float]]:
+    """The pages of every day against the empty authenticated page, timed in alternation."""
+    from django.contrib.auth import get_user_model
+    from django.test import Client, override_settings
+
+    client = Client()
+    client.force_login(get_user_model().objects.get(username="bench-admin"))
+    at = f"{START_YEAR + YEARS - 1}-06"
+    pages = [
+        ("home", "/"),
+        ("entry page (134 indicators)", f"/targets/bench-p3/bench-u3-5/{at}/"),
+        ("review queue (20 units)", f"/targets/review/bench-p3/?month={at}"),
+    ]
+    results = []
+    with override_settings(ROOT_URLCONF="scripts.bench_urls"):
+        for name, url in pages:
+            status = client.get(url).status_code
+            assert status == 200, (url, status)
+            page, blank = paired_median_ms(lambda url=url: client.get(url), lambda: client.get(EMPTY_URL))
+            results.append((name, page, blank))
     return results
 
 
@@ -407,9 +441,15 @@ def main() -> None:
         f"\nsynthetic province: {CITIES} cities, {CITIES * UNITS_PER_CITY} units, "
         f"{CITIES * INDICATORS_PER_CITY} indicators, {YEARS} years, {ReportValue.objects.count():,} values\n"
     )
-    print(f"{'page':<52} {'page ms':>9} {'bare SQL ms':>12} {'ratio':>7}")
-    for name, page, query in time_pages():
-        print(f"{name:<52} {page:>9.1f} {query:>12.1f} {page / query:>6.2f}×")
+    print(f"{'page':<52} {'page ms':>9} {'bare SQL ms':>12} {'empty ms':>9} {'÷ SQL':>7} {'÷ (SQL+empty)':>14}")
+    for name, page, query, blank in time_pages():
+        print(
+            f"{name:<52} {page:>9.1f} {query:>12.1f} {blank:>9.1f} {page / query:>6.2f}× "
+            f"{page / (query + blank):>13.2f}×"
+        )
+    print(f"\n{'light page':<52} {'page ms':>9} {'empty ms':>9} {'ratio':>7} (target ≤ 3×)")
+    for name, page, blank in time_light_pages():
+        print(f"{name:<52} {page:>9.1f} {blank:>9.1f} {page / blank:>6.2f}×")
     ours, floor, peak = time_bulletin()
     print(
         f"\nbulletin, 20,000 indicator rows: openpyxl builder {ours:.0f} ms, xlsxwriter floor {floor:.0f} ms, "

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Count, Q
+from django.utils.translation import gettext
 
 from policies.models import Policy, Task, Unit
 
@@ -42,7 +43,11 @@ class EntryRow:
     @property
     def window_label(self) -> str:
         """What a flow's running total covers."""
-        return "本年累计" if self.target is None or self.target.window == Target.Window.ANNUAL else "计划期累计"
+        return (
+            gettext("本年累计")
+            if self.target is None or self.target.window == Target.Window.ANNUAL
+            else gettext("计划期累计")
+        )
 
     @property
     def is_flow(self) -> bool:
@@ -50,7 +55,7 @@ class EntryRow:
 
     @property
     def entry_label(self) -> str:
-        return "当月数" if self.is_flow else "月末数"
+        return gettext("当月数") if self.is_flow else gettext("月末数")
 
     @property
     def typed(self) -> str:

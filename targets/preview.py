@@ -86,7 +86,11 @@ def row_preview(
     own = metrics.unit_target(spec, rollup, allocated)
     own_value = own.value if own is not None else None
     if typed is None:
-        return RowPreview(indicator.pk, None, target, own_value)
+        # Nothing typed yet: the running total of the approved months before this one.
+        before = {m: v for m, v in earlier.items() if m < at}
+        return RowPreview(
+            indicator.pk, None, target, own_value, actual=metrics.actual(spec, before, at) if before else None
+        )
     series = {**{m: v for m, v in earlier.items() if m < at}, at: typed}
     if own is None:
         return RowPreview(

@@ -11,10 +11,11 @@ from . import calendar, completeness
 from .models import MonthlyReport, Period
 
 
-def queue_units(policy: Policy, period: Period):
+def queue_units(policy: Policy, period: Period, due: dt.date | None = None):
+    """`due` is the period's due date when the caller has it already (one query less)."""
     reports = MonthlyReport.objects.filter(policy=policy, period__ordinal=period.ordinal, unit=OuterRef("pk"))
     # calendar.submitted_on_time in SQL: first submitted before the end of the due day.
-    deadline = calendar.on_time_deadline(completeness.due_date_of(policy, period.year, period.month))
+    deadline = calendar.on_time_deadline(due or completeness.due_date_of(policy, period.year, period.month))
     return (
         Unit.objects.reporting_for(policy)
         .annotate(

@@ -5,6 +5,7 @@ in the same transaction; nothing is overwritten without a trace."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -70,6 +71,40 @@ class StaleVersion(ReportError):
         )
         super().__init__(
             f"此月报已被{names or '他人'}修改（当前版本 {report.version}）。您的输入已保留，请核对下列变化后重新保存。"
+        )
+
+
+@dataclass
+class Loaded:
+    """What the form showed when the user opened it (the values as loaded with the page):
+    a field whose posted value equals it was not changed by this user and is never written."""
+
+    values: dict[int, str] = field(default_factory=dict)
+    notes: dict[int, str] = field(default_factory=dict)
+    texts: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Conflict:
+    """One field both this user and a colleague changed since the form was opened."""
+
+    key: str  # the form's field name: v-<id>, n-<id> or a text field's name
+    label: str
+    mine: str
+    theirs: str
+    by: str  # who saved the colleague's value
+
+
+class FieldConflict(ReportError):
+    """A save that would overwrite a colleague's change of the same field: nothing is written;
+    the user sees both values and chooses."""
+
+    def __init__(self, report: MonthlyReport, conflicts: list[Conflict], current: Loaded):
+        self.report = report
+        self.conflicts = conflicts
+        self.current = current  # every field as it is saved now
+        super().__init__(
+            f"您和同事同时修改了{len(conflicts)}处相同的数据，尚未保存：请在下方逐项选择保留哪一个值后再保存。"
         )
 
 
@@ -155,10 +190,20 @@ def period_unlock(
 
 
 def is_locked_for(report: MonthlyReport, on_date: dt.date) -> bool:
-    lock = PeriodLock.objects.filter(policy_id=report.policy_id, period_id=report.period_id).first()
-    if lock is None or lock.locked_at is None:
-        return False
-    return not lock.unlocks.filter(unit_id=report.unit_id, until_date__gte=on_date).exists()
+    return unit_lock(report.policy_id, report.period.ordinal, report.unit_id, on_date) is not None
+
+
+def unit_lock(policy_id: int, period_ordinal: int, unit_id: int, on_date: dt.date) -> PeriodLock | None:
+    """The lock that keeps the unit from writing the month, or None: a unit with no report yet
+    is locked out of a locked month just as one with a report is (unless it was unlocked)."""
+    lock = (
+        PeriodLock.objects.filter(policy_id=policy_id, period__ordinal=period_ordinal, locked_at__isnull=False)
+        .select_related("locked_by")
+        .first()
+    )
+    if lock is None or lock.unlocks.filter(unit_id=unit_id, until_date__gte=on_date).exists():
+        return None
+    return lock
 
 
 # -- reports --------------------------------------------------------------------------
@@ -183,7 +228,10 @@ def _report_for(*, policy: Policy, unit: Unit, period: Period, by=None) -> tuple
         raise ReportError(f"{unit.name}在该政策文件下没有需要填报的指标。")
     if period.pk is None:
         period = period_get_or_create(year=period.year, month=period.month)
-    return MonthlyReport.objects.get_or_create(policy=policy, unit=unit, period=period, defaults={"updated_by": by})
+    # Version 0 until its first save, so that the first saved version is 第 1 版.
+    return MonthlyReport.objects.get_or_create(
+        policy=policy, unit=unit, period=period, defaults={"updated_by": by, "version": 0}
+    )
 
 
 def _expected_version(report: MonthlyReport, created: bool, version: int) -> int:
@@ -208,8 +256,14 @@ def report_entry_save(
     texts: dict[str, str],
     submit: bool = False,
     source: str = Source.WEB,
+    loaded: Loaded | None = None,
+    on_date: dt.date | None = None,
 ) -> SaveResult:
-    """The entry page's save (and submit), or the web API's: the report is made on its first save."""
+    """The entry page's save (and submit), or the web API's: the report is made on its first
+    save. A save refused because the month is locked writes nothing, not even an empty report."""
+    on_date = on_date or timezone.localdate()
+    if period.pk is not None and unit_lock(policy.pk, period.ordinal, unit.pk, on_date) is not None:
+        raise ReportLocked(LOCKED_MESSAGE)
     report, created = _report_for(policy=policy, unit=unit, period=period, by=by)
     result = report_save(
         report=report,
@@ -219,9 +273,13 @@ def report_entry_save(
         notes=notes,
         texts=texts,
         source=source,
+        loaded=loaded,
+        on_date=on_date,
     )
     if submit:
-        result.report = report_submit(report=result.report, by=by, version=result.report.version, source=source)
+        result.report = report_submit(
+            report=result.report, by=by, version=result.report.version, on_date=on_date, source=source
+        )
     return result
 
 
@@ -242,21 +300,47 @@ def excel_upload_apply(*, policy: Policy, period: Period, by, units: dict[str, U
             values={int(k): v for k, v in item["values"].items()},
             notes={int(k): v for k, v in item["notes"].items()},
             texts=item["texts"],
+            loaded=Loaded(
+                values={int(k): v for k, v in item.get("loaded", {}).get("values", {}).items()},
+                notes={int(k): v for k, v in item.get("loaded", {}).get("notes", {}).items()},
+                texts=item.get("loaded", {}).get("texts", {}),
+            )
+            if "loaded" in item
+            else None,
             source=Source.EXCEL,
         )
         saved += result.changed
     return saved
 
 
+@dataclass
+class BulkApproval:
+    approved: list[MonthlyReport]
+    skipped: list[MonthlyReport]  # submitted, chosen, but with a warning nobody confirmed
+
+
 @transaction.atomic
-def reports_approve(*, policy: Policy, ids: list[int], by) -> int:
-    """Approve the chosen submitted reports of a policy together: all or none."""
-    reports = MonthlyReport.objects.filter(policy=policy, pk__in=ids, state=State.SUBMITTED).select_for_update()
-    approved = 0
+def reports_approve(*, policy: Policy, ids: list[int], by, confirmed: Iterable[int] = ()) -> BulkApproval:
+    """Approve the chosen submitted reports of a policy together (all or none). A report with
+    an outlier warning (targets.review) is approved only if its id is in `confirmed`, i.e.
+    the reviewer confirmed it on its own; the others are skipped and named."""
+    from .review import report_checks
+
+    reports = list(
+        MonthlyReport.objects.filter(policy=policy, pk__in=ids, state=State.SUBMITTED)
+        .select_related("period", "unit")
+        .select_for_update(of=("self",))
+        .order_by("unit__sort_order", "unit__name")
+    )
+    checks = report_checks(reports)
+    confirmed = set(confirmed)
+    result = BulkApproval([], [])
     for report in reports:
-        report_approve(report=report, by=by)
-        approved += 1
-    return approved
+        if checks[report.pk].has_warnings and report.pk not in confirmed:
+            result.skipped.append(report)
+            continue
+        result.approved.append(report_approve(report=report, by=by))
+    return result
 
 
 def rule_for(indicator: Indicator) -> Rule:
@@ -298,6 +382,57 @@ def _history(report: MonthlyReport, indicator_ids) -> dict[int, list[Decimal]]:
 
 
 TEXT_FIELDS = {"progress_text": "工作进展", "problems_text": "存在问题", "next_steps_text": "下步计划"}
+LOCKED_MESSAGE = "该报告期已锁定，不能修改；如需补报请联系管理员解锁。"
+
+
+def same_field(a, b) -> bool:
+    """Two renderings of one field are the same figure or the same text ("1,800" is 1800)."""
+    a, b = ("" if a is None else str(a)).strip(), ("" if b is None else str(b)).strip()
+    if a == b:
+        return True
+    try:
+        x, y = parse_number(a), parse_number(b)
+    except NumberInvalid:
+        return False
+    return x is not None and x == y
+
+
+def _current(report: MonthlyReport, existing: dict[int, ReportValue]) -> Loaded:
+    return Loaded(
+        values={pk: _shown(row.value, row.raw_text) for pk, row in existing.items()},
+        notes={pk: row.note for pk, row in existing.items()},
+        texts={name: getattr(report, name) for name in TEXT_FIELDS},
+    )
+
+
+def _merge(report, version, existing, loaded: Loaded, values, notes, texts, indicators) -> None:
+    """A save made on an older version: keep only the fields this user changed (posted ≠ as
+    loaded); a field a colleague changed too, to another value, is a conflict and nothing is
+    written. Otherwise the user's changes go on top of the colleague's."""
+    current = _current(report, existing)
+    events = list(report.events.filter(version__gt=version).select_related("created_by", "indicator"))
+
+    def by_whom(field_name):
+        names = [e.created_by.get_full_name() or e.created_by.username for e in events if e.field == field_name]
+        return names[-1] if names else "同事"
+
+    conflicts = []
+    for pk, mine in values.items():
+        theirs = current.values.get(pk, "")
+        if not same_field(theirs, loaded.values.get(pk, "")) and not same_field(theirs, mine):
+            name = indicators[pk].name if pk in indicators else str(pk)
+            conflicts.append(Conflict(f"v-{pk}", name, str(mine), theirs, by_whom(name)))
+    for pk, mine in notes.items():
+        theirs = current.notes.get(pk, "")
+        if not same_field(theirs, loaded.notes.get(pk, "")) and not same_field(theirs, mine):
+            name = indicators[pk].name if pk in indicators else str(pk)
+            conflicts.append(Conflict(f"n-{pk}", f"{name}的说明", str(mine), theirs, by_whom(name)))
+    for name, mine in texts.items():
+        theirs = current.texts.get(name, "")
+        if not same_field(theirs, loaded.texts.get(name, "")) and not same_field(theirs, mine):
+            conflicts.append(Conflict(name, TEXT_FIELDS[name], mine, theirs, by_whom(TEXT_FIELDS[name])))
+    if conflicts:
+        raise FieldConflict(report, conflicts, current)
 
 
 @transaction.atomic
@@ -309,14 +444,18 @@ def report_save(
     values: dict[int, object],
     notes: dict[int, str] | None = None,
     texts: dict[str, str] | None = None,
+    loaded: Loaded | None = None,
     source: str = Source.WEB,
     on_date: dt.date | None = None,
     at: dt.datetime | None = None,
 ) -> SaveResult:
     """Save a draft: what parses is stored, what does not is kept as typed; never blocks.
 
-    Refused when the report is not editable, its period is locked, or it was saved by
-    someone else since ``version`` (the caller keeps the user's input to re-apply).
+    Refused when the report is not editable or its period is locked. With ``loaded`` (what
+    the form showed), only the fields the user changed are written, and a save on an older
+    ``version`` merges with a colleague's: a field both changed is a FieldConflict. Without
+    it, a save on an older version is refused whole (StaleVersion; the caller keeps the
+    user's input to re-apply).
     """
     at = at or timezone.now()
     on_date = on_date or timezone.localdate()
@@ -324,25 +463,35 @@ def report_save(
     if report.state not in EDITABLE:
         raise IllegalTransition(f"月报{report.get_state_display()}，不能修改；如需更正请联系审核员退回。")
     if is_locked_for(report, on_date):
-        raise ReportLocked("该报告期已锁定，不能修改；如需补报请联系管理员解锁。")
-    if report.version != version:
+        raise ReportLocked(LOCKED_MESSAGE)
+    notes = {int(k): v for k, v in (notes or {}).items()}
+    values = {int(k): v for k, v in values.items()}
+    if loaded is not None:
+        # Only what this user changed is written: an untouched field never goes back stale.
+        values = {k: v for k, v in values.items() if not same_field(v, loaded.values.get(k, ""))}
+        notes = {k: v for k, v in notes.items() if not same_field(v, loaded.notes.get(k, ""))}
+        texts = {k: v for k, v in (texts or {}).items() if not same_field(v, loaded.texts.get(k, ""))}
+    elif report.version != version:
         changes = list(report.events.filter(version__gt=version).select_related("created_by", "indicator"))
         raise StaleVersion(report, changes)
-    notes = notes or {}
     indicators = {i.pk: i for i in assigned_indicators(report.policy, report.unit)}
-    history = _history(report, indicators)
     existing = {v.indicator_id: v for v in report.values.all()}
+    if loaded is not None and report.version != version:
+        _merge(report, version, existing, loaded, values, notes, texts or {}, indicators)
+    history = _history(report, indicators)
     result = SaveResult(report=report, changed=0)
     events = []
     # Written in two statements, whatever the number of figures: a report of 40 indicators
     # costs what one of 4 does.
     new_rows: list[ReportValue] = []
     changed_rows: list[ReportValue] = []
-    for indicator_id, raw in values.items():
+    for indicator_id in [*values, *(k for k in notes if k not in values)]:
         indicator = indicators.get(int(indicator_id))
         if indicator is None:
             raise ReportError("提交了不属于本单位的指标，已拒绝保存。")
         row = existing.get(indicator.pk) or ReportValue(report=report, indicator=indicator)
+        # A note changed alone keeps the saved figure.
+        raw = values[indicator_id] if indicator_id in values else _display(row)
         try:
             number = parse_number(raw)
             raw_text = ""
@@ -361,7 +510,7 @@ def report_save(
                 result.errors.setdefault(indicator.pk, []).extend(check.errors)
             if check.warnings:
                 result.warnings.setdefault(indicator.pk, []).extend(check.warnings)
-        note = (notes.get(indicator.pk, notes.get(str(indicator.pk), row.note)) or "").strip()[:300]
+        note = (notes.get(indicator.pk, row.note) or "").strip()[:300]
         old_display = _display(row)
         if row.pk and row.value == number and row.raw_text == raw_text and row.note == note:
             continue

@@ -6,6 +6,7 @@ Every view reads through the user's scope: a report of another unit is not found
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from urllib.parse import quote
 
 import tablib
@@ -13,10 +14,12 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
 from django_filters.views import FilterView
@@ -44,7 +47,8 @@ from .models import (
 )
 from .notifications import notifications_mark_read
 from .preview import indicator_preview
-from .queue import is_overdue, queue_units
+from .queue import queue_units
+from .review import report_checks
 from .tables import QueueTable
 
 State = MonthlyReport.State
@@ -94,7 +98,10 @@ class ReportContext:
         self.can_enter = self.scope.can_enter(self.unit.pk)
         self.can_review = self.scope.can_review(self.policy.pk)
         self.due_date = due_date_of(self.policy, year, month_no)
-        self.locked = bool(self.report) and services.is_locked_for(self.report, today)
+        # Locked for this unit whether or not it has a report: a unit with nothing filed sees
+        # the month closed before it types anything.
+        self.lock = services.unit_lock(self.policy.pk, self.period.ordinal, self.unit.pk, today)
+        self.locked = self.lock is not None
 
 
 class ReportEntryView(ScopedMixin, TemplateView):
@@ -110,20 +117,33 @@ class ReportEntryView(ScopedMixin, TemplateView):
         ctx = self.ctx
         report = ctx.report
         editable = ctx.can_enter and not ctx.locked and (report is None or report.state in services.EDITABLE)
+        groups = entry_rows(
+            policy=ctx.policy,
+            unit=ctx.unit,
+            period=ctx.period,
+            report=report,
+            typed=kwargs.get("posted", {}).get("values"),
+        )
+        rows = [row for group in groups for row in group.rows]
+        # What the form is loaded with: a save writes only the fields that differ from it.
+        loaded = kwargs.get("loaded") or services.Loaded(
+            values={row.indicator.pk: row.typed for row in rows},
+            notes={row.indicator.pk: row.value.note if row.value else "" for row in rows},
+            texts={name: getattr(report, name) if report else "" for name in services.TEXT_FIELDS},
+        )
+        conflicts = kwargs.get("conflicts") or []
         context.update(
             ctx=ctx,
             report=report,
             policy=ctx.policy,
             unit=ctx.unit,
             period=ctx.period,
-            groups=entry_rows(
-                policy=ctx.policy,
-                unit=ctx.unit,
-                period=ctx.period,
-                report=report,
-                typed=kwargs.get("posted", {}).get("values"),
-            ),
+            groups=groups,
             editable=editable,
+            read_only_reason=read_only_reason(ctx) if not editable else None,
+            loaded=loaded,
+            conflicts=conflicts,
+            conflict_keys={c.key: c for c in conflicts},
             text_fields=list(services.TEXT_FIELDS.items()),
             is_late=timezone.localdate() > ctx.due_date and (report is None or report.first_submitted_at is None),
         )
@@ -137,9 +157,7 @@ class ReportEntryView(ScopedMixin, TemplateView):
         if not ctx.can_enter:
             raise PermissionDenied("您不是该单位的填报员")
         action = request.POST.get("action", "save")
-        values = {int(k[2:]): v for k, v in request.POST.items() if k.startswith("v-") and k[2:].isdigit()}
-        notes = {int(k[2:]): v for k, v in request.POST.items() if k.startswith("n-") and k[2:].isdigit()}
-        texts = {name: request.POST.get(name, "") for name in services.TEXT_FIELDS}
+        form = EntryForm(request.POST)
         try:
             version = int(request.POST.get("version") or 0)
         except ValueError:
@@ -151,22 +169,39 @@ class ReportEntryView(ScopedMixin, TemplateView):
                 period=ctx.period,
                 by=request.user,
                 version=version,
-                values=values,
-                notes=notes,
-                texts=texts,
+                values=form.values,
+                notes=form.notes,
+                texts=form.texts,
+                loaded=form.loaded,
                 submit=action == "submit",
             )
             if action == "submit":
-                messages.success(request, f"{ctx.period}月报已报送，等待审核。")
+                messages.success(request, _("%(period)s月报已报送，等待审核。") % {"period": ctx.period})
             elif result.errors:
-                messages.warning(request, "草稿已保存；有数据不是有效数字，报送前请修改（已保留原输入）。")
+                first = next(iter(result.errors.values()))[0]
+                messages.warning(
+                    request,
+                    _("草稿已保存；有数据未通过校验（%(error)s），报送前请修改（已保留原输入）。") % {"error": first},
+                )
             else:
-                messages.success(request, "草稿已保存。")
+                messages.success(request, _("草稿已保存。"))
             return redirect(request.path)
+        except services.FieldConflict as exc:
+            messages.error(
+                request,
+                _("您和同事同时修改了%(n)d处相同的数据，尚未保存：请在下方逐项选择保留哪一个值后再保存。")
+                % {"n": len(exc.conflicts)},
+            )
+            ctx.report = exc.report
+            return self.render_to_response(
+                self.get_context_data(posted=form.merged(exc.current), loaded=exc.current, conflicts=exc.conflicts)
+            )
         except services.StaleVersion as exc:
             messages.error(request, str(exc))
             return self.render_to_response(
-                self.get_context_data(posted={"values": values, "notes": notes, "texts": texts}, stale=exc.changes)
+                self.get_context_data(
+                    posted={"values": form.values, "notes": form.notes, "texts": form.texts}, stale=exc.changes
+                )
             )
         except services.ReportInvalid as exc:
             messages.error(request, str(exc))
@@ -177,6 +212,74 @@ class ReportEntryView(ScopedMixin, TemplateView):
         except services.ReportError as exc:
             messages.error(request, str(exc))
             return redirect(request.path)
+
+
+class EntryForm:
+    """The entry page's POST read into figures, notes and texts, with what the page was loaded
+    with (was-…) and the user's choice on each conflicting field (keep-…=theirs)."""
+
+    def __init__(self, data):
+        def by_id(prefix):
+            n = len(prefix)
+            return {int(k[n:]): v for k, v in data.items() if k.startswith(prefix) and k[n:].isdigit()}
+
+        self.values = by_id("v-")
+        self.notes = by_id("n-")
+        self.texts = {name: data.get(name, "") for name in services.TEXT_FIELDS}
+        self.loaded = None
+        if data.get("loaded") == "1":
+            self.loaded = services.Loaded(
+                values=by_id("was-v-"),
+                notes=by_id("was-n-"),
+                texts={name: data.get(f"was-{name}", "") for name in services.TEXT_FIELDS},
+            )
+            # "Keep the colleague's": the field is left as saved, i.e. as loaded after the conflict.
+            for pk in list(self.values):
+                if data.get(f"keep-v-{pk}") == "theirs":
+                    self.values[pk] = self.loaded.values.get(pk, "")
+            for pk in list(self.notes):
+                if data.get(f"keep-n-{pk}") == "theirs":
+                    self.notes[pk] = self.loaded.notes.get(pk, "")
+            for name in self.texts:
+                if data.get(f"keep-{name}") == "theirs":
+                    self.texts[name] = self.loaded.texts.get(name, "")
+
+    def merged(self, current: services.Loaded) -> dict:
+        """The form shown again after a conflict: the user's changes over the saved fields."""
+        loaded = self.loaded or services.Loaded()
+
+        def pick(mine, was, now):
+            return {k: (v if not services.same_field(v, was.get(k, "")) else now.get(k, "")) for k, v in mine.items()}
+
+        return {
+            "values": pick(self.values, loaded.values, current.values),
+            "notes": pick(self.notes, loaded.notes, current.notes),
+            "texts": pick(self.texts, loaded.texts, current.texts),
+        }
+
+
+def read_only_reason(ctx: ReportContext) -> str:
+    """Why the entry page shows figures instead of inputs, and who can open it again."""
+    report = ctx.report
+    if not ctx.can_enter:
+        return _("您可以查看本月报，填报由该单位的填报员负责。")
+    if ctx.locked:
+        lock = ctx.lock
+        if lock.locked_by_id:
+            who = lock.locked_by.get_full_name() or lock.locked_by.username
+            closed = _("审核员%(who)s于%(day)s提前关闭了本报告期") % {
+                "who": who,
+                "day": date_format(timezone.localtime(lock.locked_at), "MONTH_DAY_FORMAT"),
+            }
+        else:
+            closed = _("本报告期已于%(day)s到期锁定") % {
+                "day": date_format(timezone.localtime(lock.locked_at), "MONTH_DAY_FORMAT")
+            }
+        return closed + _("，不能再填报或修改。如需补报或更正，请联系系统管理员为本单位解锁。")
+    if report.state == MonthlyReport.State.APPROVED:
+        who = report.reviewed_by.get_full_name() or report.reviewed_by.username if report.reviewed_by else ""
+        return _("本月报已由%(who)s审核通过，不能修改。如需更正，请联系审核员在本页“退回更正”。") % {"who": who}
+    return _("本月报已报送，等待审核，不能修改。如需修改，请联系审核员退回。")
 
 
 class ReportPreviewView(ScopedMixin, TemplateView):
@@ -315,7 +418,8 @@ class ReviewQueueView(ScopedMixin, SingleTableMixin, FilterView):
     template_name = "targets/review_queue.html"
     filterset_class = QueueFilter
     table_class = QueueTable
-    paginate_by = 100
+    # One policy's reporting units on one page, never paged: paging counted them once more.
+    table_pagination = False
 
     def load(self, request, *args, **kwargs):
         scope = self.scope
@@ -325,21 +429,35 @@ class ReviewQueueView(ScopedMixin, SingleTableMixin, FilterView):
         default = months[-1] if months else calendar.previous_month(timezone.localdate())
         year, month = parse_month(request.GET.get("month") or f"{default[0]}-{default[1]:02d}")
         self.period = Period.objects.of_month(year, month)
+        # Read once: the table, the counts and the late flags all need it.
+        self.due_date = due_date_of(self.policy, year, month)
 
     def get_queryset(self):
-        return queue_units(self.policy, self.period)
+        return queue_units(self.policy, self.period, self.due_date)
 
     def get_table_kwargs(self):
+        reports = MonthlyReport.objects.filter(policy=self.policy, period__ordinal=self.period.ordinal).select_related(
+            "period"
+        )
         return {
             "policy": self.policy,
             "period": self.period,
-            "overdue": is_overdue(self.policy, self.period, timezone.localdate()),
+            "overdue": timezone.localdate() > self.due_date,
+            "checks": report_checks(reports),
         }
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        counts = dict(queue_units(self.policy, self.period).order_by().values_list("state").annotate(n=Count("id")))
-        late = queue_units(self.policy, self.period).filter(timeliness="late").count()
+        if self.filterset.is_bound and self.filterset.form.has_changed():
+            rows = queue_units(self.policy, self.period, self.due_date).values_list("state", "timeliness")
+        else:
+            # Unfiltered, the table holds every unit already: counted from it, no second query.
+            rows = [(unit.state, unit.timeliness) for unit in self.object_list]
+        counts = Counter(state for state, _timeliness in rows)
+        late = sum(1 for _state, timeliness in rows if timeliness == "late")
+        lock = PeriodLock.objects.filter(policy=self.policy, period__ordinal=self.period.ordinal)
+        if self.scope.is_admin:  # only the administrator's unlock form lists the unlocks
+            lock = lock.prefetch_related("unlocks__unit", "unlocks__unlocked_by")
         context.update(
             policy=self.policy,
             period=self.period,
@@ -347,11 +465,9 @@ class ReviewQueueView(ScopedMixin, SingleTableMixin, FilterView):
             counts={k: counts.get(k, 0) for k in QUEUE_STATES},
             total=sum(counts.values()),
             late=late,
-            due_date=due_date_of(self.policy, self.period.year, self.period.month),
+            due_date=self.due_date,
             months=[f"{y}-{m:02d}" for y, m in reversed(self.months())],
-            lock=PeriodLock.objects.filter(policy=self.policy, period__ordinal=self.period.ordinal)
-            .prefetch_related("unlocks__unit", "unlocks__unlocked_by")
-            .first(),
+            lock=lock.first(),
         )
         return context
 
@@ -361,18 +477,49 @@ class ReviewQueueView(ScopedMixin, SingleTableMixin, FilterView):
 
 
 class BulkApproveView(ScopedMixin, View):
+    """Bulk approval in two steps: the chosen reports are listed first (those with warnings
+    apart, each to be confirmed on its own); only the confirming POST approves."""
+
     def post(self, request, policy):
         scope = self.scope
-        policy = get_object_or_404(scope.overseen_policies(), code=policy)
+        policy = get_object_or_404(scope.overseen_policies().select_related("city"), code=policy)
         if not scope.can_review(policy.pk):
             raise PermissionDenied("只有该政策文件的审核员可以审核")
         ids = [int(i) for i in request.POST.getlist("report") if i.isdigit()]
-        approved = services.reports_approve(policy=policy, ids=ids, by=request.user)
-        if approved:
-            messages.success(request, f"已批量审核通过 {approved} 份月报。")
-        else:
-            messages.warning(request, "没有选中待审核的月报。")
-        return redirect(_next_or(request, reverse("targets:review_queue", args=[policy.code])))
+        back = _next_or(request, reverse("targets:review_queue", args=[policy.code]))
+        if request.POST.get("confirm") != "1":
+            reports = list(
+                MonthlyReport.objects.filter(policy=policy, pk__in=ids, state=State.SUBMITTED)
+                .select_related("unit", "period")
+                .order_by("unit__sort_order", "unit__name")
+            )
+            if not reports:
+                messages.warning(request, _("没有选中待审核的月报。"))
+                return redirect(back)
+            checks = report_checks(reports)
+            rows = [(r, checks[r.pk]) for r in reports]
+            return render(
+                request,
+                "targets/bulk_approve_confirm.html",
+                {
+                    "policy": policy,
+                    "clean": [(r, c) for r, c in rows if not c.has_warnings],
+                    "warned": [(r, c) for r, c in rows if c.has_warnings],
+                    "back": back,
+                },
+            )
+        confirmed = [int(i) for i in request.POST.getlist("confirmed") if i.isdigit()]
+        result = services.reports_approve(policy=policy, ids=ids, by=request.user, confirmed=confirmed)
+        if result.approved:
+            messages.success(request, _("已批量审核通过 %(n)d 份月报。") % {"n": len(result.approved)})
+        if result.skipped:
+            names = "、".join(r.unit.name for r in result.skipped)
+            messages.warning(
+                request, _("%(names)s 的月报有预警且未逐份确认，未审核通过，请打开逐份审核。") % {"names": names}
+            )
+        if not result.approved and not result.skipped:
+            messages.warning(request, _("没有选中待审核的月报。"))
+        return redirect(back)
 
 
 class AssignmentSplitView(ScopedMixin, TemplateView):

@@ -5,14 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count
+from django.db.models import Count, Q
 
 from policies.models import Policy, Unit
 
 from . import calendar
 from .calendar import policy_asks_for
 from .completeness import period_days
-from .models import Assignment, MonthlyReport
+from .models import Assignment, MonthlyReport, Period
 
 
 @dataclass
@@ -33,7 +33,30 @@ class WorkItem:
         return self.report.state if self.report else "missing"
 
 
-__all__ = ["WorkItem", "policy_asks_for", "recent_reports", "reporter_worklist", "review_summary"]
+@dataclass
+class EndedPlan:
+    """A policy whose plan period is over for the reporter: its final month and each of the
+    user's units' figures of that month."""
+
+    policy: Policy
+    year: int
+    month: int
+    units: list[tuple[Unit, MonthlyReport | None, list]]  # (unit, final report, its entry rows)
+
+    @property
+    def period_label(self) -> str:
+        return f"{self.year}-{self.month:02d}"
+
+
+__all__ = [
+    "EndedPlan",
+    "WorkItem",
+    "ended_plans",
+    "policy_asks_for",
+    "recent_reports",
+    "reporter_worklist",
+    "review_summary",
+]
 
 
 def reporter_worklist(scope, on_date: dt.date) -> list[WorkItem]:
@@ -111,3 +134,46 @@ def recent_reports(scope, limit: int = 12):
         .with_listing()
         .order_by("-period__year", "-period__month", "unit__sort_order")[:limit]
     )
+
+
+def ended_plans(scope, on_date: dt.date) -> list[EndedPlan]:
+    """The policies the user reports for whose plan has ended before the month now open,
+    each with its final month per unit: the figures, the running total and the light that
+    month gives (the entry page's rows, targets.entry): a reporter of an ended plan opens on
+    its final results, not on an empty worklist. A fixed number of queries per unit."""
+    from .entry import entry_rows
+
+    open_month = calendar.previous_month(on_date)
+    pairs = set(
+        Assignment.objects.filter(unit_id__in=scope.unit_ids).values_list("indicator__policy_id", "unit_id").distinct()
+    )
+    if not pairs:
+        return []
+    policies = Policy.objects.select_related("city").in_bulk({p for p, _u in pairs})
+    finals = {}
+    for policy in policies.values():
+        if policy.end_date is None or calendar.month_of(policy.end_date) >= open_month:
+            continue
+        asked = calendar.asked_months(policy, open_month)
+        if asked:
+            finals[policy.pk] = asked[-1]
+    if not finals:
+        return []
+    units = Unit.objects.in_bulk({u for p, u in pairs if p in finals})
+    wanted = Q()
+    for policy_id, (year, month) in finals.items():
+        wanted |= Q(policy_id=policy_id, period__year=year, period__month=month)
+    reports = {
+        (r.policy_id, r.unit_id): r
+        for r in MonthlyReport.objects.filter(wanted, unit_id__in=units).select_related("period")
+    }
+    plans = []
+    for policy_id, (year, month) in sorted(finals.items(), key=lambda kv: (kv[1], policies[kv[0]].code), reverse=True):
+        period = Period.objects.of_month(year, month)
+        rows = []
+        for unit in sorted((units[u] for p, u in pairs if p == policy_id), key=lambda u: u.sort_order):
+            report = reports.get((policy_id, unit.pk))
+            groups = entry_rows(policy=policies[policy_id], unit=unit, period=period, report=report)
+            rows.append((unit, report, [row for group in groups for row in group.rows]))
+        plans.append(EndedPlan(policies[policy_id], year, month, rows))
+    return plans

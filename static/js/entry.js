@@ -54,15 +54,18 @@
     note.required = warnings.length > 0;
   }
 
-  const rows = Array.from(form.querySelectorAll(".entry-row"));
+  // A read-only page (locked, submitted, approved) has figures, not inputs.
+  const rows = Array.from(form.querySelectorAll(".entry-row")).filter(r => r.querySelector(".entry-input"));
   const inputs = rows.map(r => r.querySelector(".entry-input"));
   rows.forEach(check);
+  const STEPS = { Enter: 1, ArrowDown: 1, ArrowUp: -1 };
   inputs.forEach((input, i) => {
     input.addEventListener("input", () => check(rows[i]));
     input.addEventListener("keydown", e => {
-      if (e.key !== "Enter") return;
+      if (!(e.key in STEPS) || e.altKey || e.ctrlKey || e.metaKey) return;
       e.preventDefault();
-      const next = inputs[i + (e.shiftKey ? -1 : 1)];
+      const step = e.key === "Enter" && e.shiftKey ? -1 : STEPS[e.key];
+      const next = inputs[i + step];
       if (next) { next.focus(); next.select(); }
     });
     input.addEventListener("paste", e => {
@@ -80,6 +83,13 @@
       });
     });
   });
+  // The first cell to fill has focus on opening (the first refused one after a save); not on
+  // phones, where focus would cover the page with the keyboard.
+  const first = inputs.find(i => i.classList.contains("is-invalid")) || inputs.find(i => !i.value) || inputs[0];
+  if (first && window.matchMedia("(min-width: 577px)").matches && !document.querySelector("#conflicts")) {
+    first.focus({ preventScroll: inputs.indexOf(first) === 0 });
+    first.select();
+  }
   form.addEventListener("submit", e => {
     if (e.submitter && e.submitter.value === "submit") {
       const bad = rows.find(r => r.querySelector(".entry-input").classList.contains("is-invalid") ||

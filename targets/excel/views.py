@@ -130,6 +130,7 @@ class UploadView(ScopedMixin, View):
                     "values": p["values"],
                     "notes": p["notes"],
                     "texts": p["texts"],
+                    "loaded": p["loaded"],
                 }
                 for p in plan
             ],
@@ -176,6 +177,13 @@ class UploadView(ScopedMixin, View):
                     "values": {str(k): v for k, v in values.items()},
                     "notes": {str(k): v for k, v in notes.items()},
                     "texts": sheet.texts,
+                    # What was saved when the preview was made: only the figures the file
+                    # changes from it are written, on top of a colleague's save in between.
+                    "loaded": {
+                        "values": {str(r.indicator.pk): r.typed for r in rows},
+                        "notes": {str(r.indicator.pk): r.value.note if r.value else "" for r in rows},
+                        "texts": {name: getattr(report, name, "") if report else "" for name in services.TEXT_FIELDS},
+                    },
                     "sheet_warnings": sheet.warnings,
                     "editable": report is None or report.state in services.EDITABLE,
                 }
@@ -191,6 +199,12 @@ class UploadView(ScopedMixin, View):
             saved = services.excel_upload_apply(
                 policy=self.policy, period=self.period, by=request.user, units=self.units, items=pending["units"]
             )
+        except services.FieldConflict as exc:
+            both = "；".join(f"{c.label}（文件 {c.mine or '空'}，{c.by} {c.theirs or '空'}）" for c in exc.conflicts)
+            messages.error(
+                request, f"未保存任何内容：同事在您上传后修改了相同的数据：{both}。请重新下载模板核对后上传。"
+            )
+            return redirect(request.path)
         except services.StaleVersion as exc:
             messages.error(request, f"{exc} 请重新上传以查看最新差异。")
             return redirect(request.path)

@@ -20,6 +20,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Si
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from policies.numbers import figure
 from policies.textguard import keep_as_text, safe_sheet_title
 
 from ..entry import EntryRow, TaskGroup
@@ -76,7 +77,12 @@ class SheetData:
 
 
 def _target_text(row: EntryRow) -> str:
-    return "；".join(describe_target(t, row.indicator.unit_of_measure) for t in row.targets)
+    """The city's target and, beside it, the unit's share of it (本单位分解), as on the page.
+    In the target's own cell: the columns a filled-in template is read by stay where they were."""
+    city = "；".join(describe_target(t, row.indicator.unit_of_measure) for t in row.targets)
+    if row.share is None:
+        return city
+    return f"{city}\n本单位分解：{figure(row.share)}{row.indicator.unit_of_measure}"
 
 
 def _write_sheet(
@@ -159,7 +165,7 @@ def _write_sheet(
         cell.protection = Protection(locked=False)
         ws.row_dimensions[r].height = 60
         r += 1
-    for col, width in enumerate([6, 26, 30, 9, 9, 24, 10, 12, 28, 2], start=1):
+    for col, width in enumerate([6, 26, 30, 9, 9, 30, 10, 12, 28, 2], start=1):
         ws.column_dimensions[get_column_letter(col)].width = width
     ws.column_dimensions[get_column_letter(CODE_COL)].hidden = True
     ws.freeze_panes = ws.cell(HEADER_ROW + 1, 4)

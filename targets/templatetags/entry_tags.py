@@ -16,3 +16,9 @@ def get_item(mapping, key):
 @register.filter
 def attr_of(obj, name):
     return getattr(obj, name, "") if obj is not None else ""
+
+
+@register.filter
+def concat(value, arg):
+    """Two values joined as text ("v-"|concat:pk), for keys built in a template."""
+    return f"{value}{arg}"

@@ -118,8 +118,16 @@ ACTIONS = [
     Action(
         "targets:bulk_approve",
         lambda w, s: {"policy": s.policy.code},
-        lambda w, s: {"report": [submitted(s, w.users["admin"]).pk]},
+        lambda w, s: {"report": [submitted(s, w.users["admin"]).pk], "confirm": "1"},
         {**REVIEWER_ONLY, "admin": 302},
+    ),
+    # The first step only lists what would be approved: a page for the reviewer, no write.
+    Action(
+        "targets:bulk_approve",
+        lambda w, s: {"policy": s.policy.code},
+        lambda w, s: {"report": [submitted(s, w.users["admin"]).pk], "step": "list"},
+        {**REVIEWER_ONLY, "reviewer": 200, "admin": 200},
+        writes=False,
     ),
     Action(
         "targets:period_lock",
@@ -166,7 +174,15 @@ ACTIONS = [
     Action(
         "reports:run_issue",
         lambda w, s: {"pk": done_run(s).pk},
+        lambda w, s: {"confirm": "1"},
         expected={**REVIEWER_ONLY, "admin": 302},
+    ),
+    # 印发 without its confirmation issues nothing.
+    Action(
+        "reports:run_issue",
+        lambda w, s: {"pk": done_run(s).pk},
+        expected={**REVIEWER_ONLY, "admin": 302},
+        writes=False,
     ),
     Action(
         "catalogue:ingest_upload",

@@ -130,6 +130,19 @@ def city_amount(indicator, year, months):
     return sum((v for (_u, (y, m)), v in rows.items() if y == year and m in months), Decimal(0))
 
 
+class TestSeedDemoAccounts:
+    def test_the_accounts_of_a_live_plan_are_listed_first_and_the_ended_ones_say_so(self, real_catalogue):
+        out = io.StringIO()
+
+        call_command("seed_demo", until="2026-12-06", accounts_only=True, stdout=out)
+
+        lines = out.getvalue().splitlines()
+        first = next(i for i, line in enumerate(lines) if "-reporter" in line)
+        assert "huzhou-reporter" in lines[first] and "计划进行中" in lines[first]  # to 2027-12
+        tangshan = next(line for line in lines if "tangshan-reporter" in line)
+        assert "计划期已结束" in tangshan
+
+
 class TestSeedDemoKinds:
     def test_one_county_never_reports_and_the_demo_reporter_still_has_work(self, tangshan):
         seed(until=MIX_UNTIL)

@@ -65,3 +65,18 @@ def test_the_503_page_is_a_static_chinese_page():
     text = (Path(settings.BASE_DIR) / "templates" / "503.html").read_text(encoding="utf-8")
     assert "服务暂时不可用" in text
     assert "{%" not in text and "{{" not in text  # the proxy serves the file as it is
+
+
+@override_settings(DEBUG=True)
+def test_under_debug_an_unknown_address_shows_the_portals_404_not_the_url_patterns(client, db):
+    response = client.get("/no-such-page/")
+
+    html = response.content.decode()
+    assert response.status_code == 404
+    assert "Using the URLconf" not in html and "admin/" not in html
+    assert "<!doctype html>" in html.lower()  # the portal's page, with its shell
+
+
+@override_settings(DEBUG=True, PORTAL_TECHNICAL_ERRORS=True)
+def test_a_developer_may_ask_for_the_technical_404(client, db):
+    assert "Using the URLconf" in client.get("/no-such-page/").content.decode()

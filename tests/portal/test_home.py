@@ -48,6 +48,28 @@ class TestReporterHome:
 
         assert "本期没有需要填报的月报" in html
 
+    def test_a_plan_that_has_ended_opens_on_its_final_month_and_figures(self, client, world):
+        from targets.services import report_approve, report_get_or_create, report_save, report_submit
+
+        world.a.policy.end_date = dt.date(2025, 6, 30)
+        world.a.policy.save()
+        june = f.PeriodFactory(year=2025, month=6)
+        report = report_get_or_create(policy=world.a.policy, unit=world.a.county, period=june)
+        by = world.users["reporter"]
+        report = report_save(
+            report=report, by=by, version=report.version, values={world.a.indicator.pk: "87", world.a.flow.pk: "4"}
+        ).report
+        report = report_submit(report=report, by=by, version=report.version)
+        report_approve(report=report, by=world.users["reviewer"])
+        client.force_login(by)
+
+        html = client.get(reverse("home")).content.decode()
+
+        assert "计划期已结束" in html
+        assert "最后一期（2025年6月）" in html
+        assert ">87</td>" in html  # the final figure itself
+        assert f"/targets/{world.a.policy.code}/{world.a.county.code}/2025-06/" in html  # its read-only report
+
 
 class TestReviewerHome:
     def test_counts_waiting_and_filed_reports_of_own_policies_only(self, client, world, report_submitted):

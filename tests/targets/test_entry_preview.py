@@ -165,12 +165,22 @@ class TestFlowWithShare:
         assert plan.url() in html  # the input asks the server again as the clerk types
 
     @pytest.mark.parametrize("typed", ["", "abc", "-3", "2.5.1"])
-    def test_an_empty_or_refused_figure_previews_no_light(self, client, plan, typed):
+    def test_an_empty_or_refused_figure_previews_no_light_and_the_total_of_the_approved_months(
+        self, client, plan, typed
+    ):
         response = preview(client, plan, typed)
 
         html = response.content.decode()
         assert light_of(response) == "grey"
-        assert 'hx-swap-oob="true">—</span>' in html  # no running total either
+        # July and August approved (3 + 3); June's 5 is not approved and does not count.
+        assert f'id="total-{plan.indicator.pk}" hx-swap-oob="true">6</span>' in html
+
+    def test_the_entry_page_opens_with_the_total_so_far_before_anything_is_typed(self, client, plan):
+        client.force_login(plan.clerk)
+
+        response = client.get(reverse("targets:report_entry", args=[plan.policy.code, plan.county.code, "2025-09"]))
+
+        assert f'<span class="entry-total" id="total-{plan.indicator.pk}">6</span>' in response.content.decode()
 
 
 class TestCeiling:

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from policies.models import City, Membership, Policy, Unit
 from portal.demo import demo_months
+from targets import calendar
 from targets.models import Assignment
 
 DEMO_PASSWORD = "demo1234"
@@ -29,7 +30,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         until = dt.date.fromisoformat(options["until"]) if options["until"] else timezone.localdate()
-        accounts, reviewers, reporters, left_open = self.accounts()
+        accounts, reviewers, reporters, left_open = self.accounts(until)
         made = 0
         if not options["accounts_only"]:
             made = demo_months(
@@ -46,7 +47,7 @@ class Command(BaseCommand):
             self.stdout.write(f"  {username:<22} {label}")
 
     @transaction.atomic
-    def accounts(self):
+    def accounts(self, until):
         User = get_user_model()
         hashed = make_password(DEMO_PASSWORD)  # hashing once keeps a hundred clerks quick
 
@@ -70,8 +71,16 @@ class Command(BaseCommand):
             clerk = user(f"clerk-{unit.code}", f"{unit.name}填报员")
             grant(clerk, Role.REPORTER, unit=unit)
             reporters[unit.pk] = clerk
+        open_month = calendar.previous_month(until)
+        live_first = []
         for city in City.objects.filter(policies__isnull=False).distinct().order_by("code"):
             policies = list(Policy.objects.filter(city=city))
+            # A city with a plan asking for the month now open has work today; list it first.
+            live = any(calendar.policy_asks_for(p, *open_month) for p in policies)
+            live_first.append((not live, city, policies))
+        live_first.sort(key=lambda entry: (entry[0], entry[1].code))
+        for ended, city, policies in live_first:
+            status = "（计划期已结束：打开即见最终结果）" if ended else "（计划进行中：本期有月报要填、要审）"
             reviewer = user(f"{city.code}-reviewer", f"{city.name}审核员")
             for policy in policies:
                 grant(reviewer, Role.REVIEWER, policy=policy)
@@ -86,7 +95,7 @@ class Command(BaseCommand):
                 left_open.add(unit.pk)
             lead = ", ".join(p.lead_unit.name for p in policies if p.lead_unit)
             listing += [
-                (f"{city.code}-reporter", f"填报员：{'、'.join(u.name for u in units)}"),
+                (f"{city.code}-reporter", f"填报员：{'、'.join(u.name for u in units)}{status}"),
                 (f"{city.code}-reviewer", f"审核员：{city.name}的政策文件（{lead}）"),
                 (f"{city.code}-leader", f"领导：{city.name}，只读"),
             ]
