@@ -239,7 +239,7 @@ class TestAColleaguesSaveInBetween:
         self._colleague_saves(world, "11")
         response = reporter.post(upload, {"action": "confirm"}, follow=True)
 
-        assert "已被" in response.content.decode() and "请重新上传以查看最新差异" in response.content.decode()
+        assert "未保存任何内容：同事在您上传后修改了相同的数据" in response.content.decode()
         assert self._figures(world) == {world.a.indicator.pk: 11, world.a.flow.pk: 5}
         assert not ReportEvent.objects.filter(source="excel").exists()
 
@@ -252,5 +252,5 @@ class TestAColleaguesSaveInBetween:
         self._colleague_saves(world, "12")
         response = reporter.post(upload, {"action": "confirm"}, follow=True)
 
-        assert "已被" in response.content.decode() and "请重新上传以查看最新差异" in response.content.decode()
+        assert "未保存任何内容：同事在您上传后修改了相同的数据" in response.content.decode()
         assert self._figures(world) == {world.a.indicator.pk: 12, world.a.flow.pk: 5}
