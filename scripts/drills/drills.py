@@ -422,7 +422,8 @@ def drill_web_excel_conflict(ctx: Context):
             )
         }
         kept = values == {float(web_value)}
-        refused = "请重新上传" in said and "已从 Excel 保存" not in said
+        # Stale version, or the field-level merge finding that both changed the same figures.
+        refused = ("请重新上传" in said or "未保存任何内容" in said) and "已从 Excel 保存" not in said
         results.append((round_no, preview.status_code, saved.status_code, refused, kept, len(values)))
     ok = all(p == 200 and s == 302 and refused and kept for _, p, s, refused, kept, _ in results)
     return ok, "; ".join(
