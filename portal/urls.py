@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from . import views
+from . import administration, views
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
@@ -16,6 +16,9 @@ urlpatterns = [
     path("targets/ingest/", include("catalogue.urls")),
     path("targets/", include("targets.urls")),
     path("dashboards/", include("reports.urls")),
+    path("manage/roles/", administration.MembershipListView.as_view(), name="membership_list"),
+    path("manage/calendars/", administration.PolicyCalendarListView.as_view(), name="policy_calendar_list"),
+    path("manage/calendars/<slug:code>/", administration.PolicyCalendarUpdateView.as_view(), name="policy_calendar"),
     path("admin/", admin.site.urls),
 ]
 

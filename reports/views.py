@@ -164,10 +164,13 @@ class ConceptDashboardView(DashboardMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         concept = get_object_or_404(Concept, code=kwargs["code"])
-        rows = dashboard.concept_comparison(concept, self.scope.overseen_policies(), timezone.localdate())
+        rows = dashboard.concept_comparison(concept, self.scope.comparison_policies(), timezone.localdate())
+        for row in rows:
+            row["opens"] = self.scope.oversees(row["policy"])  # other cities: figures, not their pages
         context.update(
             concept=concept,
             rows=rows,
+            cities=len({row["policy"].city_id for row in rows}),
             chart=[
                 {
                     "name": f"{r['policy'].city.name}·{r['result'].indicator.name}"[:28],

@@ -71,6 +71,9 @@ MATRIX = {
     "reports:run_progress": (lambda w: {"pk": run_of(w.a).pk}, OVERSEERS),
     "reports:run_download": (lambda w: {"pk": run_of(w.a, done=True).pk}, OVERSEERS),
     "reports:run_issue": (lambda w: {"pk": run_of(w.a).pk}, POST_ONLY),
+    "membership_list": (lambda w: {}, ADMINS),
+    "policy_calendar_list": (lambda w: {}, ADMINS),
+    "policy_calendar": (lambda w: {"code": w.a.policy.code}, ADMINS),
     "catalogue:ingest_upload": (lambda w: {}, ADMINS),
     "catalogue:ingest_review": (lambda w: {"pk": draft_of(w).pk}, ADMINS),
 }
