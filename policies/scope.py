@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from .models import City, Membership, Policy, Unit
 
@@ -149,7 +150,7 @@ class ScopedMixin(LoginRequiredMixin):
     refuse everybody else with ``admin_only_message``."""
 
     admin_only = False
-    admin_only_message = "只有管理员可以使用此功能"
+    admin_only_message = _("只有管理员可以使用此功能")
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:

@@ -2,6 +2,7 @@
 calendar. Each POST makes one call to targets.administration, which writes the audit row."""
 
 from django.contrib import messages
+from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect
@@ -17,9 +18,16 @@ from targets.models import AuditEntry
 from .forms import MembershipCreateForm, PolicyCalendarForm
 
 
+def _field_label(name: str) -> str:
+    try:
+        return str(Policy._meta.get_field(name).verbose_name)
+    except FieldDoesNotExist:
+        return name
+
+
 class AdminPageMixin(ScopedMixin):
     admin_only = True
-    admin_only_message = "只有管理员可以管理角色和报送设置"
+    admin_only_message = _("只有管理员可以管理角色和报送设置")
 
 
 class MembershipListView(AdminPageMixin, TemplateView):
@@ -87,13 +95,17 @@ class PolicyCalendarUpdateView(AdminPageMixin, TemplateView):
             "tolerance": f"{p.tolerance.normalize():f}",
             "reporting_active": p.reporting_active,
         }
-        context.update(
-            policy=p,
-            form=form or PolicyCalendarForm(initial=initial),
-            history=AuditEntry.objects.filter(object_type=Policy._meta.label, object_id=str(p.pk))
+        entries = (
+            AuditEntry.objects.filter(object_type=Policy._meta.label, object_id=str(p.pk))
             .select_related("created_by")
-            .order_by("-created_at", "-id")[:20],
+            .order_by("-created_at", "-id")[:20]
         )
+        # Each change with its field's name in the page's language (报送截止日 5 → 8).
+        history = [
+            (entry, [(_field_label(name), pair[0], pair[1]) for name, pair in entry.changes.items()])
+            for entry in entries
+        ]
+        context.update(policy=p, form=form or PolicyCalendarForm(initial=initial), history=history)
         return context
 
     def post(self, request, code):

@@ -25,7 +25,7 @@ class _CityChoice(forms.ModelChoiceField):
 
 
 class MembershipCreateForm(forms.Form):
-    user = _User(label=_("用户"), queryset=get_user_model().objects.filter(is_active=True).order_by("username"))
+    user = _User(label=_("用户账号"), queryset=get_user_model().objects.filter(is_active=True).order_by("username"))
     role = forms.ChoiceField(label=_("角色"), choices=Membership.Role.choices)
     unit = _WithCity(
         label=_("单位（填报员）"), required=False, queryset=Unit.objects.filter(is_active=True).select_related("city")

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 
 from . import administration, views
 
@@ -27,5 +28,6 @@ handler403 = "portal.views.error_403"
 handler404 = "portal.views.error_404"
 handler500 = "portal.views.error_500"
 
-admin.site.site_header = "政策目标任务调度平台 · 管理"
-admin.site.site_title = "政策目标任务调度平台"
+admin.site.site_header = _("政策目标任务调度平台 · 管理")
+admin.site.site_title = _("政策目标任务调度平台")
+admin.site.index_title = _("系统管理")

@@ -103,10 +103,32 @@ def policy_dashboard(policy: Policy, at: Month) -> dict:
             "units": [units[u].name for u in heat_units],
             "cells": heat,
         },
+        "heat_by_unit": heat_by_unit(
+            heat, [units[u].name for u in heat_units], [by_pk[pk].name for pk in heat_indicators]
+        ),
         "turned_red": turned_red,
         "new_figures": new_figures,
         "reports": reports_summary(policy, at),
     }
+
+
+def heat_by_unit(cells: list, units: list[str], indicators: list[str]) -> list[dict]:
+    """The heatmap as a list, for a phone: per unit (in ranking order) how many of its
+    indicators are behind (< 90% of pace), close (90–100%) and on pace, and which are behind."""
+    rows = [{"unit": name, "behind": [], "close": 0, "on_pace": 0} for name in units]
+    for indicator, unit, value in cells:
+        if value is None:
+            continue
+        row = rows[unit]
+        if value < 90:
+            row["behind"].append((indicators[indicator], value))
+        elif value < 100:
+            row["close"] += 1
+        else:
+            row["on_pace"] += 1
+    for row in rows:
+        row["behind"].sort(key=lambda pair: pair[1])
+    return rows
 
 
 def _heat_value(evaluation: metrics.Evaluation) -> float | None:

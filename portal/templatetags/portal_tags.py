@@ -6,6 +6,7 @@ import datetime as dt
 
 from django import template
 from django.utils.formats import date_format
+from django.utils.html import format_html
 from django.utils.translation import gettext
 
 from policies import numbers
@@ -54,7 +55,7 @@ def target_text(target, unit_of_measure=""):
 @register.filter
 def ranking_class(klass: str) -> str:
     """县(市、区) or 市直部门: the ranking class a unit is ranked in."""
-    return CLASS_LABELS.get(klass, "")
+    return gettext(CLASS_LABELS[klass]) if klass in CLASS_LABELS else ""
 
 
 @register.filter
@@ -84,3 +85,10 @@ def chart_words() -> dict:
 def in_set(value, container) -> bool:
     """{% if policy.pk|in_set:readable %}: membership, which the template language lacks for sets."""
     return value in (container or ())
+
+
+@register.filter
+def as_data(value):
+    """{% blocktranslate with name=user.username|as_data %}: a name inside a translated
+    sentence, marked as data (translate="no") and escaped."""
+    return format_html('<span translate="no">{}</span>', value)
