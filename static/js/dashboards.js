@@ -63,8 +63,10 @@ window.PortalCharts = (function () {
       chart.setOption({
         animation: false, tooltip: { trigger: "axis" }, legend: { top: 0 },
         grid: { left: 8, right: 16, top: 30, bottom: 8, containLabel: true },
-        xAxis: { type: "value", axisLabel: { formatter: "{value}%" } },
-        yAxis: { type: "category", inverse: true, data: rows.map(r => r.name), axisLabel: { width: 160, overflow: "truncate" } },
+        xAxis: { type: "value", axisLabel: { formatter: "{value}%", hideOverlap: true } },
+        // The city · indicator labels take up to a third of the chart: whole on a desktop, cut on a phone.
+        yAxis: { type: "category", inverse: true, data: rows.map(r => r.name),
+                 axisLabel: { width: Math.max(100, Math.min(300, document.getElementById(id).clientWidth * 0.33)), overflow: "truncate" } },
         series: [{ name: W.completion, type: "bar", data: rows.map(r => r.c) }, { name: W.progress, type: "bar", data: rows.map(r => r.p) }],
       });
     },
