@@ -285,10 +285,14 @@ class ConceptListView(ScopedMixin, ListView):
     def get_queryset(self):
         visible = self.scope.comparison_policies()
         in_scope = Q(indicators__policy__in=visible)
-        return Concept.objects.annotate(
-            indicator_count=Count("indicators", filter=in_scope, distinct=True),
-            city_count=Count("indicators__policy__city", filter=in_scope, distinct=True),
-        ).order_by("-city_count", "code")
+        return (
+            Concept.objects.annotate(
+                indicator_count=Count("indicators", filter=in_scope, distinct=True),
+                city_count=Count("indicators__policy__city", filter=in_scope, distinct=True),
+            )
+            .filter(indicator_count__gt=0)
+            .order_by("-city_count", "code")
+        )  # nothing to compare: not listed
 
 
 class ConceptDetailView(ScopedMixin, DetailView):
