@@ -9,6 +9,7 @@ import copy
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views import View
 
 from policies.models import City, IngestDraft, Policy, Unit
@@ -25,7 +26,7 @@ KINDS = Unit.Kind.choices
 
 class AdminOnlyMixin(ScopedMixin):
     admin_only = True
-    admin_only_message = "只有管理员可以导入政策文件"
+    admin_only_message = _("只有管理员可以导入政策文件")
 
 
 class IngestUploadView(AdminOnlyMixin, View):
@@ -46,7 +47,7 @@ class IngestUploadView(AdminOnlyMixin, View):
         city_code = (request.POST.get("city") or "").strip().lower()
         context = {"cities": City.objects.all(), "form": request.POST, "max_mb": MAX_DOCUMENT_MB}
         if not city_code.replace("-", "").isalnum() or not city_code.isascii():
-            context["error"] = "城市代码只能用英文字母、数字和连字符，如 tangshan。"
+            context["error"] = _("城市代码只能用英文字母、数字和连字符，如 tangshan。")
             return render(request, self.template_name, context)
         upload = request.FILES.get("file")
         try:
@@ -56,7 +57,7 @@ class IngestUploadView(AdminOnlyMixin, View):
                 filename = upload.name
             else:
                 text = request.POST.get("text") or ""
-                filename = "粘贴的文本"
+                filename = _("粘贴的文本")
             city = City.objects.filter(code=city_code).first()
             draft = read_policy(
                 text,
@@ -137,7 +138,7 @@ class IngestReviewView(AdminOnlyMixin, View):
     def post(self, request, pk):
         draft = get_object_or_404(IngestDraft, pk=pk)
         if draft.policy_id:
-            messages.info(request, "该草稿已保存为政策文件。")
+            messages.info(request, _("该草稿已保存为政策文件。"))
             return redirect("policies:policy_detail", draft.policy.code)
         data = copy.deepcopy(draft.data)
         errors = apply_edits(data, request.POST)
@@ -145,7 +146,7 @@ class IngestReviewView(AdminOnlyMixin, View):
             services.ingest_draft_update(draft=draft, data=data)
             if errors:
                 return render(request, self.template_name, self.context(draft, errors))
-            messages.success(request, "修改已保存到草稿。")
+            messages.success(request, _("修改已保存到草稿。"))
             return redirect("catalogue:ingest_review", draft.pk)
         replaced = None
         if request.POST.get("version_of"):
@@ -165,7 +166,7 @@ class IngestReviewView(AdminOnlyMixin, View):
         if outcome.policy is None:
             return render(request, self.template_name, self.context(draft, outcome.problems))
         if replaced is not None:
-            messages.success(request, f"已更新“{replaced.title}”为新版本；已填报的数据保留。")
+            messages.success(request, _("已更新“%(title)s”为新版本；已填报的数据保留。") % {"title": replaced.title})
         else:
-            messages.success(request, f"已保存为政策文件“{data['title']}”，下月起可以填报。")
+            messages.success(request, _("已保存为政策文件“%(title)s”，下月起可以填报。") % {"title": data["title"]})
         return redirect(reverse("policies:policy_detail", args=[outcome.policy.code]))

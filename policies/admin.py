@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from .models import City, Membership, Policy, Responsibility, Section, Task, Unit
 
@@ -42,9 +43,9 @@ class PolicyAdmin(admin.ModelAdmin):
     filter_horizontal = ("units",)
     fieldsets = (
         (None, {"fields": ("code", "city", "title", "doc_number", "issuing_office", "issued_date", "script")}),
-        ("计划期与牵头单位", {"fields": ("start_date", "end_date", "lead_unit", "lead_unit_note", "units")}),
-        ("月报设置", {"fields": ("reporting_active", "due_day", "lock_day", "tolerance")}),
-        ("原文", {"fields": ("source_text",), "classes": ("collapse",)}),
+        (_("计划期与牵头单位"), {"fields": ("start_date", "end_date", "lead_unit", "lead_unit_note", "units")}),
+        (_("月报设置"), {"fields": ("reporting_active", "due_day", "lock_day", "tolerance")}),
+        (_("原文"), {"fields": ("source_text",), "classes": ("collapse",)}),
     )
 
 

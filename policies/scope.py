@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
-from .models import Membership, Policy, Unit
+from .models import City, Membership, Policy, Unit
 
 Role = Membership.Role
 
@@ -69,6 +70,23 @@ class Scope:
         if self.sees_everything:
             return Policy.objects.all()
         return Policy.objects.filter(self._oversight())
+
+    def comparison_policies(self) -> QuerySet[Policy]:
+        """Policies whose figures on shared concepts this user may read beside their own (the
+        cross-city pages): every policy of the provinces of the cities they oversee. A city's
+        figures against its own targets are province-wide information (the province ranks its
+        cities on them); its units, reports and dashboards stay the city's own. A reporter
+        compares only what they may read anyway."""
+        if self.sees_everything:
+            return Policy.objects.all()
+        if not (self.reviewed_policy_ids or self.official_city_ids):
+            return self.policies()
+        provinces = (
+            City.objects.filter(Q(id__in=self.official_city_ids) | Q(policies__id__in=self.reviewed_policy_ids))
+            .exclude(province="")
+            .values("province")
+        )
+        return Policy.objects.filter(Q(city__province__in=provinces) | self._oversight())
 
     def units(self) -> QuerySet[Unit]:
         if self.sees_everything:
@@ -132,7 +150,7 @@ class ScopedMixin(LoginRequiredMixin):
     refuse everybody else with ``admin_only_message``."""
 
     admin_only = False
-    admin_only_message = "只有管理员可以使用此功能"
+    admin_only_message = _("只有管理员可以使用此功能")
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:

@@ -2,6 +2,7 @@
 highlighted quotes, and what each unit is responsible for."""
 
 from django.db.models import Count, Q
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
@@ -19,7 +20,7 @@ class PolicyListView(ScopedMixin, ExportMixin, SingleTableMixin, FilterView):
     table_class = PolicyTable
     filterset_class = PolicyFilter
     template_name = "policies/policy_list.html"
-    export_name = "政策文件"
+    export_name = _("政策文件")
     export_class = GuardedTableExport  # titles and names are text, never formulas
     paginate_by = 50
 
@@ -72,7 +73,7 @@ class UnitListView(ScopedMixin, ExportMixin, SingleTableMixin, FilterView):
     table_class = UnitTable
     filterset_class = UnitFilter
     template_name = "policies/unit_list.html"
-    export_name = "责任单位"
+    export_name = _("责任单位")
     export_class = GuardedTableExport
     paginate_by = 100
 

@@ -16,4 +16,12 @@ admin.site.unregister(User)
 
 @admin.register(User)
 class PortalUserAdmin(UserAdmin):
+    """Access to the portal is its roles (Membership, below), not Django's groups and
+    permissions: those are left out (their stored names are English whatever the language)."""
+
     inlines = [*UserAdmin.inlines, MembershipInline]
+    fieldsets = tuple(
+        (name, {**options, "fields": tuple(f for f in options["fields"] if f not in ("groups", "user_permissions"))})
+        for name, options in UserAdmin.fieldsets
+    )
+    list_filter = ("is_staff", "is_superuser", "is_active")

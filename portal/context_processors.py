@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.utils.translation import gettext
 
 from policies.scope import scope_for
 from targets.models import Notification
@@ -18,4 +19,4 @@ def navigation(request):
             )
         return request._portal_unread
 
-    return {"scope": scope_for(request.user), "portal_name": settings.PORTAL_SITE_NAME, "unread_count": unread}
+    return {"scope": scope_for(request.user), "portal_name": gettext(settings.PORTAL_SITE_NAME), "unread_count": unread}

@@ -1,8 +1,9 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 
-from . import views
+from . import administration, views
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
@@ -16,6 +17,9 @@ urlpatterns = [
     path("targets/ingest/", include("catalogue.urls")),
     path("targets/", include("targets.urls")),
     path("dashboards/", include("reports.urls")),
+    path("manage/roles/", administration.MembershipListView.as_view(), name="membership_list"),
+    path("manage/calendars/", administration.PolicyCalendarListView.as_view(), name="policy_calendar_list"),
+    path("manage/calendars/<slug:code>/", administration.PolicyCalendarUpdateView.as_view(), name="policy_calendar"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("api.urls")),
     path("accounts/tokens/", include("api.web_urls")),
@@ -26,5 +30,6 @@ handler403 = "portal.views.error_403"
 handler404 = "portal.views.error_404"
 handler500 = "portal.views.error_500"
 
-admin.site.site_header = "政策目标任务调度平台 · 管理"
-admin.site.site_title = "政策目标任务调度平台"
+admin.site.site_header = _("政策目标任务调度平台 · 管理")
+admin.site.site_title = _("政策目标任务调度平台")
+admin.site.index_title = _("系统管理")

@@ -11,6 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 
 from policies.scope import ScopedMixin
+from reports.dashboard import home_overview
 from targets.worklists import ended_plans, recent_reports, reporter_worklist, review_summary
 
 from .health import broker_state, database_state
@@ -33,7 +34,8 @@ class HomeView(ScopedMixin, TemplateView):
         if scope.is_reviewer:
             context["review_rows"] = review_summary(scope, today)
         if scope.can_view_dashboards:
-            context["policies"] = scope.overseen_policies().with_counts()
+            context["policies"] = policies = list(scope.overseen_policies().with_counts())
+            context["overview"] = home_overview(policies, today)
         return context
 
 

@@ -4,6 +4,7 @@ dispatch and bulletin use too), its icon, and the table column that renders the 
 
 import django_tables2 as tables
 from django.template.loader import render_to_string
+from django.utils.translation import gettext
 
 from .metrics import GREY, LIGHT_LABELS
 
@@ -21,7 +22,9 @@ def light_key(light) -> str:
 
 
 def light_label(light) -> str:
-    return LIGHT_LABELS[light_key(light)]
+    """The light's word in the language of the request (the documents keep the Chinese of
+    LIGHT_LABELS: they are built for Chinese offices whatever the builder's language)."""
+    return gettext(LIGHT_LABELS[light_key(light)])
 
 
 def light_icon(light) -> str:

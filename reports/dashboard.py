@@ -15,6 +15,7 @@ from policies.models import Policy, Unit
 from policies.numbers import percent_number
 from targets import calendar
 from targets.calendar import Month
+from targets.completeness import due_date_of
 from targets.models import Assignment, Indicator, IndicatorMonth, MonthlyReport, Period
 from targets.queue import queue_units
 
@@ -102,10 +103,32 @@ def policy_dashboard(policy: Policy, at: Month) -> dict:
             "units": [units[u].name for u in heat_units],
             "cells": heat,
         },
+        "heat_by_unit": heat_by_unit(
+            heat, [units[u].name for u in heat_units], [by_pk[pk].name for pk in heat_indicators]
+        ),
         "turned_red": turned_red,
         "new_figures": new_figures,
         "reports": reports_summary(policy, at),
     }
+
+
+def heat_by_unit(cells: list, units: list[str], indicators: list[str]) -> list[dict]:
+    """The heatmap as a list, for a phone: per unit (in ranking order) how many of its
+    indicators are behind (< 90% of pace), close (90–100%) and on pace, and which are behind."""
+    rows = [{"unit": name, "behind": [], "close": 0, "on_pace": 0} for name in units]
+    for indicator, unit, value in cells:
+        if value is None:
+            continue
+        row = rows[unit]
+        if value < 90:
+            row["behind"].append((indicators[indicator], value))
+        elif value < 100:
+            row["close"] += 1
+        else:
+            row["on_pace"] += 1
+    for row in rows:
+        row["behind"].sort(key=lambda pair: pair[1])
+    return rows
 
 
 def _heat_value(evaluation: metrics.Evaluation) -> float | None:
@@ -218,3 +241,90 @@ def concept_comparison(concept, policies, today: dt.date) -> list[dict]:
         for result in city_results(policy, at, items):
             rows.append({"policy": policy, "at": at, "result": result})
     return rows
+
+
+@dataclass
+class PolicyOverview:
+    """One policy on the official's home (一张图): its lights at the month it is read at, the
+    red items, the units at the bottom of each ranking class, the lights that changed since
+    the month before, and the reports of the open period still missing."""
+
+    policy: Policy
+    at: Month | None
+    lights: dict[str, int]
+    total: int
+    red: list[IndicatorResult]
+    changed: list[Change]
+    bottom: list[tuple[metrics.Ranked, Unit]]
+    reporting_month: Month | None  # the open period, None once the plan no longer asks
+    due_date: dt.date | None
+    missing: list[Unit]
+    expected: int
+
+    @property
+    def at_label(self) -> str:
+        return calendar.month_label(self.at) if self.at else ""
+
+    @property
+    def bar(self) -> list[tuple[str, int, float]]:
+        """(light, count, share of the policy's indicators in %) for a compact stacked bar."""
+        return [(k, n, 100 * n / self.total) for k in LIGHTS if (n := self.lights[k]) and self.total]
+
+
+def bottom_of_classes(ranking: list[metrics.Ranked]) -> list[metrics.Ranked]:
+    """The units at the bottom of each ranking class: the bulletin's 后三 where a class has
+    more than six ranked units (metrics.tiers), else its last ranked unit."""
+    _top, bottom = metrics.tiers(ranking)
+    out = []
+    for klass in metrics.CLASS_LABELS:
+        ranked = [s for s in ranking if s.klass == klass and s.rank is not None]
+        if not ranked:
+            continue
+        out += [s for s in ranked if s.unit in bottom] or ranked[-1:]
+    return out
+
+
+def policy_overview(policy: Policy, today: dt.date) -> PolicyOverview:
+    """A policy on the official's home, from the same evaluation as its dashboard, in a
+    number of queries that does not grow with its indicators, units or reports."""
+    at = default_month(policy, today)
+    reporting = calendar.previous_month(today)
+    asks = calendar.policy_asks_for(policy, *reporting)
+    missing, expected, due = [], 0, None
+    if asks:
+        period = Period.objects.of_month(*reporting)
+        units = list(queue_units(policy, period))
+        expected = len(units)
+        missing = [u for u in units if u.timeliness == "none"]
+        due = due_date_of(policy, *reporting)
+    if at is None:
+        return PolicyOverview(
+            policy, None, dict.fromkeys(LIGHTS, 0), 0, [], [], [], reporting if asks else None, due, missing, expected
+        )
+    indicators = list(indicators_of(policy, responsibilities=False))
+    previous = calendar.previous(at)
+    cities = city_results_at(policy, [at, previous], indicators)
+    results, before = cities[at], {r.indicator.pk: r.light for r in cities[previous]}
+    lights = Counter(r.light for r in results)
+    # The bottom of each class now; the change of rank is the dashboard's.
+    ranking = standings(policy, at, None, indicators, results=unit_results_at(policy, [at], indicators))
+    bottom = bottom_of_classes(ranking)
+    units = Unit.objects.in_bulk([s.unit for s in bottom])
+    return PolicyOverview(
+        policy=policy,
+        at=at,
+        lights={k: lights.get(k, 0) for k in LIGHTS},
+        total=len(results),
+        red=[r for r in results if r.light == metrics.RED],
+        changed=[Change(r, before[r.indicator.pk]) for r in results if r.light != before[r.indicator.pk]],
+        bottom=[(s, units[s.unit]) for s in bottom],
+        reporting_month=reporting if asks else None,
+        due_date=due,
+        missing=missing,
+        expected=expected,
+    )
+
+
+def home_overview(policies, today: dt.date) -> list[PolicyOverview]:
+    """The official's 一张图: every policy the user oversees (see `policy_overview`)."""
+    return [policy_overview(policy, today) for policy in policies]

@@ -138,11 +138,14 @@ def chosen_target(indicator: Indicator, policy: Policy, at: Month) -> tuple[Targ
     return targets[specs.index(spec)], spec
 
 
-def indicators_of(policy: Policy):
+def indicators_of(policy: Policy, *, responsibilities: bool = True):
+    """The policy's indicators in document order, with what the evaluation reads; without
+    the tasks' responsible units where a page names none (the home page)."""
+    related = ["targets__milestones"] + (["task__responsibilities__unit"] if responsibilities else [])
     return (
         Indicator.objects.filter(policy=policy)
         .select_related("task", "task__section", "concept")
-        .prefetch_related("targets__milestones", "task__responsibilities__unit")
+        .prefetch_related(*related)
         .order_by("task__order", "order")
     )
 

@@ -512,3 +512,15 @@ def rank(rows: Sequence[Standing], previous: Mapping[Hashable, int] | None = Non
             Ranked(row.unit, None, row.on_time, None, None, row.scored, klass) for row in members if row.score is None
         ]
     return table
+
+
+def tiers(ranking: Sequence[Ranked]) -> tuple[set, set]:
+    """The 前三 and 后三 of each class (后三 only where a class has more than six ranked): the
+    units the bulletin names for praise and for a talk, and the home page's bottom units."""
+    top, bottom = set(), set()
+    for klass in CLASS_LABELS:
+        ranked = [s.unit for s in ranking if s.klass == klass and s.rank is not None]
+        top |= set(ranked[:3])
+        if len(ranked) > 6:
+            bottom |= set(ranked[-3:])
+    return top, bottom

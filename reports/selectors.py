@@ -241,7 +241,7 @@ def bulletin_data(policy: Policy, year: int, quarter: int, *, generated_at: dt.d
             quarter_values[r.indicator.pk] = sum(in_quarter) if in_quarter else None
     ranking = standings(policy, at, before, indicators, results=by_unit)
     units = Unit.objects.in_bulk([s.unit for s in ranking])
-    top, bottom = _tiers(ranking)
+    top, bottom = metrics.tiers(ranking)
     sections: dict[str, Counter] = {}
     for r in results:
         sections.setdefault(str(r.section), Counter())[r.light] += 1
@@ -270,17 +270,6 @@ def bulletin_data(policy: Policy, year: int, quarter: int, *, generated_at: dt.d
         month=at[1],
         quarter_over=at == _quarter_in_plan(policy, year, quarter)[-1],
     )
-
-
-def _tiers(ranking: list[metrics.Ranked]) -> tuple[set, set]:
-    """The 前三 and 后三 of each class (后三 only where a class has more than six ranked)."""
-    top, bottom = set(), set()
-    for klass in metrics.CLASS_LABELS:
-        ranked = [s.unit for s in ranking if s.klass == klass and s.rank is not None]
-        top |= set(ranked[:3])
-        if len(ranked) > 6:
-            bottom |= set(ranked[-3:])
-    return top, bottom
 
 
 def _timeliness(policy: Policy, at: Month) -> list[UnitTimeliness]:

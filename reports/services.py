@@ -20,6 +20,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Max, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from policies.models import Membership, Policy
 from targets import calendar, completeness
@@ -43,7 +45,7 @@ class RunRefused(Exception):
 def parse_month_label(label: str) -> Month:
     month = calendar.parse_month(label)
     if month is None:
-        raise RunRefused(f"月份应为 YYYY-MM，而不是 {label!r}")
+        raise RunRefused(_("月份应为 YYYY-MM，而不是 %(label)r") % {"label": label})
     return month
 
 
@@ -53,9 +55,9 @@ def parse_quarter_label(label: str) -> tuple[int, int]:
         year, quarter = text.split("Q")
         year, quarter = int(year), int(quarter)
     except ValueError:
-        raise RunRefused(f"季度应为 YYYYQN（如 2025Q3），而不是 {label!r}") from None
+        raise RunRefused(_("季度应为 YYYYQN（如 2025Q3），而不是 %(label)r") % {"label": label}) from None
     if quarter not in (1, 2, 3, 4):
-        raise RunRefused("季度只能是 Q1—Q4")
+        raise RunRefused(_("季度只能是 Q1—Q4"))
     return year, quarter
 
 
@@ -86,8 +88,16 @@ def _check_bulletin_ready(policy: Policy, year: int, quarter: int, on: dt.dateti
         first = next(m for m in calendar.quarter_months(year, quarter) if m >= _plan_start(policy))
         ready = completeness.lock_date_of(policy, *first)
         raise RunRefused(
-            f"{year}年第{'一二三四'[quarter - 1]}季度还没有已锁定的月份，季通报暂不能生成："
-            f"{first[1]}月的数据于{ready.year}年{ready.month}月{ready.day}日锁定（或审核员提前关闭该期）后即可生成。"
+            _(
+                "%(year)s年%(quarter)s还没有已锁定的月份，季通报暂不能生成："
+                "%(month)s月的数据于%(ready)s锁定（或审核员提前关闭该期）后即可生成。"
+            )
+            % {
+                "year": year,
+                "quarter": (_("第一季度"), _("第二季度"), _("第三季度"), _("第四季度"))[quarter - 1],
+                "month": first[1],
+                "ready": date_format(ready, "DATE_FORMAT"),
+            }
         )
     return at
 
@@ -104,9 +114,16 @@ def _check_in_plan(kind: str, policy: Policy, label: str) -> None:
     start = calendar.month_of(policy.start_date) if policy.start_date else (0, 1)
     end = calendar.month_of(policy.end_date) if policy.end_date else (9999, 12)
     if months[-1] < start or months[0] > end:
-        plan = f"{start[0]}年{start[1]}月—{end[0]}年{end[1]}月" if policy.start_date and policy.end_date else "计划期"
-        what = "调度" if kind == ReportRun.Kind.DISPATCH else "通报"
-        raise RunRefused(f"{label} 不在该政策文件的计划期（{plan}）内，没有可{what}的内容")
+        plan = (
+            f"{date_format(policy.start_date, 'YEAR_MONTH_FORMAT')}—{date_format(policy.end_date, 'YEAR_MONTH_FORMAT')}"
+            if policy.start_date and policy.end_date
+            else _("计划期")
+        )
+        if kind == ReportRun.Kind.DISPATCH:
+            message = _("%(label)s 不在该政策文件的计划期（%(plan)s）内，没有可调度的内容")
+        else:
+            message = _("%(label)s 不在该政策文件的计划期（%(plan)s）内，没有可通报的内容")
+        raise RunRefused(message % {"label": label, "plan": plan})
 
 
 @transaction.atomic
@@ -182,7 +199,7 @@ def _this_process() -> str:
 
 def _is_gone(builder: str) -> bool:
     """Whether the process that was building a run has died (known only on its own host)."""
-    host, _, pid = builder.rpartition(":")
+    host, _sep, pid = builder.rpartition(":")
     if host != socket.gethostname() or not pid.isdigit():
         return False
     try:
@@ -301,7 +318,7 @@ def runs_sweep(*, now: dt.datetime | None = None) -> dict[str, int]:
 @transaction.atomic
 def run_issue(*, run: ReportRun, by) -> ReportRun:
     if run.status != ReportRun.Status.DONE:
-        raise RunRefused("只有已完成的版本可以印发")
+        raise RunRefused(_("只有已完成的版本可以印发"))
     if run.issued_at is None:
         run.issued_at = timezone.now()
         run.save(update_fields=["issued_at"])

@@ -25,18 +25,25 @@ class IndicatorResultTable(tables.Table):
         verbose_name=_("指标"), linkify=lambda record: record["url"], attrs={"td": {"class": "indicator-name"}}
     )
     target = tables.Column(verbose_name=_("目标"), orderable=False, attrs=WIDE_ONLY)
-    actual = tables.Column(verbose_name=_("累计/当前"), attrs={"td": {"class": "text-end text-nowrap"}})
+    # data-label: a phone shows each row as a card, each figure labelled (static/css/overview.css).
+    actual = tables.Column(
+        verbose_name=_("累计/当前"), attrs={"td": {"class": "text-end text-nowrap", "data-label": _("累计/当前")}}
+    )
     # Shown on the page within the figure; a column of its own in an export, where figures are numbers.
     unit_of_measure = tables.Column(verbose_name=_("计量单位"), visible=False, orderable=False)
-    completion = tables.Column(verbose_name=_("完成率"), attrs={"td": {"class": "text-end"}})
+    completion = tables.Column(verbose_name=_("完成率"), attrs={"td": {"class": "text-end", "data-label": _("完成率")}})
     progress = tables.Column(
         verbose_name=_("时序进度"),
-        attrs={"th": WIDE_ONLY["th"], "td": {"class": "text-end d-none d-md-table-cell"}},
+        # Not in the table on a small tablet, but on a phone's card (completion reads against it).
+        attrs={
+            "th": WIDE_ONLY["th"],
+            "td": {"class": "text-end d-none d-md-table-cell on-phone-card", "data-label": _("时序进度")},
+        },
     )
     gap = tables.Column(
         verbose_name=_("差距"), attrs={"th": WIDE_ONLY["th"], "td": {"class": "text-end d-none d-md-table-cell"}}
     )
-    light = LightColumn(verbose_name=_("灯号"))
+    light = LightColumn(verbose_name=_("灯号"), attrs={"td": {"data-label": _("灯号")}})
 
     class Meta:
         attrs = {"class": "table table-sm table-hover align-middle"}

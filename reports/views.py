@@ -9,7 +9,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 from django_tables2 import RequestConfig
@@ -22,6 +22,7 @@ from targets import calendar
 from targets.models import Concept, Indicator
 
 from . import dashboard, selectors, services
+from .columns import light_label
 from .metrics import LIGHT_LABELS
 from .models import ReportRun
 from .tables import IndicatorResultTable
@@ -36,7 +37,7 @@ class DashboardMixin(ScopedMixin):
             months = [calendar.month_of(policy.start_date or today)]
         at = calendar.parse_month(self.request.GET.get("month")) or dashboard.default_month(policy, today) or months[-1]
         if at is None or (months and at not in months):
-            raise Http404("该月份不在计划期内")
+            raise Http404(_("该月份不在计划期内"))
         return at, months
 
 
@@ -53,7 +54,7 @@ class PolicyDashboardView(DashboardMixin, TemplateView):
         RequestConfig(request, paginate={"per_page": 100}).configure(table)
         export = request.GET.get("_export")
         if TableExport.is_valid_format(export):
-            name = f"{self.policy.city.name}-{calendar.month_label(self.at)}-指标完成情况.{export}"
+            name = f"{self.policy.city.name}-{calendar.month_label(self.at)}-{_('指标完成情况')}.{export}"
             return GuardedTableExport(export, table).response(name)
         self.table = table
         return super().get(request, *args, **kwargs)
@@ -102,7 +103,7 @@ class PolicyDashboardView(DashboardMixin, TemplateView):
             policy=self.policy,
             at=self.at,
             at_label=calendar.month_label(self.at),
-            light_labels={k: str(v) for k, v in LIGHT_LABELS.items()},
+            light_labels={k: light_label(k) for k in LIGHT_LABELS},
             table=self.table,
             months=[calendar.month_label(m) for m in reversed(self.months)],
             units=units,
@@ -125,7 +126,7 @@ class IndicatorDashboardView(DashboardMixin, TemplateView):
             not self.scope.oversees(self.indicator.policy)
             and not self.indicator.assignments.filter(unit_id__in=self.scope.unit_ids).exists()
         ):
-            raise Http404("没有这个指标")
+            raise Http404(_("没有这个指标"))
         self.at, self.months = self.month_for(self.indicator.policy)
         return super().get(request, *args, **kwargs)
 
@@ -168,10 +169,13 @@ class ConceptDashboardView(DashboardMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         concept = get_object_or_404(Concept, code=kwargs["code"])
-        rows = dashboard.concept_comparison(concept, self.scope.overseen_policies(), timezone.localdate())
+        rows = dashboard.concept_comparison(concept, self.scope.comparison_policies(), timezone.localdate())
+        for row in rows:
+            row["opens"] = self.scope.oversees(row["policy"])  # other cities: figures, not their pages
         context.update(
             concept=concept,
             rows=rows,
+            cities=len({row["policy"].city_id for row in rows}),
             chart=[
                 {
                     "name": f"{r['policy'].city.name}·{r['result'].indicator.name}"[:28],
@@ -214,11 +218,11 @@ class RunArchiveView(DashboardMixin, TemplateView):
     def post(self, request, policy):
         policy = self.get_policy(policy)
         if not self.scope.can_review(policy.pk):
-            raise PermissionDenied("只有审核员可以生成月调度和季通报")
+            raise PermissionDenied(_("只有审核员可以生成月调度和季通报"))
         kind = request.POST.get("kind")
         label = request.POST.get("month") if kind == ReportRun.Kind.DISPATCH else request.POST.get("quarter")
         if kind not in ReportRun.Kind.values or not label:
-            messages.error(request, "请选择要生成的月份或季度。")
+            messages.error(request, _("请选择要生成的月份或季度。"))
             return redirect("reports:run_archive", policy.code)
         try:
             run, created = services.run_request(kind=kind, policy=policy, label=label, by=request.user)
@@ -228,18 +232,22 @@ class RunArchiveView(DashboardMixin, TemplateView):
         run.refresh_from_db()
         # Inside an outer transaction (a test's) the message is sent only when that commits.
         unsent = run.sent_at is None and not transaction.get_connection().in_atomic_block
+        what = {"kind": run.get_kind_display(), "label": run.period_label, "version": run.version}
         if created and unsent and run.status == ReportRun.Status.QUEUED:
             messages.warning(
                 request,
-                f"任务队列暂时不可用：{run.get_kind_display()}（{run.period_label}，第{run.version}版）的请求已记录，"
-                "队列恢复后自动生成，无需重复提交。",
+                _(
+                    "任务队列暂时不可用：%(kind)s（%(label)s，第%(version)s版）的请求已记录，"
+                    "队列恢复后自动生成，无需重复提交。"
+                )
+                % what,
             )
         elif created:
-            messages.success(request, f"已开始生成{run.get_kind_display()}（{run.period_label}，第{run.version}版）。")
+            messages.success(request, _("已开始生成%(kind)s（%(label)s，第%(version)s版）。") % what)
         elif run.status == ReportRun.Status.DONE:
-            messages.info(request, f"数据自第{run.version}版生成以来没有变化，未重复生成。")
+            messages.info(request, _("数据自第%(version)s版生成以来没有变化，未重复生成。") % what)
         else:
-            messages.info(request, "该期次正在生成中。")
+            messages.info(request, _("该期次正在生成中。"))
         return redirect(reverse("reports:run_archive", args=[policy.code]) + f"?watch={run.pk}")
 
 
@@ -269,14 +277,14 @@ class RunIssueView(DashboardMixin, View):
     def post(self, request, pk):
         run = get_object_or_404(ReportRun.objects.filter(policy__in=self.scope.overseen_policies()), pk=pk)
         if not self.scope.can_review(run.policy_id):
-            raise PermissionDenied("只有审核员可以印发")
+            raise PermissionDenied(_("只有审核员可以印发"))
         if request.POST.get("confirm") != "1":
             # 印发 cannot be undone: only the form that asked "确认印发" issues.
-            messages.error(request, gettext("印发前请先确认。"))
+            messages.error(request, _("印发前请先确认。"))
             return redirect("reports:run_archive", run.policy.code)
         try:
             services.run_issue(run=run, by=request.user)
-            messages.success(request, f"第{run.version}版已标记为印发，文件不再改变。")
+            messages.success(request, _("第%(version)s版已标记为印发，文件不再改变。") % {"version": run.version})
         except services.RunRefused as exc:
             messages.error(request, str(exc))
         return redirect("reports:run_archive", run.policy.code)

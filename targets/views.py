@@ -386,12 +386,16 @@ class ConceptListView(ScopedMixin, ListView):
     context_object_name = "concepts"
 
     def get_queryset(self):
-        visible = self.scope.policies()
+        visible = self.scope.comparison_policies()
         in_scope = Q(indicators__policy__in=visible)
-        return Concept.objects.annotate(
-            indicator_count=Count("indicators", filter=in_scope, distinct=True),
-            city_count=Count("indicators__policy__city", filter=in_scope, distinct=True),
-        ).order_by("-city_count", "code")
+        return (
+            Concept.objects.annotate(
+                indicator_count=Count("indicators", filter=in_scope, distinct=True),
+                city_count=Count("indicators__policy__city", filter=in_scope, distinct=True),
+            )
+            .filter(indicator_count__gt=0)
+            .order_by("-city_count", "code")
+        )  # nothing to compare: not listed
 
 
 class ConceptDetailView(ScopedMixin, DetailView):
@@ -402,13 +406,15 @@ class ConceptDetailView(ScopedMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        visible = self.scope.policies()
+        visible = self.scope.comparison_policies()
         context["indicators"] = (
             Indicator.objects.filter(concept=self.object, policy__in=visible)
             .select_related("policy__city", "task")
             .prefetch_related("targets")
             .order_by("policy__city__code", "policy__code", "order")
         )
+        # Another city's document is named, but only the user's own are opened.
+        context["readable"] = set(self.scope.policies().values_list("id", flat=True))
         return context
 
 

@@ -168,6 +168,7 @@ LOGOUT_REDIRECT_URL = "login"
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["portal.formats"]  # dates per language: zh_Hans without a padded month
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True

@@ -2,7 +2,12 @@
 (reports.columns for lights, targets.columns for report states, policies.numbers for
 rounding, targets.wording for how a target reads)."""
 
+import datetime as dt
+
 from django import template
+from django.utils.formats import date_format
+from django.utils.html import format_html
+from django.utils.translation import gettext
 
 from policies import numbers
 from reports import columns as light
@@ -50,4 +55,40 @@ def target_text(target, unit_of_measure=""):
 @register.filter
 def ranking_class(klass: str) -> str:
     """县(市、区) or 市直部门: the ranking class a unit is ranked in."""
-    return CLASS_LABELS.get(klass, "")
+    return gettext(CLASS_LABELS[klass]) if klass in CLASS_LABELS else ""
+
+
+@register.filter
+def month_text(month) -> str:
+    """{{ at|month_text }} → 2025年9月 / September 2025: a (year, month) in the language of the page."""
+    if _absent(month):
+        return numbers.DASH
+    return date_format(dt.date(month[0], month[1], 1), "YEAR_MONTH_FORMAT")
+
+
+@register.simple_tag
+def chart_words() -> dict:
+    """The words static/js/dashboards.js draws into the charts, in the page's language."""
+    return {
+        "noData": gettext("无数据"),
+        "behind": gettext("< 90%（落后）"),
+        "onPace": gettext("≥ 100%（达到序时）"),
+        "actual": gettext("实际（累计/当前）"),
+        "pace": gettext("时序进度线"),
+        "target": gettext("目标"),
+        "completion": gettext("完成率"),
+        "progress": gettext("时序进度"),
+    }
+
+
+@register.filter
+def in_set(value, container) -> bool:
+    """{% if policy.pk|in_set:readable %}: membership, which the template language lacks for sets."""
+    return value in (container or ())
+
+
+@register.filter
+def as_data(value):
+    """{% blocktranslate with name=user.username|as_data %}: a name inside a translated
+    sentence, marked as data (translate="no") and escaped."""
+    return format_html('<span translate="no">{}</span>', value)

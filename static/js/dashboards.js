@@ -7,6 +7,10 @@ window.PortalCharts = (function () {
   const labels = document.getElementById("light-labels");
   const NAMES = labels ? JSON.parse(labels.textContent) : { green: "green", yellow: "yellow", red: "red", grey: "grey" };
   const keys = ["green", "yellow", "red", "grey"];
+  // The charts' other words, also the server's (templates/reports/_chart_words.html).
+  const wordsEl = document.getElementById("chart-words");
+  const W = Object.assign({ noData: "无数据", behind: "< 90%（落后）", onPace: "≥ 100%（达到序时）", actual: "实际（累计/当前）",
+    pace: "时序进度线", target: "目标", completion: "完成率", progress: "时序进度" }, wordsEl ? JSON.parse(wordsEl.textContent) : {});
   function init(id) {
     const el = document.getElementById(id);
     if (!el || !window.echarts) return null;
@@ -30,13 +34,13 @@ window.PortalCharts = (function () {
       const chart = init(id); if (!chart) return;
       chart.setOption({
         animation: false,
-        tooltip: { formatter: p => data.units[p.value[1]] + "<br>" + data.indicators[p.value[0]] + "：" + (p.value[2] === null ? "无数据" : p.value[2] + "%") },
+        tooltip: { formatter: p => data.units[p.value[1]] + "<br>" + data.indicators[p.value[0]] + ": " + (p.value[2] === null ? W.noData : p.value[2] + "%") },
         grid: { left: 8, right: 8, top: 8, bottom: 60, containLabel: true },
         xAxis: { type: "category", data: data.indicators, axisLabel: { rotate: 40, width: 90, overflow: "truncate", fontSize: 10 } },
         yAxis: { type: "category", data: data.units, inverse: true, axisLabel: { fontSize: 11 } },
         visualMap: { type: "piecewise", orient: "horizontal", left: "center", bottom: 0, dimension: 2,
-          pieces: [{ lt: 90, label: "< 90%（落后）", color: COLORS.red }, { gte: 90, lt: 100, label: "90%–100%", color: COLORS.yellow },
-                   { gte: 100, label: "≥ 100%（达到序时）", color: COLORS.green }] },
+          pieces: [{ lt: 90, label: W.behind, color: COLORS.red }, { gte: 90, lt: 100, label: "90%–100%", color: COLORS.yellow },
+                   { gte: 100, label: W.onPace, color: COLORS.green }] },
         series: [{ type: "heatmap", data: data.cells.filter(c => c[2] !== null), label: { show: data.units.length <= 12, fontSize: 9, formatter: p => Math.round(p.value[2]) } }],
       });
     },
@@ -48,9 +52,9 @@ window.PortalCharts = (function () {
         xAxis: { type: "category", data: rows.map(r => r.month) },
         yAxis: { type: "value", name: unit },
         series: [
-          { name: "实际（累计/当前）", type: "line", data: rows.map(r => r.actual), symbolSize: 6, lineStyle: { width: 3 } },
-          { name: "时序进度线", type: "line", data: rows.map(r => r.pace), lineStyle: { type: "dashed" }, symbol: "none" },
-          { name: "目标", type: "line", data: rows.map(r => r.target), lineStyle: { type: "dotted", color: "#e03131" }, symbol: "none" },
+          { name: W.actual, type: "line", data: rows.map(r => r.actual), symbolSize: 6, lineStyle: { width: 3 } },
+          { name: W.pace, type: "line", data: rows.map(r => r.pace), lineStyle: { type: "dashed" }, symbol: "none" },
+          { name: W.target, type: "line", data: rows.map(r => r.target), lineStyle: { type: "dotted", color: "#e03131" }, symbol: "none" },
         ],
       });
     },
@@ -59,9 +63,11 @@ window.PortalCharts = (function () {
       chart.setOption({
         animation: false, tooltip: { trigger: "axis" }, legend: { top: 0 },
         grid: { left: 8, right: 16, top: 30, bottom: 8, containLabel: true },
-        xAxis: { type: "value", axisLabel: { formatter: "{value}%" } },
-        yAxis: { type: "category", inverse: true, data: rows.map(r => r.name), axisLabel: { width: 160, overflow: "truncate" } },
-        series: [{ name: "完成率", type: "bar", data: rows.map(r => r.c) }, { name: "时序进度", type: "bar", data: rows.map(r => r.p) }],
+        xAxis: { type: "value", axisLabel: { formatter: "{value}%", hideOverlap: true } },
+        // The city · indicator labels take up to a third of the chart: whole on a desktop, cut on a phone.
+        yAxis: { type: "category", inverse: true, data: rows.map(r => r.name),
+                 axisLabel: { width: Math.max(100, Math.min(300, document.getElementById(id).clientWidth * 0.33)), overflow: "truncate" } },
+        series: [{ name: W.completion, type: "bar", data: rows.map(r => r.c) }, { name: W.progress, type: "bar", data: rows.map(r => r.p) }],
       });
     },
   };

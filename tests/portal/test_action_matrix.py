@@ -11,6 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from policies.models import Membership
 from reports.models import ReportRun
 from targets import services
 from targets.excel.views import SESSION_KEY
@@ -188,6 +189,27 @@ ACTIONS = [
         "catalogue:ingest_upload",
         lambda w, s: {},
         lambda w, s: {"text": "一、主要目标\n到2025年底，全市高新技术企业达到100家。", "city": s.city.code},
+        ADMIN_ONLY,
+        foreign=False,
+    ),
+    Action(
+        "membership_list",
+        lambda w, s: {},
+        lambda w, s: {"action": "grant", "user": w.users["official"].pk, "role": "reporter", "unit": s.county.pk},
+        ADMIN_ONLY,
+        foreign=False,
+    ),
+    Action(
+        "membership_list",
+        lambda w, s: {},
+        lambda w, s: {"action": "revoke", "membership": Membership.objects.get(user=w.users["reporter"]).pk},
+        ADMIN_ONLY,
+        foreign=False,
+    ),
+    Action(
+        "policy_calendar",
+        lambda w, s: {"code": s.policy.code},
+        lambda w, s: {"due_day": "6", "lock_day": "16", "tolerance": "8", "reporting_active": "on"},
         ADMIN_ONLY,
         foreign=False,
     ),

@@ -12,6 +12,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from tests import factories as f
 from tests.portal.test_permission_matrix import MONTH, run_of
 
 NOW = dt.datetime(2025, 10, 20, 9, 0, tzinfo=dt.UTC)
@@ -19,7 +20,8 @@ ROLE = "reviewer"  # reviews city A's policy: sees its queue, dashboards and arc
 
 # name → (kwargs builder, query string, queries for the reviewer)
 QUERIES = {
-    "home": (lambda w: {}, "", 12),
+    # 12, + the 一张图 of the reviewer's one policy (HOME_PER_POLICY)
+    "home": (lambda w: {}, "", 27),
     # Issue 15: the unread notifications are counted once per request, not again when
     # django-tables2 renders a table with the context processors (-1 on each table page).
     "policies:policy_list": (lambda w: {}, "", 11),
@@ -47,7 +49,8 @@ QUERIES = {
     "reports:policy": (lambda w: {"policy": w.a.policy.code}, f"?month={MONTH}", 27),  # issue 15: one unread count
     "reports:indicator": (lambda w: {"code": w.a.indicator.code}, f"?month={MONTH}", 22),
     "reports:unit": (lambda w: {"code": w.a.county.code}, "", 24),
-    "reports:concept": (lambda w: {"code": "high_tech_enterprise"}, "", 15),
+    # 15, + city B's policy, now compared on the concept (its evaluation: 3 queries per policy)
+    "reports:concept": (lambda w: {"code": "high_tech_enterprise"}, "", 18),
     "reports:run_archive": (lambda w: {"policy": w.a.policy.code}, "", 9),
     "reports:dispatch": (lambda w: {"policy": w.a.policy.code}, "", 29),  # + the units of the per-unit figures
 }
@@ -74,3 +77,22 @@ def test_page_costs_the_pinned_number_of_queries(client, small_world, django_ass
             response = client.get(url)
 
     assert response.status_code == 200
+
+
+# The official's home evaluates each overseen policy (reports.dashboard.policy_overview): a
+# fixed number of queries per policy, whatever its indicators, units and reports.
+HOME_PER_POLICY = 15
+
+
+def test_the_officials_home_costs_a_fixed_number_of_queries_per_policy(client, small_world, django_assert_num_queries):
+    leader = f.UserFactory()
+    f.grant(leader, "official")  # every city: both policies
+    client.force_login(leader)
+    with time_machine.travel(NOW, tick=False):
+        client.get(reverse("home"))
+
+        # The shell (session, user, roles, policies, notifications…): 8, no review summary.
+        with django_assert_num_queries(8 + 2 * HOME_PER_POLICY):
+            response = client.get(reverse("home"))
+
+    assert len(response.context["overview"]) == 2
