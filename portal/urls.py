@@ -16,6 +16,7 @@ urlpatterns = [
     path("targets/ingest/", include("catalogue.urls")),
     path("targets/", include("targets.urls")),
     path("dashboards/", include("reports.urls")),
+    path("supervision/", include("supervision.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -8,6 +8,7 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 
 from policies.scope import ScopedMixin
+from supervision.selectors import unit_items
 from targets.worklists import recent_reports, reporter_worklist, review_summary
 
 from .health import broker_state, database_state
@@ -24,6 +25,7 @@ class HomeView(ScopedMixin, TemplateView):
         if scope.is_reporter:
             context["worklist"] = reporter_worklist(scope, today)
             context["recent_reports"] = recent_reports(scope)
+            context["unit_problems"] = unit_items(scope, today)
         if scope.is_reviewer:
             context["review_rows"] = review_summary(scope, today)
         if scope.can_view_dashboards:
