@@ -553,8 +553,10 @@ class VisitListView(ScopedMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         today = timezone.localdate()
-        start = self.policy.start_date or dt.date(today.year, 1, 1)
-        months = calendar.months_between(max(start, dt.date(today.year - 1, today.month, 1)), today)
+        # The last twelve months of the plan up to today (a plan that has ended: its last year).
+        end = min(self.policy.end_date or today, today)
+        start = max(self.policy.start_date or end, dt.date(end.year - 1, end.month, 1) + dt.timedelta(days=31))
+        months = calendar.months_between(start, end)
         firms = Firm.objects.filter(policy=self.policy).select_related("official")
         if not self.oversees:
             firms = firms.filter(official=self.request.user)
