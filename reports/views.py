@@ -17,6 +17,7 @@ from django_tables2.export import TableExport
 from policies import numbers
 from policies.scope import ScopedMixin
 from policies.textguard import GuardedTableExport
+from supervision import selectors as supervision_selectors
 from targets import calendar
 from targets.models import Concept, Indicator
 
@@ -104,6 +105,7 @@ class PolicyDashboardView(DashboardMixin, TemplateView):
             units=units,
             concepts=concepts,
             section_choices=sections,
+            ledger_counts=supervision_selectors.unit_counts(self.policy, timezone.localdate()),
             **self.data,
         )
         return context

@@ -39,12 +39,17 @@ QUERIES = {
     ),
     # Issue 11 added, per page and not per row: the targets' milestones, the units' kinds
     # (the ranking classes), the stored due days, the each targets' per-unit results.
-    "reports:policy": (lambda w: {"policy": w.a.policy.code}, f"?month={MONTH}", 28),
+    # + the ledger's per-unit counts (supervision.selectors.unit_counts, one query)
+    "reports:policy": (lambda w: {"policy": w.a.policy.code}, f"?month={MONTH}", 29),
     "reports:indicator": (lambda w: {"code": w.a.indicator.code}, f"?month={MONTH}", 22),
     "reports:unit": (lambda w: {"code": w.a.county.code}, "", 24),
     "reports:concept": (lambda w: {"code": "high_tech_enterprise"}, "", 15),
     "reports:run_archive": (lambda w: {"policy": w.a.policy.code}, "", 9),
     "reports:dispatch": (lambda w: {"policy": w.a.policy.code}, "", 29),  # + the units of the per-unit figures
+    "supervision:index": (lambda w: {}, "", 8),
+    "supervision:problem_list": (lambda w: {"policy": w.a.policy.code}, "", 17),
+    "supervision:urge_list": (lambda w: {"policy": w.a.policy.code}, "", 10),
+    "supervision:visit_list": (lambda w: {"policy": w.a.policy.code}, "", 13),
 }
 
 
