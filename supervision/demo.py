@@ -40,7 +40,7 @@ def _at(day: dt.date, hour: int = 10) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))
 
 
-def _member(policy: Policy, role: str, **scope):
+def _member(role: str, **scope):
     m = Membership.objects.filter(role=role, **scope).select_related("user").order_by("id").first()
     return m.user if m else None
 
@@ -79,8 +79,8 @@ def problems_demo(policy: Policy, *, today: dt.date) -> int:
     """Problems of one policy in every state, dated back from ``today``."""
     if policy.problems.exists():
         return 0
-    reviewer = _member(policy, Role.REVIEWER, policy=policy)
-    official = _member(policy, Role.OFFICIAL, city=policy.city)
+    reviewer = _member(Role.REVIEWER, policy=policy)
+    official = _member(Role.OFFICIAL, city=policy.city)
     units = _units(policy)
     if reviewer is None or not units:
         return 0
@@ -222,7 +222,7 @@ def visits_demo(policy: Policy, *, password: str) -> int:
         user, _ = User.objects.get_or_create(username=username, defaults={"first_name": name, "password": hashed})
         Membership.objects.get_or_create(user=user, role=Role.OFFICIAL, city=policy.city)
         officials.append(user)
-    reviewer = _member(policy, Role.REVIEWER, policy=policy) or officials[0]
+    reviewer = _member(Role.REVIEWER, policy=policy) or officials[0]
     firms = []
     for i, name in enumerate(LUTAI_FIRMS):
         firms.append(
@@ -255,6 +255,52 @@ def visits_demo(policy: Policy, *, password: str) -> int:
     return made
 
 
+@transaction.atomic
+def assessment_demo(policy: Policy, year: int) -> int:
+    """A year's 年考核 inputs: problems of that year (closed on time, late, and one closed only
+    after the year ended) and the lead bureau's 加分/扣分 items."""
+    from .models import AssessmentItem
+
+    if AssessmentItem.objects.filter(policy=policy, year=year).exists():
+        return 0
+    reviewer = _member(Role.REVIEWER, policy=policy)
+    units = _units(policy)
+    if reviewer is None or len(units) < 3:
+        return 0
+    clerks = {m.unit_id: m.user for m in Membership.objects.filter(role=Role.REPORTER, unit__in=units).order_by("-id")}
+    plan = [
+        # (unit, raised, answered and closed) — the last one closed after the year ended
+        (0, dt.date(year, 3, 9), dt.date(year, 3, 12)),
+        (0, dt.date(year, 6, 15), dt.date(year, 6, 18)),
+        (1, dt.date(year, 5, 11), dt.date(year, 5, 29)),
+        (1, dt.date(year, 12, 14), dt.date(year + 1, 1, 12)),
+        (2, dt.date(year, 9, 7), dt.date(year, 9, 10)),
+    ]
+    for i, (k, raised, closed) in enumerate(plan):
+        title, text = FIRM_PROBLEMS[(i + 3) % len(FIRM_PROBLEMS)]
+        p = services.problem_raise(
+            policy=policy,
+            title=title,
+            text=text,
+            by=reviewer,
+            source=Source.FIRM,
+            firm_name=f"泰州{['医药', '机电', '新材料', '光电', '船舶'][i]}企业",
+            raised_unit=policy.lead_unit,
+            at=_at(raised, 9),
+        )
+        services.problem_assign(problem=p, unit=units[k], by=reviewer, at=_at(raised, 10))
+        services.problem_answer(problem=p, by=clerks[units[k].pk], text="已协调解决。", at=_at(closed, 9))
+        services.problem_close(problem=p, by=reviewer, result="企业确认问题已解决。", at=_at(closed, 16))
+    items = [
+        (0, "+3", "“直通车”服务获市效能办通报表扬（绩效加分）"),
+        (2, "+1.5", "重点项目提前竣工投产"),
+        (1, "-2", "三季度数据报送两次逾期，经督查通报"),
+    ]
+    for k, points, reason in items:
+        services.assessment_item_add(policy=policy, year=year, unit=units[k], points=points, reason=reason, by=reviewer)
+    return len(plan) + len(items)
+
+
 def supervision_demo(*, today: dt.date, password: str) -> dict[str, int]:
     """The whole 督查督办 demo; returns what was made per part."""
     made = {}
@@ -271,6 +317,8 @@ def supervision_demo(*, today: dt.date, password: str) -> dict[str, int]:
     for policy in (xingtai, taizhou):
         if policy is not None:
             made[policy.code] = problems_demo(policy, today=today)
+    if taizhou is not None and taizhou.end_date:
+        made["assessment"] = assessment_demo(taizhou, min(taizhou.end_date.year, today.year - 1))
     lutai = Policy.objects.filter(city__code="lutai").first()
     if lutai is not None:
         made["visits"] = visits_demo(lutai, password=password)

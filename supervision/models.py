@@ -285,3 +285,32 @@ class Visit(models.Model):
 
     def __str__(self):
         return f"{self.visit_date} {self.firm}"
+
+
+class AssessmentItem(models.Model):
+    """A 加分 or 扣分 of the annual assessment (年考核), entered with its reason by the lead
+    bureau (Taizhou's 市效能办 绩效加分)."""
+
+    policy = models.ForeignKey(
+        Policy, verbose_name=_("政策文件"), on_delete=models.CASCADE, related_name="assessment_items"
+    )
+    year = models.PositiveSmallIntegerField(_("年度"))
+    unit = models.ForeignKey(Unit, verbose_name=_("单位"), on_delete=models.PROTECT, related_name="+")
+    points = models.DecimalField(_("分值"), max_digits=5, decimal_places=1)
+    reason = models.CharField(_("事由"), max_length=300)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("录入人"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("考核加减分")
+        verbose_name_plural = _("考核加减分")
+        ordering = ["policy", "year", "unit", "created_at"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(points=0), name="assessment_item_not_zero"),
+            models.CheckConstraint(condition=Q(points__gte=-20, points__lte=20), name="assessment_item_bounded"),
+        ]
+
+    def __str__(self):
+        return f"{self.year} {self.unit} {self.points:+}：{self.reason}"

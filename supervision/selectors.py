@@ -112,17 +112,20 @@ def ledger(policy: Policy, cutoff: dt.date) -> Ledger:
     )
 
 
-def unit_counts(policy: Policy, cutoff: dt.date) -> list[UnitLedgerCount]:
-    """收集N件、已办结N件、办结率、超期N件 per assigned unit, at the cut-off; one query."""
+def unit_counts(policy: Policy, cutoff: dt.date, since: dt.date | None = None) -> list[UnitLedgerCount]:
+    """收集N件、已办结N件、办结率、超期N件 per assigned unit, at the cut-off (of the items
+    assigned from ``since`` on, when given: a year's); one query."""
     end = _end_of(cutoff)
     assigned = Q(assigned_problems__policy=policy, assigned_problems__assigned_date__lte=cutoff)
+    if since is not None:
+        assigned &= Q(assigned_problems__assigned_date__gte=since)
     closed = assigned & Q(assigned_problems__closed_at__lte=end)
     open_now = assigned & (Q(assigned_problems__closed_at__isnull=True) | Q(assigned_problems__closed_at__gt=end))
     late = (open_now & Q(assigned_problems__due_date__lt=cutoff)) | (
         closed & Q(assigned_problems__closed_at__date__gt=F("assigned_problems__due_date"))
     )
     rows = (
-        Unit.objects.filter(assigned_problems__policy=policy, assigned_problems__assigned_date__lte=cutoff)
+        Unit.objects.filter(assigned)
         .annotate(
             n_collected=Count("assigned_problems", filter=assigned, distinct=True),
             n_closed=Count("assigned_problems", filter=closed, distinct=True),
@@ -179,3 +182,15 @@ def unit_items(scope, today):
         .with_listing()
         .order_by("due_date", "number")
     )
+
+
+def assessment_items(policy: Policy, year: int) -> dict[int, list]:
+    """The year's 加分/扣分 items per unit id."""
+    from .models import AssessmentItem
+
+    found: dict[int, list] = {}
+    for item in (
+        AssessmentItem.objects.filter(policy=policy, year=year).select_related("created_by").order_by("created_at")
+    ):
+        found.setdefault(item.unit_id, []).append(item)
+    return found

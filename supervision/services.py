@@ -22,7 +22,7 @@ from targets.worklists import policy_asks_for
 
 from . import clock
 from .credit_code import normalize, validate_credit_code
-from .models import Firm, Problem, ProblemEvent, SupervisionSettings, Urge, Visit
+from .models import AssessmentItem, Firm, Problem, ProblemEvent, SupervisionSettings, Urge, Visit
 
 State = Problem.State
 Event = ProblemEvent.Kind
@@ -599,3 +599,27 @@ def visit_record(
                 at=at,
             )
     return visit
+
+
+# -- 年考核 ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def assessment_item_add(*, policy: Policy, year: int, unit: Unit, points, reason: str, by) -> AssessmentItem:
+    """A 加分 (positive) or 扣分 (negative) for a unit's year, with its reason."""
+    from decimal import Decimal, InvalidOperation
+
+    reason = _required(reason, "加减分事由")
+    try:
+        value = Decimal(str(points).strip().replace("＋", "+").replace("－", "-"))
+    except (InvalidOperation, ValueError):
+        raise SupervisionError("分值应为数字，如 +2 或 -1.5。") from None
+    if value == 0 or abs(value) > 20 or value != value.quantize(Decimal("0.1")):
+        raise SupervisionError("分值应在 -20 到 +20 之间、不为0，最多一位小数。")
+    if not Unit.objects.reporting_for(policy).filter(pk=unit.pk).exists():
+        raise SupervisionError("该单位不是该政策文件的填报单位。")
+    item = AssessmentItem.objects.create(
+        policy=policy, year=year, unit=unit, points=value, reason=reason, created_by=by
+    )
+    audit_record(by=by, action="assessment_item_add", obj=item, changes={"points": [None, str(value)]}, reason=reason)
+    return item

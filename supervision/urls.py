@@ -12,4 +12,5 @@ urlpatterns = [
     path("<slug:policy>/urges/", views.UrgeListView.as_view(), name="urge_list"),
     path("<slug:policy>/explain/", views.ExplanationRequestView.as_view(), name="explanation_request"),
     path("<slug:policy>/visits/", views.VisitListView.as_view(), name="visit_list"),
+    path("<slug:policy>/assessment/items/", views.AssessmentItemAddView.as_view(), name="assessment_item_add"),
 ]

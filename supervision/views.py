@@ -18,6 +18,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.views import View
 from django.views.generic import TemplateView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
@@ -601,3 +602,33 @@ class VisitListView(ScopedMixin, TemplateView):
             return self.render_to_response(self.get_context_data(form=form))
         messages.success(request, f"已登记 {visit.visit_date:%m月%d日} 走访{visit.firm.name}。")
         return redirect(request.path)
+
+
+class AssessmentItemAddView(ScopedMixin, View):
+    """加分/扣分 with a reason, by the policy's lead bureau; back to the assessment table."""
+
+    def post(self, request, policy):
+        policy = _policy_of_overseer(self.scope, policy)
+        if not self.scope.can_review(policy.pk):
+            raise PermissionDenied("只有该政策文件的审核员可以录入加减分")
+        back = reverse("reports:assessment", kwargs={"policy": policy.code})
+        try:
+            year = int(request.POST.get("year", ""))
+            unit = Unit.objects.reporting_for(policy).get(pk=int(request.POST.get("unit", "")))
+        except (ValueError, Unit.DoesNotExist):
+            messages.error(request, "请选择年度和单位。")
+            return redirect(back)
+        try:
+            item = services.assessment_item_add(
+                policy=policy,
+                year=year,
+                unit=unit,
+                points=request.POST.get("points", ""),
+                reason=request.POST.get("reason", ""),
+                by=request.user,
+            )
+        except services.SupervisionError as exc:
+            messages.error(request, f"{exc}（已填：{request.POST.get('points', '')} {request.POST.get('reason', '')}）")
+        else:
+            messages.success(request, f"已录入：{item.unit.name} {item.points:+g} {item.reason}")
+        return redirect(f"{back}?year={year}")

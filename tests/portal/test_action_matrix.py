@@ -193,6 +193,12 @@ SUPERVISION_ACTIONS = [
         {**REVIEWER_ONLY, "admin": 302},
     ),
     Action(
+        "supervision:assessment_item_add",
+        lambda w, s: {"policy": s.policy.code},
+        lambda w, s: {"year": "2025", "unit": s.county.pk, "points": "+2", "reason": "获评省级先进"},
+        {**REVIEWER_ONLY, "admin": 302},
+    ),
+    Action(
         "supervision:visit_list",
         lambda w, s: {"policy": s.policy.code},
         lambda w, s: {"firm": _firm(w, s).pk, "visit_date": "2025-09-10", "findings": "了解用工需求"},

@@ -47,6 +47,7 @@ QUERIES = {
     "reports:run_archive": (lambda w: {"policy": w.a.policy.code}, "", 9),
     "reports:dispatch": (lambda w: {"policy": w.a.policy.code}, "", 29),  # + the units of the per-unit figures
     "supervision:index": (lambda w: {}, "", 8),
+    "reports:assessment": (lambda w: {"policy": w.a.policy.code}, "?year=2025", 23),
     "supervision:problem_list": (lambda w: {"policy": w.a.policy.code}, "", 17),
     "supervision:urge_list": (lambda w: {"policy": w.a.policy.code}, "", 10),
     "supervision:visit_list": (lambda w: {"policy": w.a.policy.code}, "", 13),
