@@ -10,6 +10,7 @@ from policies.models import Policy, Task, Unit
 from targets.models import Indicator, MonthlyReport
 
 from .credit_code import validate_credit_code
+from .evidence import evidence_storage
 from .querysets import ProblemQuerySet, UrgeQuerySet, VisitQuerySet
 
 
@@ -314,3 +315,39 @@ class AssessmentItem(models.Model):
 
     def __str__(self):
         return f"{self.year} {self.unit} {self.points:+}：{self.reason}"
+
+
+class Evidence(models.Model):
+    """佐证材料 attached to a report or a problem: kept outside the web root, its type read
+    from its content, served only to those who may see what it is attached to."""
+
+    report = models.ForeignKey(
+        MonthlyReport, verbose_name=_("月报"), null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    problem = models.ForeignKey(
+        Problem, verbose_name=_("问题"), null=True, blank=True, on_delete=models.CASCADE, related_name="evidence"
+    )
+    file = models.FileField(_("文件"), storage=evidence_storage, upload_to="%Y/%m/")
+    name = models.CharField(_("原文件名"), max_length=200)
+    content_type = models.CharField(_("文件类型"), max_length=120)
+    kind_label = models.CharField(_("类型"), max_length=40)
+    size = models.PositiveIntegerField(_("大小（字节）"))
+    sha256 = models.CharField(_("校验值"), max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("上传人"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("上传时间"))
+
+    class Meta:
+        verbose_name = _("佐证材料")
+        verbose_name_plural = _("佐证材料")
+        ordering = ["uploaded_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(report__isnull=False, problem__isnull=True) | Q(report__isnull=True, problem__isnull=False),
+                name="evidence_on_one_thing",
+            )
+        ]
+
+    def __str__(self):
+        return self.name

@@ -22,7 +22,8 @@ from targets.worklists import policy_asks_for
 
 from . import clock
 from .credit_code import normalize, validate_credit_code
-from .models import AssessmentItem, Firm, Problem, ProblemEvent, SupervisionSettings, Urge, Visit
+from .evidence import EvidenceRefused, sniff
+from .models import AssessmentItem, Evidence, Firm, Problem, ProblemEvent, SupervisionSettings, Urge, Visit
 
 State = Problem.State
 Event = ProblemEvent.Kind
@@ -623,3 +624,77 @@ def assessment_item_add(*, policy: Policy, year: int, unit: Unit, points, reason
     )
     audit_record(by=by, action="assessment_item_add", obj=item, changes={"points": [None, str(value)]}, reason=reason)
     return item
+
+
+# -- 佐证材料 --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def evidence_attach(
+    *, upload, by, report: MonthlyReport | None = None, problem: Problem | None = None, at=None
+) -> Evidence:
+    """Keep an uploaded file with a report or a problem, after checking its size and its
+    type by content; the step shows in the problem's timeline or the report's history."""
+    import hashlib
+    import uuid
+    from pathlib import PurePath
+
+    from django.core.files.base import File
+
+    from targets.models import ReportEvent
+
+    at = _now(at)
+    if (report is None) == (problem is None):
+        raise SupervisionError("佐证材料应附在一份月报或一个问题上。")
+    try:
+        kind = sniff(upload)
+    except EvidenceRefused as exc:
+        raise SupervisionError(str(exc)) from None
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    name = PurePath(upload.name or "文件").name[:200]
+    evidence = Evidence(
+        report=report,
+        problem=problem,
+        name=name,
+        content_type=kind.content_type,
+        kind_label=kind.label,
+        size=upload.size,
+        sha256=digest.hexdigest(),
+        uploaded_by=by,
+        uploaded_at=at,
+    )
+    # A name of our own on disk (the type's extension): the uploaded name is only shown.
+    evidence.file.save(f"{uuid.uuid4().hex}.{kind.extension}", File(upload), save=False)
+    evidence.save()
+    text = f"上传佐证材料：{name}（{kind.label}，{upload.size / 1024:.0f} KB）"
+    if problem is not None:
+        _event(problem, Event.ATTACH, by=by, at=at, text=text, from_state=problem.state, to_state=problem.state)
+    else:
+        ReportEvent.objects.create(
+            report=report,
+            kind=ReportEvent.Kind.TEXT,
+            field="佐证材料",
+            new=name,
+            comment=text,
+            version=report.version,
+            created_by=by,
+            created_at=at,
+        )
+    audit_record(by=by, action="evidence_attach", obj=evidence, changes={"sha256": [None, evidence.sha256]})
+    return evidence
+
+
+def evidence_may_attach(scope, *, report: MonthlyReport | None = None, problem: Problem | None = None) -> bool:
+    """The unit's clerk or the policy's lead bureau; a closed problem takes no more files."""
+    if report is not None:
+        return scope.can_enter(report.unit_id) or scope.can_review(report.policy_id)
+    if problem.state == State.CLOSED:
+        return False
+    return (
+        scope.can_review(problem.policy_id)
+        or (problem.assignee_id is not None and scope.can_enter(problem.assignee_id))
+        or (problem.raised_unit_id is not None and scope.can_enter(problem.raised_unit_id))
+    )

@@ -6,6 +6,7 @@ app_name = "supervision"
 urlpatterns = [
     path("", views.SupervisionIndexView.as_view(), name="index"),
     path("reports/<int:pk>/problems/", views.ReportProblemsView.as_view(), name="report_problems"),
+    path("evidence/<int:pk>/", views.EvidenceDownloadView.as_view(), name="evidence_download"),
     path("<slug:policy>/", views.ProblemListView.as_view(), name="problem_list"),
     path("<slug:policy>/raise/", views.ProblemRaiseView.as_view(), name="problem_raise"),
     path("<slug:policy>/problems/<str:number>/", views.ProblemDetailView.as_view(), name="problem_detail"),

@@ -14,7 +14,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -31,7 +31,7 @@ from targets.models import Indicator, MonthlyReport
 from . import selectors, services
 from .exports import ledger_workbook
 from .filters import ProblemFilter
-from .models import Firm, Problem, Urge, Visit
+from .models import Evidence, Firm, Problem, Urge, Visit
 from .tables import ProblemTable
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -257,11 +257,15 @@ class ProblemDetailView(ScopedMixin, TemplateView):
             days_late=(today - problem.due_date).days if problem.is_overdue(today) and problem.is_open else 0,
             today=today,
             rules=services.settings_for(problem.policy),
+            evidence=problem.evidence.select_related("uploaded_by"),
+            may_attach=services.evidence_may_attach(self.scope, problem=problem),
         )
         return context
 
     def post(self, request, *args, **kwargs):
         action = request.POST.get("action", "")
+        if action == "attach":
+            return attach(request, problem=self.problem, scope=self.scope, back=services.problem_url(self.problem))
         if action not in services.MOVES:
             raise Http404("未知操作")
         if action not in self.actions:
@@ -375,10 +379,14 @@ class ReportProblemsView(ScopedMixin, TemplateView):
             report=self.report,
             rows=[(i, line, raised.get(line)) for i, line in enumerate(lines)],
             may_raise=self.may_raise,
+            evidence=Evidence.objects.filter(report=self.report).select_related("uploaded_by"),
+            may_attach=services.evidence_may_attach(self.scope, report=self.report),
         )
         return context
 
     def post(self, request, *args, **kwargs):
+        if request.POST.get("action") == "attach":
+            return attach(request, report=self.report, scope=self.scope, back=request.path)
         if not self.may_raise:
             raise PermissionDenied("只有本单位填报员或牵头部门可以登记问题")
         try:
@@ -392,6 +400,42 @@ class ReportProblemsView(ScopedMixin, TemplateView):
             return redirect(request.path)
         messages.success(request, f"已登记为问题 {problem.number}，等待牵头部门交办。")
         return redirect(services.problem_url(problem))
+
+
+def attach(request, *, scope, back, report=None, problem=None):
+    """佐证材料 for a report or a problem: refused (403) for who may not attach; a wrong
+    file gets the reason and changes nothing."""
+    if not services.evidence_may_attach(scope, report=report, problem=problem):
+        raise PermissionDenied("您不能为此上传佐证材料")
+    upload = request.FILES.get("file")
+    if upload is None:
+        messages.error(request, "请选择要上传的文件。")
+        return redirect(back)
+    try:
+        evidence = services.evidence_attach(upload=upload, by=request.user, report=report, problem=problem)
+    except services.SupervisionError as exc:
+        messages.error(request, f"{upload.name}：{exc}")
+    else:
+        messages.success(request, f"已上传佐证材料：{evidence.name}")
+    return redirect(back)
+
+
+class EvidenceDownloadView(ScopedMixin, View):
+    """A file, only to those who see the report or the problem it is attached to."""
+
+    def get(self, request, pk):
+        evidence = get_object_or_404(
+            Evidence.objects.filter(
+                Q(problem__in=Problem.objects.visible_to(self.scope))
+                | Q(report__in=MonthlyReport.objects.visible_to(self.scope))
+            ),
+            pk=pk,
+        )
+        response = FileResponse(
+            evidence.file.open("rb"), as_attachment=True, filename=evidence.name, content_type=evidence.content_type
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
 
 
 # -- 催报 and 督办 -------------------------------------------------------------------------------

@@ -125,7 +125,26 @@ OFFICIAL_ONLY = {
 }
 REVIEWER_OF_PROBLEM = {**REVIEWER_OF_VISIBLE, "admin": 302}
 
+
+def _pdf():
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile("佐证.pdf", b"%PDF-1.4 test")
+
+
 SUPERVISION_ACTIONS = [
+    Action(
+        "supervision:report_problems",
+        lambda w, s: {"pk": report_of(s).pk},
+        lambda w, s: {"action": "attach", "file": _pdf()},
+        OWN_UNIT,
+    ),
+    Action(
+        "supervision:problem_detail",
+        lambda w, s: problem_kwargs(s, w),
+        lambda w, s: {"action": "attach", "file": _pdf()},
+        {**OWN_UNIT, "reporter": 302},
+    ),
     Action(
         "supervision:report_problems",
         lambda w, s: {"pk": _report_with_problems(s).pk},

@@ -73,6 +73,7 @@ MATRIX = {
     "reports:run_download": (lambda w: {"pk": run_of(w.a, done=True).pk}, OVERSEERS),
     "reports:run_issue": (lambda w: {"pk": run_of(w.a).pk}, POST_ONLY),
     "supervision:index": (lambda w: {}, EVERYONE),
+    "supervision:evidence_download": (lambda w: {"pk": evidence_of(w.a, w).pk}, OWN),
     "supervision:assessment_item_add": (lambda w: {"policy": w.a.policy.code}, POST_ONLY),
     "reports:assessment": (lambda w: {"policy": w.a.policy.code}, OVERSEERS),
     "supervision:problem_list": (lambda w: {"policy": w.a.policy.code}, OVERSEERS),
@@ -109,6 +110,7 @@ FOREIGN = {
     "reports:run_progress": lambda w: {"pk": run_of(w.b).pk},
     "reports:run_download": lambda w: {"pk": run_of(w.b, done=True).pk},
     "supervision:problem_list": lambda w: {"policy": w.b.policy.code},
+    "supervision:evidence_download": lambda w: {"pk": evidence_of(w.b, w).pk},
     "reports:assessment": lambda w: {"policy": w.b.policy.code},
     "supervision:problem_raise": lambda w: {"policy": w.b.policy.code},
     "supervision:problem_detail": lambda w: problem_kwargs(w.b, w),
@@ -135,6 +137,14 @@ def problem_of(side, world, state="assigned"):
     if state == "answered":
         supervision_services.problem_answer(problem=problem, by=world.users["admin"], text="已协调")
     return problem
+
+
+def evidence_of(side, world):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return supervision_services.evidence_attach(
+        upload=SimpleUploadedFile("佐证.pdf", b"%PDF-1.4 test"), by=world.users["admin"], report=report_of(side)
+    )
 
 
 def problem_kwargs(side, world, state="assigned"):
