@@ -154,6 +154,8 @@ def missing_visits(policy: Policy, months: list[calendar.Month]) -> list[Missing
         .values("official", "official__first_name", "official__last_name", "official__username")
         .annotate(firms=Count("id"))
     }
+    if not roster:
+        return []
     first = dt.date(*months[0], 1)
     last_year, last_month = calendar.following(months[-1])
     visited = set(

@@ -45,12 +45,14 @@ QUERIES = {
     "reports:unit": (lambda w: {"code": w.a.county.code}, "", 24),
     "reports:concept": (lambda w: {"code": "high_tech_enterprise"}, "", 15),
     "reports:run_archive": (lambda w: {"policy": w.a.policy.code}, "", 9),
-    "reports:dispatch": (lambda w: {"policy": w.a.policy.code}, "", 29),  # + the units of the per-unit figures
+    # + the units of the per-unit figures; + the ledger's open items, its pending count and
+    # the 包联 roster (supervision.selectors.ledger, missing_visits)
+    "reports:dispatch": (lambda w: {"policy": w.a.policy.code}, "", 32),
     "supervision:index": (lambda w: {}, "", 8),
     "reports:assessment": (lambda w: {"policy": w.a.policy.code}, "?year=2025", 23),
     "supervision:problem_list": (lambda w: {"policy": w.a.policy.code}, "", 17),
     "supervision:urge_list": (lambda w: {"policy": w.a.policy.code}, "", 10),
-    "supervision:visit_list": (lambda w: {"policy": w.a.policy.code}, "", 13),
+    "supervision:visit_list": (lambda w: {"policy": w.a.policy.code}, "", 12),
 }
 
 
