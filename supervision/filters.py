@@ -35,6 +35,10 @@ class ProblemFilter(django_filters.FilterSet):
         self.today = today or timezone.localdate()
         self.filters["assignee"].queryset = Unit.objects.filter(assigned_problems__policy=policy).distinct()
         self.filters["indicator"].queryset = Indicator.objects.filter(policy=policy)
+        for name, field in self.form.fields.items():
+            field.widget.attrs["class"] = (
+                "form-control form-control-sm" if name == "q" else "form-select form-select-sm"
+            )
 
     def filter_overdue(self, queryset, name, value):
         overdue = queryset.overdue(self.today)

@@ -143,34 +143,57 @@ def unit_counts(policy: Policy, cutoff: dt.date, since: dt.date | None = None) -
     ]
 
 
-def missing_visits(policy: Policy, months: list[calendar.Month]) -> list[MissingVisit]:
-    """每月至少入企一次: the 包联 officials of the policy with no visit in a month, per
-    month, from the visit log; two queries whatever the size of the roster."""
+@dataclass(frozen=True)
+class OfficialVisits:
+    official_id: int
+    official: str
+    firms: int
+    visits: list[int]  # per month asked for, the number of visits
+
+
+def visit_grid(policy: Policy, months: list[calendar.Month]) -> list[OfficialVisits]:
+    """每月至少入企一次, per 包联 official and month, from the visit log: how many visits
+    each made in each month; two queries whatever the size of the roster."""
     if not months:
         return []
-    roster = {
-        row["official"]: row
-        for row in Firm.objects.filter(policy=policy)
+    roster = list(
+        Firm.objects.filter(policy=policy)
         .values("official", "official__first_name", "official__last_name", "official__username")
         .annotate(firms=Count("id"))
-    }
+        .order_by("official__username")
+    )
     if not roster:
         return []
     first = dt.date(*months[0], 1)
-    last_year, last_month = calendar.following(months[-1])
-    visited = set(
-        Visit.objects.filter(
-            firm__policy=policy, visit_date__gte=first, visit_date__lt=dt.date(last_year, last_month, 1)
+    end_year, end_month = calendar.following(months[-1])
+    counts = {
+        (row["official_id"], row["visit_date__year"], row["visit_date__month"]): row["n"]
+        for row in Visit.objects.filter(
+            firm__policy=policy, visit_date__gte=first, visit_date__lt=dt.date(end_year, end_month, 1)
         )
-        .values_list("official_id", "visit_date__year", "visit_date__month")
-        .distinct()
-    )
+        .values("official_id", "visit_date__year", "visit_date__month")
+        .annotate(n=Count("id"))
+        .order_by()
+    }
+    return [
+        OfficialVisits(
+            official_id=row["official"],
+            official=f"{row['official__last_name']}{row['official__first_name']}" or row["official__username"],
+            firms=row["firms"],
+            visits=[counts.get((row["official"], y, m), 0) for y, m in months],
+        )
+        for row in roster
+    ]
+
+
+def missing_visits(policy: Policy, months: list[calendar.Month]) -> list[MissingVisit]:
+    """The officials with no visit in a month, month by month (the dispatch names them)."""
     missing = []
-    for year, month in months:
-        for official_id, row in sorted(roster.items(), key=lambda kv: kv[1]["official__username"]):
-            if (official_id, year, month) not in visited:
-                name = f"{row['official__last_name']}{row['official__first_name']}" or row["official__username"]
-                missing.append(MissingVisit(official_id, name, year, month, row["firms"]))
+    grid = visit_grid(policy, months)
+    for index, (year, month) in enumerate(months):
+        for row in grid:
+            if row.visits[index] == 0:
+                missing.append(MissingVisit(row.official_id, row.official, year, month, row.firms))
     return missing
 
 

@@ -14,11 +14,15 @@ STATE_BADGES = {
 }
 
 
+# On a phone the table keeps number, title (with the unit under it), due date and state.
+WIDE_ONLY = {"th": {"class": "d-none d-md-table-cell"}, "td": {"class": "d-none d-md-table-cell"}}
+
+
 class ProblemTable(tables.Table):
     number = tables.Column(verbose_name=_("编号"))
     title = tables.Column(verbose_name=_("问题"))
-    raised_unit = tables.Column(verbose_name=_("提出"), empty_values=(), order_by=("raised_at",))
-    assignee = tables.Column(verbose_name=_("承办单位"), default="—")
+    raised_unit = tables.Column(verbose_name=_("提出"), empty_values=(), order_by=("raised_at",), attrs=WIDE_ONLY)
+    assignee = tables.Column(verbose_name=_("承办单位"), default="—", attrs=WIDE_ONLY)
     due_date = tables.DateColumn(format="Y-m-d", verbose_name=_("办结期限"), default="—")
     state = tables.Column(verbose_name=_("状态"))
 
@@ -44,7 +48,12 @@ class ProblemTable(tables.Table):
             else ""
         )
         firm = format_html('<div class="small text-muted">{}</div>', record.firm_name) if record.firm_name else ""
-        return format_html("{}{}{}", kind, value, firm)
+        unit = (
+            format_html('<div class="small text-muted d-md-none">→ {}</div>', record.assignee.name)
+            if record.assignee_id
+            else ""
+        )
+        return format_html("{}{}{}{}", kind, value, firm, unit)
 
     def render_raised_unit(self, record):
         who = (
@@ -60,13 +69,16 @@ class ProblemTable(tables.Table):
         )
 
     def render_due_date(self, record, value):
+        if value is None:
+            return "—"
         if record.is_overdue(self.today):
             late = (self.today - value).days if record.state != "closed" else (record.closed_at.date() - value).days
             return format_html(
                 '<span class="text-danger fw-semibold text-nowrap"><i class="bi bi-exclamation-triangle-fill"></i> {}</span>'
-                '<div class="small text-danger text-nowrap">超期{}天</div>',
+                '<div class="small text-danger text-nowrap">超期{}天{}</div>',
                 f"{value:%Y-%m-%d}",
                 late,
+                "办结" if record.state == "closed" else "",
             )
         return format_html('<span class="text-nowrap">{}</span>', f"{value:%Y-%m-%d}")
 

@@ -40,6 +40,9 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 class DateInput(forms.DateInput):
     input_type = "date"
 
+    def __init__(self, attrs=None, format="%Y-%m-%d"):
+        super().__init__(attrs, format)
+
 
 class StyledForm(forms.Form):
     """Bootstrap's classes on every widget."""
@@ -607,9 +610,15 @@ class VisitListView(ScopedMixin, TemplateView):
             firms = firms.filter(official=self.request.user)
         form = kwargs.get("form") or VisitForm(initial={"visit_date": today})
         form.fields["firm"].queryset = self.recordable_firms()
-        missing = selectors.missing_visits(self.policy, months)
+        grid = selectors.visit_grid(self.policy, months)
         if not self.oversees:
-            missing = [m for m in missing if m.official_id == self.request.user.pk]
+            grid = [row for row in grid if row.official_id == self.request.user.pk]
+        missing = [
+            selectors.MissingVisit(row.official_id, row.official, y, m, row.firms)
+            for index, (y, m) in enumerate(months)
+            for row in grid
+            if row.visits[index] == 0
+        ]
         context.update(
             policy=self.policy,
             firms=firms,
@@ -618,6 +627,9 @@ class VisitListView(ScopedMixin, TemplateView):
             .select_related("firm", "official")
             .prefetch_related("problems")[:200],
             missing=list(reversed(missing)),
+            grid=grid,
+            grid_span=f"{months[0][0]}年{months[0][1]}月—{months[-1][0]}年{months[-1][1]}月" if months else "",
+            months=[f"{m}月" if len({y for y, _m in months}) == 1 else f"{y % 100}.{m}" for y, m in months],
             form=form,
             can_record=self.can_record,
         )

@@ -117,3 +117,18 @@ def test_export_ledger_writes_one_row_per_problem(tmp_path, world):
     rows = list(load_workbook(out).active.iter_rows(min_row=3, values_only=True))
     assert [(r[0], r[5], r[7]) for r in rows] == [(a.number, "已办结", "否"), (b.number, "办理中", "是")]
     assert rows[0][6] is not None and rows[1][6] is None
+
+
+def test_the_pages_show_a_pending_item_and_the_daily_jobs_urge(client, world):
+    (pending,) = _problems(world, 1, assign=False)
+    (late,) = _problems(world, 1)
+    services.overdue_remind(on_date=dt.date(2025, 12, 1))
+    client.force_login(world.users["reviewer"])
+
+    ledger = client.get(reverse("supervision:problem_list", kwargs={"policy": world.a.policy.code}))
+    detail = client.get(
+        reverse("supervision:problem_detail", kwargs={"policy": world.a.policy.code, "number": late.number})
+    )
+
+    assert ledger.status_code == 200 and pending.number in ledger.content.decode()
+    assert detail.status_code == 200 and "系统（每日提醒）" in detail.content.decode()
