@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from policies.models import Membership, Policy, Unit
+from targets import calendar
 from targets.models import Indicator, MonthlyReport
 
 from . import services
@@ -185,6 +186,13 @@ def problems_demo(policy: Policy, *, today: dt.date) -> int:
     if report is not None and report.unit_id in clerks:
         p = services.problem_raise_from_report(report=report, line=0, by=clerks[report.unit_id], at=_at(day(9), 14))
         made.append(services.problem_assign(problem=p, unit=report.unit, by=reviewer, at=_at(day(8), 10)))
+    # 催报 of the plan's last month: the county that never reports is urged
+    asked = calendar.asked_months(policy, calendar.previous_month(today))
+    if asked:
+        try:
+            services.report_urge(policy=policy, year=asked[-1][0], month=asked[-1][1], by=reviewer, at=_at(day(2), 9))
+        except services.SupervisionError:
+            pass  # everybody reported
     # a red target's 整改说明
     indicator = Indicator.objects.filter(policy=policy, assignments__unit=units[0]).order_by("order").first()
     if indicator is not None:

@@ -85,7 +85,8 @@ def _item(p: Problem, cutoff: dt.date) -> LedgerItem:
         unit=p.assignee.name if p.assignee_id else "",
         raised_date=timezone.localdate(p.raised_at),
         due_date=p.due_date,
-        state=p.get_state_display(),
+        # An item closed after the cut-off was still in hand at it.
+        state=Problem.State.IN_PROGRESS.label if p.state == Problem.State.CLOSED else p.get_state_display(),
         days_late=clock.days_late(p.due_date, cutoff),
         extensions=p.extensions,
     )

@@ -199,6 +199,7 @@ class TestSelectors:
         assert counts[0].closure_rate == 0.5
         assert [i.number for i in ledger.overdue_items] == [late.number]
         assert len(before.open_items) == 2 and before.overdue_items == []
+        assert {i.state for i in before.open_items} == {"办理中"}  # the closed one was in hand then
 
     def test_missing_visits_name_the_official_and_the_month(self, world):
         leader = world.users["official"]
