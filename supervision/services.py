@@ -6,8 +6,13 @@ the same transaction; notices go out after commit (targets.notifications.notify)
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import uuid
+from decimal import Decimal, InvalidOperation
+from pathlib import PurePath
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import File
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.urls import reverse
@@ -16,7 +21,7 @@ from django.utils import timezone
 from policies.models import Membership, Policy, Unit
 from targets.audit import audit_record
 from targets.completeness import due_date_of
-from targets.models import MonthlyReport
+from targets.models import MonthlyReport, ReportEvent
 from targets.notifications import notify
 from targets.worklists import policy_asks_for
 
@@ -608,8 +613,6 @@ def visit_record(
 @transaction.atomic
 def assessment_item_add(*, policy: Policy, year: int, unit: Unit, points, reason: str, by) -> AssessmentItem:
     """A 加分 (positive) or 扣分 (negative) for a unit's year, with its reason."""
-    from decimal import Decimal, InvalidOperation
-
     reason = _required(reason, "加减分事由")
     try:
         value = Decimal(str(points).strip().replace("＋", "+").replace("－", "-"))
@@ -635,14 +638,6 @@ def evidence_attach(
 ) -> Evidence:
     """Keep an uploaded file with a report or a problem, after checking its size and its
     type by content; the step shows in the problem's timeline or the report's history."""
-    import hashlib
-    import uuid
-    from pathlib import PurePath
-
-    from django.core.files.base import File
-
-    from targets.models import ReportEvent
-
     at = _now(at)
     if (report is None) == (problem is None):
         raise SupervisionError("佐证材料应附在一份月报或一个问题上。")

@@ -523,7 +523,9 @@ class ExplanationRequestView(ScopedMixin, TemplateView):
             raise PermissionDenied("只有该政策文件的审核员可以发起督办")
 
     def form(self, data=None):
-        form = ExplanationForm(data, initial={"indicator": self.request.GET.get("indicator")})
+        # The indicator page sends its red units along (?unit=…): checked at first.
+        wanted_units = [u for u in self.request.GET.getlist("unit") if u.isdigit()]
+        form = ExplanationForm(data, initial={"indicator": self.request.GET.get("indicator"), "units": wanted_units})
         form.fields["indicator"].queryset = Indicator.objects.filter(policy=self.policy)
         wanted = self.request.GET.get("indicator") or (data or {}).get("indicator")
         units = Unit.objects.filter(assignments__indicator__policy=self.policy).distinct()

@@ -132,3 +132,13 @@ def test_the_pages_show_a_pending_item_and_the_daily_jobs_urge(client, world):
 
     assert ledger.status_code == 200 and pending.number in ledger.content.decode()
     assert detail.status_code == 200 and "系统（每日提醒）" in detail.content.decode()
+
+
+def test_the_red_targets_units_come_checked_from_the_indicator_page(client, world):
+    client.force_login(world.users["reviewer"])
+    url = reverse("supervision:explanation_request", kwargs={"policy": world.a.policy.code})
+
+    page = client.get(f"{url}?indicator={world.a.indicator.pk}&unit={world.a.county.pk}").content.decode()
+
+    checked = [line for line in page.split("<input") if 'name="units"' in line and "checked" in line]
+    assert len(checked) == 1 and f'value="{world.a.county.pk}"' in checked[0]

@@ -237,3 +237,12 @@ def test_a_reporter_sees_only_their_units_items(world, assigned):
 
     assert list(Problem.objects.visible_to(scope_for(world.users["reporter"]))) == [assigned]
     assert not Problem.objects.visible_to(scope_for(other)).exists()
+
+
+def test_the_beat_task_takes_an_iso_date_and_reminds_once(world, assigned, celery_eager):
+    from supervision.tasks import overdue_remind as overdue_remind_task
+
+    first = overdue_remind_task.delay("2025-10-20").get()
+    second = overdue_remind_task.delay("2025-10-20").get()
+
+    assert (first, second) == (1, 0)
