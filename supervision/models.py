@@ -172,6 +172,7 @@ class ProblemEvent(models.Model):
         CLOSE = "close", _("办结销号")
         RETURN = "return", _("退回")
         EXTEND = "extend", _("延期")
+        ASK_EXTEND = "ask_extend", _("延期申请")
         INSTRUCT = "instruct", _("领导批示")
         URGE = "urge", _("催办")
         ATTACH = "attach", _("上传佐证")

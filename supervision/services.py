@@ -44,13 +44,14 @@ MOVES: dict[str, dict[str, str]] = {
     "extend": {s: State.EXTENDED for s in OPEN},
     "instruct": {s: s for s in State.values},
     "urge": {s: s for s in OPEN},
+    "ask_extend": {s: s for s in OPEN},
 }
 # Closing and sending back judge an answer: there must be one since the last send-back.
 NEEDS_ANSWER = {"close", "return"}
 # Who does each action: the lead bureau (reviewer of the policy), the assigned unit's
 # clerk, or an official.
 ASSIGNER_ACTIONS = {"assign", "close", "return", "extend", "urge"}
-UNIT_ACTIONS = {"acknowledge", "answer"}
+UNIT_ACTIONS = {"acknowledge", "answer", "ask_extend"}
 OFFICIAL_ACTIONS = {"instruct"}
 NOTICE_KIND = "supervise"  # targets.Notification.kind: a notice of 督查督办
 
@@ -95,6 +96,7 @@ ACTION_LABELS = {
     "extend": "延期",
     "instruct": "批示",
     "urge": "催办",
+    "ask_extend": "申请延期",
 }
 
 
@@ -398,6 +400,33 @@ def problem_extend(*, problem: Problem, by, reason: str, due_date: dt.date, at=N
         text=f"{reason}（办结期限由{old:%Y-%m-%d}延至{due_date:%Y-%m-%d}）",
         fields=["due_date", "extensions"],
         due_date=due_date,
+    )
+    return problem
+
+
+@transaction.atomic
+def problem_extension_ask(*, problem: Problem, by, reason: str, due_date: dt.date, at=None) -> Problem:
+    """延期申请: the unit asks for a later due date with its reason; the lead bureau's
+    reviewers are told and grant it with 延期 (or not)."""
+    at = _now(at)
+    reason = _required(reason, "申请延期的原因")
+    if due_date is None or problem.due_date is None or due_date <= problem.due_date:
+        raise SupervisionError(f"申请的办结期限应晚于原期限（{problem.due_date:%Y-%m-%d}）。")
+    text = f"{reason}（申请办结期限延至{due_date:%Y-%m-%d}）"
+    _move(problem, "ask_extend", by=by, at=at, text=text, due_date=due_date)
+    reviewers = [
+        m.user
+        for m in Membership.objects.filter(role=Membership.Role.REVIEWER, policy_id=problem.policy_id).select_related(
+            "user"
+        )
+    ]
+    notify(
+        users=reviewers,
+        kind=NOTICE_KIND,
+        key=f"problem-ask-extend:{problem.pk}:{at.isoformat()}",
+        title=f"延期申请：{problem.assignee.name} · {problem.title}",
+        body=text,
+        url=problem_url(problem),
     )
     return problem
 

@@ -12,6 +12,7 @@ from urllib.parse import quote
 
 from django import forms
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpResponse
@@ -23,7 +24,7 @@ from django.views.generic import TemplateView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
-from policies.models import Unit
+from policies.models import Membership, Unit
 from policies.scope import ScopedMixin
 from targets import calendar
 from targets.models import Indicator, MonthlyReport
@@ -94,6 +95,17 @@ class ExtendForm(StyledForm):
     )
 
 
+class AskExtendForm(StyledForm):
+    due_date = forms.DateField(
+        label="申请的办结期限",
+        widget=DateInput,
+        error_messages={"required": "请填写申请的办结期限", "invalid": "日期格式应为 YYYY-MM-DD"},
+    )
+    reason = forms.CharField(
+        label="申请原因", widget=forms.Textarea(attrs={"rows": 2}), error_messages={"required": "请填写申请原因"}
+    )
+
+
 class InstructForm(StyledForm):
     text = forms.CharField(
         label="批示内容", widget=forms.Textarea(attrs={"rows": 2}), error_messages={"required": "请填写批示内容"}
@@ -113,6 +125,7 @@ ACTION_FORMS = {
     "extend": ExtendForm,
     "instruct": InstructForm,
     "urge": EmptyForm,
+    "ask_extend": AskExtendForm,
 }
 
 
@@ -232,9 +245,16 @@ class ProblemDetailView(ScopedMixin, TemplateView):
 
     def forms(self, bound_action=None, data=None):
         built = {}
+        asked = None
+        if "extend" in self.actions:
+            # 延期 starts from the date the unit asked for, if it asked.
+            asked = (
+                self.problem.events.filter(kind="ask_extend").order_by("-created_at").values_list("due_date", flat=True)
+            ).first()
         for action in self.actions:
             form_class = ACTION_FORMS[action]
-            form = form_class(data if action == bound_action else None, prefix=action)
+            initial = {"due_date": asked} if action == "extend" and asked else None
+            form = form_class(data if action == bound_action else None, prefix=action, initial=initial)
             if action == "assign":
                 form.fields["unit"].queryset = (
                     Unit.objects.filter(Q(policies=self.problem.policy) | Q(pk=self.problem.policy.lead_unit_id))
@@ -299,6 +319,10 @@ class ProblemDetailView(ScopedMixin, TemplateView):
                 services.problem_instruct(problem=problem, by=user, text=data["text"])
             elif action == "urge":
                 services.problem_urge(problem=problem, by=user)
+            elif action == "ask_extend":
+                services.problem_extension_ask(
+                    problem=problem, by=user, reason=data["reason"], due_date=data["due_date"]
+                )
         except services.SupervisionError as exc:
             messages.error(request, str(exc))
             return self.render_to_response(self.get_context_data(action_forms=forms_), status=200)
@@ -581,6 +605,24 @@ class VisitForm(StyledForm):
     )
 
 
+class FirmForm(StyledForm):
+    name = forms.CharField(label="企业名称", max_length=120, error_messages={"required": "请填写企业名称"})
+    credit_code = forms.CharField(label="统一社会信用代码", max_length=18, required=False)
+    official = forms.ModelChoiceField(
+        queryset=get_user_model().objects.none(), label="包联领导", error_messages={"required": "请选择包联领导"}
+    )
+
+    def __init__(self, *args, policy, **kwargs):
+        super().__init__(*args, **kwargs)
+        officials = Membership.objects.filter(role=Membership.Role.OFFICIAL).filter(
+            Q(city=policy.city) | Q(city__isnull=True)
+        )
+        self.fields["official"].queryset = (
+            get_user_model().objects.filter(memberships__in=officials).distinct().order_by("username")
+        )
+        self.fields["official"].label_from_instance = lambda u: u.get_full_name() or u.username
+
+
 class VisitListView(ScopedMixin, TemplateView):
     """包联走访: the roster, the visit log, and the officials who missed a month."""
 
@@ -612,6 +654,8 @@ class VisitListView(ScopedMixin, TemplateView):
             firms = firms.filter(official=self.request.user)
         form = kwargs.get("form") or VisitForm(initial={"visit_date": today})
         form.fields["firm"].queryset = self.recordable_firms()
+        if self.scope.can_review(self.policy.pk):
+            context["firm_form"] = kwargs.get("firm_form") or FirmForm(policy=self.policy, prefix="firm")
         grid = selectors.visit_grid(self.policy, months)
         if not self.oversees:
             grid = [row for row in grid if row.official_id == self.request.user.pk]
@@ -638,6 +682,8 @@ class VisitListView(ScopedMixin, TemplateView):
         return context
 
     def post(self, request, *args, **kwargs):
+        if request.POST.get("action") == "firm":
+            return self.firm_add(request)
         if not self.can_record:
             raise PermissionDenied("只有包联领导本人或牵头部门可以登记走访")
         form = VisitForm(request.POST)
@@ -659,6 +705,29 @@ class VisitListView(ScopedMixin, TemplateView):
             messages.error(request, str(exc))
             return self.render_to_response(self.get_context_data(form=form))
         messages.success(request, f"已登记 {visit.visit_date:%m月%d日} 走访{visit.firm.name}。")
+        return redirect(request.path)
+
+    def firm_add(self, request):
+        """包联名单: the lead bureau adds a firm and the official who covers it."""
+        if not self.scope.can_review(self.policy.pk):
+            raise PermissionDenied("只有牵头部门可以维护包联名单")
+        form = FirmForm(request.POST, policy=self.policy, prefix="firm")
+        if not form.is_valid():
+            messages.error(request, "请按提示修改后再提交。")
+            return self.render_to_response(self.get_context_data(firm_form=form))
+        data = form.cleaned_data
+        try:
+            firm = services.firm_add(
+                policy=self.policy,
+                name=data["name"],
+                official=data["official"],
+                by=request.user,
+                credit_code=data["credit_code"],
+            )
+        except services.SupervisionError as exc:
+            form.add_error(None, str(exc))
+            return self.render_to_response(self.get_context_data(firm_form=form))
+        messages.success(request, f"已将{firm.name}列入包联名单。")
         return redirect(request.path)
 
 

@@ -196,6 +196,12 @@ SUPERVISION_ACTIONS = [
     Action(
         "supervision:problem_detail",
         lambda w, s: problem_kwargs(s, w),
+        lambda w, s: {"action": "ask_extend", "ask_extend-reason": "等待批复", "ask_extend-due_date": "2099-12-31"},
+        UNIT_CLERK,
+    ),
+    Action(
+        "supervision:problem_detail",
+        lambda w, s: problem_kwargs(s, w),
         lambda w, s: {"action": "instruct", "instruct-text": "抓紧办理"},
         OFFICIAL_ONLY,
     ),
@@ -215,6 +221,12 @@ SUPERVISION_ACTIONS = [
         "supervision:assessment_item_add",
         lambda w, s: {"policy": s.policy.code},
         lambda w, s: {"year": "2025", "unit": s.county.pk, "points": "+2", "reason": "获评省级先进"},
+        {**REVIEWER_ONLY, "admin": 302},
+    ),
+    Action(
+        "supervision:visit_list",
+        lambda w, s: {"policy": s.policy.code},
+        lambda w, s: {"action": "firm", "firm-name": "某某精工有限公司", "firm-official": w.users["official"].pk},
         {**REVIEWER_ONLY, "admin": 302},
     ),
     Action(

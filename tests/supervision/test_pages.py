@@ -9,7 +9,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from supervision import services
-from supervision.models import Problem, Urge
+from supervision.models import Firm, Problem, Urge
 
 from .conftest import EVE
 
@@ -142,3 +142,44 @@ def test_the_red_targets_units_come_checked_from_the_indicator_page(client, worl
 
     checked = [line for line in page.split("<input") if 'name="units"' in line and "checked" in line]
     assert len(checked) == 1 and f'value="{world.a.county.pk}"' in checked[0]
+
+
+class TestRoster:
+    def url(self, world):
+        return reverse("supervision:visit_list", kwargs={"policy": world.a.policy.code})
+
+    def test_the_lead_bureau_adds_a_firm_and_its_official(self, client, world):
+        client.force_login(world.users["reviewer"])
+
+        client.post(
+            self.url(world),
+            {
+                "action": "firm",
+                "firm-name": "某某精工有限公司",
+                "firm-credit_code": "91350100M000100Y43",
+                "firm-official": world.users["official"].pk,
+            },
+        )
+
+        firm = Firm.objects.get()
+        assert (firm.name, firm.credit_code, firm.official) == (
+            "某某精工有限公司",
+            "91350100M000100Y43",
+            world.users["official"],
+        )
+
+    def test_a_mistyped_credit_code_is_named_and_what_was_typed_stays(self, client, world):
+        client.force_login(world.users["reviewer"])
+
+        page = client.post(
+            self.url(world),
+            {
+                "action": "firm",
+                "firm-name": "某某精工有限公司",
+                "firm-credit_code": "91350100M000100Y44",
+                "firm-official": world.users["official"].pk,
+            },
+        ).content.decode()
+
+        assert "校验位不符" in page and "某某精工有限公司" in page
+        assert not Firm.objects.exists()

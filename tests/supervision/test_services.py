@@ -125,7 +125,7 @@ class TestWhoMayDoWhat:
             user = world.users[role]
             return set(services.problem_actions(answered, scope_for(user), user))
 
-        assert actions("reporter") == {"answer"}
+        assert actions("reporter") == {"answer", "ask_extend"}
         assert actions("reviewer") == {"close", "return", "extend", "urge"}
         assert actions("official") == {"instruct"}
         assert actions("other_reporter") == set()
@@ -246,3 +246,25 @@ def test_the_beat_task_takes_an_iso_date_and_reminds_once(world, assigned, celer
     second = overdue_remind_task.delay("2025-10-20").get()
 
     assert (first, second) == (1, 0)
+
+
+class TestExtensionAsk:
+    def test_the_unit_asks_the_reviewers_are_told_and_the_state_stays(self, world, assigned):
+        services.problem_extension_ask(
+            problem=assigned, by=world.users["reporter"], reason="等待省厅批复", due_date=dt.date(2025, 10, 31)
+        )
+
+        assert assigned.state == State.IN_PROGRESS and assigned.due_date == dt.date(2025, 10, 14)
+        step = assigned.events.get(kind="ask_extend")
+        assert step.due_date == dt.date(2025, 10, 31) and "等待省厅批复" in step.text
+        assert Notification.objects.filter(user=world.users["reviewer"], title__startswith="延期申请").exists()
+
+    def test_the_reviewers_extension_form_starts_from_the_asked_date(self, client, world, assigned):
+        services.problem_extension_ask(
+            problem=assigned, by=world.users["reporter"], reason="等待批复", due_date=dt.date(2025, 10, 31)
+        )
+        client.force_login(world.users["reviewer"])
+
+        page = client.get(services.problem_url(assigned)).content.decode()
+
+        assert 'name="extend-due_date" value="2025-10-31"' in page
