@@ -25,7 +25,7 @@ class HomeView(ScopedMixin, TemplateView):
         if scope.is_reporter:
             context["worklist"] = reporter_worklist(scope, today)
             context["recent_reports"] = recent_reports(scope)
-            context["unit_problems"] = unit_items(scope, today)
+            context["unit_problems"] = unit_items(scope)
         if scope.is_reviewer:
             context["review_rows"] = review_summary(scope, today)
         if scope.can_view_dashboards:

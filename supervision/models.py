@@ -145,6 +145,7 @@ class Problem(models.Model):
 
     @property
     def is_open(self) -> bool:
+        """Assigned and not yet closed (a problem waiting to be assigned has no clock)."""
         return self.state != self.State.CLOSED and self.state != self.State.PENDING
 
     @property

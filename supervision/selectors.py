@@ -198,7 +198,7 @@ def missing_visits(policy: Policy, months: list[calendar.Month]) -> list[Missing
     return missing
 
 
-def unit_items(scope, today):
+def unit_items(scope):
     """A reporter's units' items not yet closed (assigned to them or raised by them), the
     overdue first: the list on the home page and the index."""
     return (

@@ -100,7 +100,7 @@ ACTION_LABELS = {
 }
 
 
-def problem_actions(problem: Problem, scope, user=None) -> list[str]:
+def problem_actions(problem: Problem, scope) -> list[str]:
     """What this user may do to this problem now: the buttons of its page, and what its
     POST accepts."""
     allowed = []

@@ -169,7 +169,7 @@ class SupervisionIndexView(ScopedMixin, TemplateView):
                 n_overdue=Count("problems", filter=open_q & Q(problems__due_date__lt=today), distinct=True),
             )
         )
-        context["unit_items"] = selectors.unit_items(self.scope, today) if self.scope.is_reporter else None
+        context["unit_items"] = selectors.unit_items(self.scope) if self.scope.is_reporter else None
         context["today"] = today
         return context
 
@@ -241,7 +241,7 @@ class ProblemDetailView(ScopedMixin, TemplateView):
             policy__code=kwargs["policy"],
             number=kwargs["number"],
         )
-        self.actions = services.problem_actions(self.problem, self.scope, request.user)
+        self.actions = services.problem_actions(self.problem, self.scope)
 
     def forms(self, bound_action=None, data=None):
         built = {}
@@ -552,11 +552,14 @@ class ExplanationRequestView(ScopedMixin, TemplateView):
         form = ExplanationForm(data, initial={"indicator": self.request.GET.get("indicator"), "units": wanted_units})
         form.fields["indicator"].queryset = Indicator.objects.filter(policy=self.policy)
         wanted = self.request.GET.get("indicator") or (data or {}).get("indicator")
-        units = Unit.objects.filter(assignments__indicator__policy=self.policy).distinct()
-        if wanted and str(wanted).isdigit():
-            units = Unit.objects.filter(
-                assignments__indicator_id=int(wanted), assignments__indicator__policy=self.policy
-            )
+        units = Unit.objects.reporting_for(self.policy)
+        indicator = (
+            Indicator.objects.filter(policy=self.policy, pk=int(wanted)).first()
+            if wanted and str(wanted).isdigit()
+            else None
+        )
+        if indicator is not None:
+            units = units.filter(assignments__indicator=indicator)
         form.fields["units"].queryset = units.order_by("sort_order", "name")
         return form
 

@@ -123,7 +123,7 @@ class TestWhoMayDoWhat:
     def test_the_unit_answers_the_reviewer_closes_the_official_instructs(self, world, answered):
         def actions(role):
             user = world.users[role]
-            return set(services.problem_actions(answered, scope_for(user), user))
+            return set(services.problem_actions(answered, scope_for(user)))
 
         assert actions("reporter") == {"answer", "ask_extend"}
         assert actions("reviewer") == {"close", "return", "extend", "urge"}
