@@ -52,7 +52,7 @@ QUERIES = {
     "reports:assessment": (lambda w: {"policy": w.a.policy.code}, "?year=2025", 23),
     "supervision:problem_list": (lambda w: {"policy": w.a.policy.code}, "", 17),
     "supervision:urge_list": (lambda w: {"policy": w.a.policy.code}, "", 10),
-    "supervision:visit_list": (lambda w: {"policy": w.a.policy.code}, "", 12),
+    "supervision:visit_list": (lambda w: {"policy": w.a.policy.code}, "", 13),  # + the officials of the roster form
 }
 
 
