@@ -136,11 +136,18 @@ class ProblemRaiseForm(StyledForm):
     indicator = forms.ModelChoiceField(queryset=Indicator.objects.none(), label="相关指标", required=False)
     firm_name = forms.CharField(label="企业名称", max_length=120, required=False)
     firm_credit_code = forms.CharField(label="统一社会信用代码", max_length=18, required=False)
+    unit = forms.ModelChoiceField(queryset=Unit.objects.none(), label="提出单位", required=False)
 
-    def __init__(self, *args, policy, sources, **kwargs):
+    def __init__(self, *args, policy, sources, units=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["source"].choices = [(s, Problem.Source(s).label) for s in sources]
         self.fields["indicator"].queryset = Indicator.objects.filter(policy=policy)
+        if len(units) > 1:  # a clerk of several units says for which one
+            self.fields["unit"].queryset = Unit.objects.filter(pk__in=[u.pk for u in units])
+            self.fields["unit"].required = True
+            self.fields["unit"].widget.attrs["class"] = "form-select form-select-sm"
+        else:
+            del self.fields["unit"]
 
 
 def _policy_of_overseer(scope, code):
@@ -352,12 +359,16 @@ class ProblemRaiseView(ScopedMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         context.update(
             policy=self.policy,
-            form=kwargs.get("form") or ProblemRaiseForm(policy=self.policy, sources=self.sources()),
+            form=kwargs.get("form") or self.form(),
         )
         return context
 
+    def form(self, data=None):
+        units = [] if self.is_lead else self.own_units
+        return ProblemRaiseForm(data, policy=self.policy, sources=self.sources(), units=units)
+
     def post(self, request, *args, **kwargs):
-        form = ProblemRaiseForm(request.POST, policy=self.policy, sources=self.sources())
+        form = self.form(request.POST)
         if not form.is_valid():
             messages.error(request, "请按提示修改后再提交。")
             return self.render_to_response(self.get_context_data(form=form))
@@ -369,7 +380,7 @@ class ProblemRaiseView(ScopedMixin, TemplateView):
                 text=data["text"],
                 by=request.user,
                 source=data["source"],
-                raised_unit=self.policy.lead_unit if self.is_lead else self.own_units[0],
+                raised_unit=self.policy.lead_unit if self.is_lead else (data.get("unit") or self.own_units[0]),
                 indicator=data["indicator"],
                 firm_name=data["firm_name"],
                 firm_credit_code=data["firm_credit_code"],

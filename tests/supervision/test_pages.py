@@ -183,3 +183,18 @@ class TestRoster:
 
         assert "校验位不符" in page and "某某精工有限公司" in page
         assert not Firm.objects.exists()
+
+
+class TestRaise:
+    def test_a_clerk_of_two_units_says_which_one_raises_it(self, client, world):
+        from policies.models import Membership
+
+        Membership.objects.create(user=world.users["reporter"], role="reporter", unit=world.a.bureau)
+        client.force_login(world.users["reporter"])
+        url = reverse("supervision:problem_raise", kwargs={"policy": world.a.policy.code})
+
+        refused = client.post(url, {"title": "用电报装慢", "source": "unit"})
+        client.post(url, {"title": "用电报装慢", "source": "unit", "unit": world.a.bureau.pk})
+
+        assert "用电报装慢" in refused.content.decode()  # kept while the unit is asked for
+        assert list(Problem.objects.values_list("raised_unit", "source")) == [(world.a.bureau.pk, "unit")]
