@@ -20,6 +20,7 @@ urlpatterns = [
     path("manage/roles/", administration.MembershipListView.as_view(), name="membership_list"),
     path("manage/calendars/", administration.PolicyCalendarListView.as_view(), name="policy_calendar_list"),
     path("manage/calendars/<slug:code>/", administration.PolicyCalendarUpdateView.as_view(), name="policy_calendar"),
+    path("supervision/", include("supervision.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("api.urls")),
     path("accounts/tokens/", include("api.web_urls")),

@@ -12,6 +12,7 @@ from django.views.generic import TemplateView
 
 from policies.scope import ScopedMixin
 from reports.dashboard import home_overview
+from supervision.selectors import unit_items
 from targets.worklists import ended_plans, recent_reports, reporter_worklist, review_summary
 
 from .health import broker_state, database_state
@@ -31,6 +32,7 @@ class HomeView(ScopedMixin, TemplateView):
             context["worklist"] = reporter_worklist(scope, today)
             context["ended_plans"] = ended_plans(scope, today)
             context["recent_reports"] = recent_reports(scope)
+            context["unit_problems"] = unit_items(scope)
         if scope.is_reviewer:
             context["review_rows"] = review_summary(scope, today)
         if scope.can_view_dashboards:

@@ -11,6 +11,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from policies.models import Policy, Responsibility, Unit
+from supervision import selectors as supervision_selectors
 from targets import calendar, completeness
 from targets.calendar import Month
 from targets.completeness import LATE, MISSING, ON_TIME
@@ -192,6 +193,8 @@ def dispatch_data(policy: Policy, year: int, month: int, *, generated_at: dt.dat
         reports_missing=summary["missing"],
         narratives=narratives,
         missing_units=missing,
+        ledger=supervision_selectors.ledger(policy, _month_end(at)),
+        missing_visits=supervision_selectors.missing_visits(policy, [at]),
     )
 
 
@@ -269,7 +272,14 @@ def bulletin_data(policy: Policy, year: int, quarter: int, *, generated_at: dt.d
         completed_for_year=[r.indicator.name for r in results if r.evaluation.met],
         month=at[1],
         quarter_over=at == _quarter_in_plan(policy, year, quarter)[-1],
+        ledger_counts=supervision_selectors.unit_counts(policy, _month_end(at)),
     )
+
+
+def _month_end(month: Month) -> dt.date:
+    """The ledger's cut-off for a document evaluated at `month`: 截至X月末."""
+    year, number = calendar.following(month)
+    return dt.date(year, number, 1) - dt.timedelta(days=1)
 
 
 def _timeliness(policy: Policy, at: Month) -> list[UnitTimeliness]:

@@ -18,10 +18,12 @@ from django_tables2.export import TableExport
 from policies import numbers
 from policies.scope import ScopedMixin
 from policies.textguard import GuardedTableExport
+from supervision import selectors as supervision_selectors
 from targets import calendar
 from targets.models import Concept, Indicator
 
-from . import dashboard, selectors, services
+from . import assessment, dashboard, selectors, services
+from .builders.assessment import assessment_xlsx
 from .columns import light_label
 from .metrics import LIGHT_LABELS
 from .models import ReportRun
@@ -109,6 +111,7 @@ class PolicyDashboardView(DashboardMixin, TemplateView):
             units=units,
             concepts=concepts,
             section_choices=sections,
+            ledger_counts=supervision_selectors.unit_counts(self.policy, timezone.localdate()),
             **self.data,
         )
         return context
@@ -307,5 +310,52 @@ class DispatchPageView(DashboardMixin, TemplateView):
             at_label=calendar.month_label(at),
             months=[calendar.month_label(m) for m in reversed(months)],
             data=selectors.dispatch_data(policy, *at, generated_at=timezone.now()),
+        )
+        return context
+
+
+class AssessmentView(DashboardMixin, TemplateView):
+    """年考核: the per-unit score of a year (reports.assessment), printable and as an xlsx."""
+
+    template_name = "reports/assessment.html"
+
+    def load(self, request, *args, **kwargs):
+        self.policy = get_object_or_404(
+            self.scope.overseen_policies().select_related("city", "lead_unit"), code=kwargs["policy"]
+        )
+        today = timezone.localdate()
+        self.years = sorted({y for y, _m in calendar.plan_months(self.policy.start_date, self.policy.end_date, today)})
+        try:
+            self.year = int(request.GET.get("year") or (self.years[-1] if self.years else today.year))
+        except ValueError:
+            raise Http404("年份无效") from None
+        if self.years and self.year not in self.years:
+            raise Http404("该年度不在计划期内")
+        self.result = assessment.annual_assessment(self.policy, self.year, today)
+
+    def get(self, request, *args, **kwargs):
+        if request.GET.get("_export") == "xlsx":
+            from urllib.parse import quote
+
+            from django.http import HttpResponse
+
+            body = assessment_xlsx(self.result)
+            response = HttpResponse(
+                body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            )
+            name = f"{self.policy.city.name}-{self.year}年度考核结果.xlsx"
+            response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
+            return response
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            policy=self.policy,
+            year=self.year,
+            years=self.years,
+            result=self.result,
+            at_label=calendar.month_label(self.result.at) if self.result.at else "",
+            can_review=self.scope.can_review(self.policy.pk),
         )
         return context

@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "targets",
     "catalogue",
     "reports",
+    "supervision",
 ]
 
 MIDDLEWARE = [
@@ -253,6 +254,7 @@ CELERY_BEAT_SCHEDULE = {
     "review-digest": {"task": "targets.reviewer_digest_send", "schedule": crontab(minute=30, hour=8)},
     "build-dispatch-and-bulletin": {"task": "reports.runs_schedule", "schedule": crontab(minute=30, hour=1)},
     "reap-stale-runs": {"task": "reports.runs_reap_stale", "schedule": crontab(minute="*/3")},
+    "remind-overdue-problems": {"task": "supervision.overdue_remind", "schedule": crontab(minute=45, hour=8)},
 }
 
 LOGGING = {

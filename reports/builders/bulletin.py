@@ -14,7 +14,7 @@ from openpyxl.chart.shapes import GraphicalProperties
 from openpyxl.drawing.spreadsheet_drawing import AnchorMarker, TwoCellAnchor
 from openpyxl.worksheet.pagebreak import Break
 
-from reports.builders import xlsx
+from reports.builders import ledger, xlsx
 from reports.builders.data import BulletinData, IndicatorRow, UnitTimeliness
 from reports.builders.dispatch import SLOW_HEADERS, SLOW_WIDTHS, write_behind_row
 from reports.metrics import GREEN, GREY, LIGHT_LABELS, RED, YELLOW
@@ -102,6 +102,9 @@ def build_bulletin_xlsx(data: BulletinData) -> bytes:
     _lagging_sheet(sheets["滞后事项"], data, label="附件4")
     xlsx.explain_sheet(sheets["说明"], header, subject=xlsx.quarter_label(data.year, data.quarter) + _unfinished(data))
     _summary_sheet(summary, data, ranking=sheets["县区部门排名"], ranked=ranked)
+    if data.ledger_counts:
+        title = f"{data.header.city}{xlsx.quarter_label(data.year, data.quarter)}问题办理情况表"
+        ledger.write_counts_sheet(book.sheet("问题办理"), data.ledger_counts, title=title, info=_info(data))
     return book.to_bytes()
 
 

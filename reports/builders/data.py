@@ -114,6 +114,8 @@ class DispatchData:
     reports_missing: int
     narratives: list[Narrative]  # the lead units' texts for the month
     missing_units: list[str]  # units that did not report
+    ledger: object = None  # supervision.selectors.Ledger at the month's end: open and overdue items
+    missing_visits: list = field(default_factory=list)  # supervision.selectors.MissingVisit of the month
 
 
 @dataclass(frozen=True)
@@ -148,6 +150,7 @@ class BulletinData:
     month: int | None = None  # the month evaluated (None: the quarter's last)
     quarter_over: bool = True  # False: evaluated at `month` before the quarter's last month is locked
     letter: Letter = field(default_factory=Letter)  # the 通报's frame (reports.builders.document)
+    ledger_counts: list = field(default_factory=list)  # supervision.selectors.UnitLedgerCount per unit
 
     @property
     def evaluated_month(self) -> int:

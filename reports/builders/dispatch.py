@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from reports.builders import xlsx
+from reports.builders import ledger, xlsx
 from reports.builders.data import DispatchData, IndicatorRow, Narrative
 from reports.metrics import GREY, LIGHT_LABELS, RED, YELLOW
 
@@ -165,6 +165,11 @@ def build_dispatch_xlsx(data: DispatchData) -> bytes:
     _narrative_sheet(book.sheet("工作进展"), data)
     _slow_sheet(book.sheet("慢序时事项"), data)
     _missing_sheet(book.sheet("未报送单位"), data)
+    if data.ledger is not None:
+        title = f"{data.header.city}{xlsx.month_label(data.year, data.month)}问题台账（在办及超期事项）"
+        ledger.write_ledger_sheet(
+            book.sheet("问题台账"), data.ledger, data.missing_visits, title=title, info=info_line(data)
+        )
     xlsx.explain_sheet(book.sheet("说明"), header, subject=xlsx.month_label(data.year, data.month))
     return book.to_bytes()
 

@@ -16,7 +16,17 @@ from reports.models import ReportRun
 from targets import services
 from targets.excel.views import SESSION_KEY
 from targets.models import Notification
-from tests.portal.test_permission_matrix import MATRIX, MONTH, ROLES, _client, draft_of, entry, report_of, token_of
+from tests.portal.test_permission_matrix import (
+    MATRIX,
+    MONTH,
+    ROLES,
+    _client,
+    draft_of,
+    entry,
+    problem_kwargs,
+    report_of,
+    token_of,
+)
 
 # The session row and django-axes' login attempts and access log are the framework's
 # bookkeeping, not a change of the portal's data.
@@ -91,7 +101,146 @@ def _notice(client, world, side, role):
         Notification.objects.create(user=world.users[role], kind=Notification.Kind.DUE, key="k", title="催报")
 
 
+def _report_with_problems(side):
+    report = report_of(side)
+    report.problems_text = "用地审批慢\n融资难"
+    report.save(update_fields=["problems_text"])
+    return report
+
+
+def _firm(world, side):
+    from supervision.models import Firm
+
+    official = world.users["official"] if side is world.a else world.users["admin"]
+    return Firm.objects.get_or_create(policy=side.policy, name="某某钢铁有限公司", defaults={"official": official})[0]
+
+
+OWN_UNIT = {"anonymous": LOGIN, "reporter": 302, "other_reporter": 404, "reviewer": 302, "official": 403, "admin": 302}
+UNIT_CLERK = {**REPORTER_ONLY, "admin": 403}
+OFFICIAL_ONLY = {
+    "anonymous": LOGIN,
+    "reporter": 403,
+    "other_reporter": 404,
+    "reviewer": 403,
+    "official": 302,
+    "admin": 302,
+}
+REVIEWER_OF_PROBLEM = {**REVIEWER_OF_VISIBLE, "admin": 302}
+
+
+def _pdf():
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile("佐证.pdf", b"%PDF-1.4 test")
+
+
+SUPERVISION_ACTIONS = [
+    Action(
+        "supervision:report_problems",
+        lambda w, s: {"pk": report_of(s).pk},
+        lambda w, s: {"action": "attach", "file": _pdf()},
+        OWN_UNIT,
+    ),
+    Action(
+        "supervision:problem_detail",
+        lambda w, s: problem_kwargs(s, w),
+        lambda w, s: {"action": "attach", "file": _pdf()},
+        {**OWN_UNIT, "reporter": 302},
+    ),
+    Action(
+        "supervision:report_problems",
+        lambda w, s: {"pk": _report_with_problems(s).pk},
+        lambda w, s: {"line": "0"},
+        OWN_UNIT,
+    ),
+    Action(
+        "supervision:problem_raise",
+        lambda w, s: {"policy": s.policy.code},
+        lambda w, s: {"title": "企业反映用电报装慢", "source": "firm", "firm_name": "某某有限公司"},
+        OWN_UNIT,
+    ),
+    Action(
+        "supervision:problem_detail",
+        lambda w, s: problem_kwargs(s, w, "pending"),
+        lambda w, s: {"action": "assign", "assign-unit": s.county.pk},
+        {**REVIEWER_ONLY, "admin": 302},  # not yet assigned: the county does not see it
+    ),
+    Action(
+        "supervision:problem_detail",
+        lambda w, s: problem_kwargs(s, w),
+        lambda w, s: {"action": "answer", "answer-text": "已协调用地指标"},
+        UNIT_CLERK,
+    ),
+    Action(
+        "supervision:problem_detail",
+        lambda w, s: problem_kwargs(s, w, "answered"),
+        lambda w, s: {"action": "close", "close-result": "已办结"},
+        REVIEWER_OF_PROBLEM,
+    ),
+    Action(
+        "supervision:problem_detail",
+        lambda w, s: problem_kwargs(s, w, "answered"),
+        lambda w, s: {"action": "return", "return-reason": "未附佐证"},
+        REVIEWER_OF_PROBLEM,
+    ),
+    Action(
+        "supervision:problem_detail",
+        lambda w, s: problem_kwargs(s, w),
+        lambda w, s: {"action": "extend", "extend-reason": "等待批复", "extend-due_date": "2099-12-31"},
+        REVIEWER_OF_PROBLEM,
+    ),
+    Action(
+        "supervision:problem_detail",
+        lambda w, s: problem_kwargs(s, w),
+        lambda w, s: {"action": "urge"},
+        REVIEWER_OF_PROBLEM,
+    ),
+    Action(
+        "supervision:problem_detail",
+        lambda w, s: problem_kwargs(s, w),
+        lambda w, s: {"action": "ask_extend", "ask_extend-reason": "等待批复", "ask_extend-due_date": "2099-12-31"},
+        UNIT_CLERK,
+    ),
+    Action(
+        "supervision:problem_detail",
+        lambda w, s: problem_kwargs(s, w),
+        lambda w, s: {"action": "instruct", "instruct-text": "抓紧办理"},
+        OFFICIAL_ONLY,
+    ),
+    Action(
+        "supervision:urge_list",
+        lambda w, s: {"policy": s.policy.code},
+        lambda w, s: {"month": MONTH},
+        {**REVIEWER_ONLY, "admin": 302},
+    ),
+    Action(
+        "supervision:explanation_request",
+        lambda w, s: {"policy": s.policy.code},
+        lambda w, s: {"indicator": s.indicator.pk, "units": [s.county.pk]},
+        {**REVIEWER_ONLY, "admin": 302},
+    ),
+    Action(
+        "supervision:assessment_item_add",
+        lambda w, s: {"policy": s.policy.code},
+        lambda w, s: {"year": "2025", "unit": s.county.pk, "points": "+2", "reason": "获评省级先进"},
+        {**REVIEWER_ONLY, "admin": 302},
+    ),
+    Action(
+        "supervision:visit_list",
+        lambda w, s: {"policy": s.policy.code},
+        lambda w, s: {"action": "firm", "firm-name": "某某精工有限公司", "firm-official": w.users["official"].pk},
+        {**REVIEWER_ONLY, "admin": 302},
+    ),
+    Action(
+        "supervision:visit_list",
+        lambda w, s: {"policy": s.policy.code},
+        lambda w, s: {"firm": _firm(w, s).pk, "visit_date": "2025-09-10", "findings": "了解用工需求"},
+        {**REVIEWER_ONLY, "official": 302, "admin": 302},
+    ),
+]
+
 ACTIONS = [
+    *SUPERVISION_ACTIONS,
     Action(
         "targets:report_entry",
         lambda w, s: entry(s),

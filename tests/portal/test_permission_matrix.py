@@ -8,6 +8,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from api.services import token_create
 from policies.models import IngestDraft
 from reports.models import ReportRun
+from supervision import services as supervision_services
 from targets.services import report_get_or_create
 from tests import factories as f
 
@@ -75,6 +76,17 @@ MATRIX = {
     "membership_list": (lambda w: {}, ADMINS),
     "policy_calendar_list": (lambda w: {}, ADMINS),
     "policy_calendar": (lambda w: {"code": w.a.policy.code}, ADMINS),
+    "supervision:index": (lambda w: {}, EVERYONE),
+    "supervision:evidence_download": (lambda w: {"pk": evidence_of(w.a, w).pk}, OWN),
+    "supervision:assessment_item_add": (lambda w: {"policy": w.a.policy.code}, POST_ONLY),
+    "reports:assessment": (lambda w: {"policy": w.a.policy.code}, OVERSEERS),
+    "supervision:problem_list": (lambda w: {"policy": w.a.policy.code}, OVERSEERS),
+    "supervision:problem_raise": (lambda w: {"policy": w.a.policy.code}, ENTERERS),
+    "supervision:problem_detail": (lambda w: problem_kwargs(w.a, w), OWN),
+    "supervision:report_problems": (lambda w: {"pk": report_of(w.a).pk}, OWN),
+    "supervision:urge_list": (lambda w: {"policy": w.a.policy.code}, OVERSEERS),
+    "supervision:explanation_request": (lambda w: {"policy": w.a.policy.code}, REVIEWERS),
+    "supervision:visit_list": (lambda w: {"policy": w.a.policy.code}, OVERSEERS),
     "catalogue:ingest_upload": (lambda w: {}, ADMINS),
     "catalogue:ingest_review": (lambda w: {"pk": draft_of(w).pk}, ADMINS),
     "tokens:list": (lambda w: {}, EVERYONE),
@@ -103,12 +115,47 @@ FOREIGN = {
     "reports:dispatch": lambda w: {"policy": w.b.policy.code},
     "reports:run_progress": lambda w: {"pk": run_of(w.b).pk},
     "reports:run_download": lambda w: {"pk": run_of(w.b, done=True).pk},
+    "supervision:problem_list": lambda w: {"policy": w.b.policy.code},
+    "supervision:evidence_download": lambda w: {"pk": evidence_of(w.b, w).pk},
+    "reports:assessment": lambda w: {"policy": w.b.policy.code},
+    "supervision:problem_raise": lambda w: {"policy": w.b.policy.code},
+    "supervision:problem_detail": lambda w: problem_kwargs(w.b, w),
+    "supervision:report_problems": lambda w: {"pk": report_of(w.b).pk},
+    "supervision:urge_list": lambda w: {"policy": w.b.policy.code},
+    "supervision:explanation_request": lambda w: {"policy": w.b.policy.code},
+    "supervision:visit_list": lambda w: {"policy": w.b.policy.code},
 }
 
 
 def report_of(side):
     period = f.PeriodFactory(year=2025, month=9)
     return report_get_or_create(policy=side.policy, unit=side.county, period=period)
+
+
+def problem_of(side, world, state="assigned"):
+    """A problem of the side's policy assigned to its county (state: pending, assigned, answered)."""
+    problem = supervision_services.problem_raise(
+        policy=side.policy, title="企业用地难", by=world.users["admin"], source="lead", raised_unit=side.bureau
+    )
+    if state == "pending":
+        return problem
+    supervision_services.problem_assign(problem=problem, unit=side.county, by=world.users["admin"])
+    if state == "answered":
+        supervision_services.problem_answer(problem=problem, by=world.users["admin"], text="已协调")
+    return problem
+
+
+def evidence_of(side, world):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return supervision_services.evidence_attach(
+        upload=SimpleUploadedFile("佐证.pdf", b"%PDF-1.4 test"), by=world.users["admin"], report=report_of(side)
+    )
+
+
+def problem_kwargs(side, world, state="assigned"):
+    problem = problem_of(side, world, state)
+    return {"policy": side.policy.code, "number": problem.number}
 
 
 def run_of(side, done=False):

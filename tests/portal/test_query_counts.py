@@ -46,13 +46,21 @@ QUERIES = {
     ),
     # Issue 11 added, per page and not per row: the targets' milestones, the units' kinds
     # (the ranking classes), the stored due days, the each targets' per-unit results.
-    "reports:policy": (lambda w: {"policy": w.a.policy.code}, f"?month={MONTH}", 27),  # issue 15: one unread count
+    # issue 15: one unread count; + the ledger's per-unit counts (supervision.selectors.unit_counts, one query)
+    "reports:policy": (lambda w: {"policy": w.a.policy.code}, f"?month={MONTH}", 28),
     "reports:indicator": (lambda w: {"code": w.a.indicator.code}, f"?month={MONTH}", 22),
     "reports:unit": (lambda w: {"code": w.a.county.code}, "", 24),
     # 15, + city B's policy, now compared on the concept (its evaluation: 3 queries per policy)
     "reports:concept": (lambda w: {"code": "high_tech_enterprise"}, "", 18),
     "reports:run_archive": (lambda w: {"policy": w.a.policy.code}, "", 9),
-    "reports:dispatch": (lambda w: {"policy": w.a.policy.code}, "", 29),  # + the units of the per-unit figures
+    # + the units of the per-unit figures; + the ledger's open items, its pending count and
+    # the 包联 roster (supervision.selectors.ledger, missing_visits)
+    "reports:dispatch": (lambda w: {"policy": w.a.policy.code}, "", 32),
+    "supervision:index": (lambda w: {}, "", 8),
+    "reports:assessment": (lambda w: {"policy": w.a.policy.code}, "?year=2025", 23),
+    "supervision:problem_list": (lambda w: {"policy": w.a.policy.code}, "", 17),
+    "supervision:urge_list": (lambda w: {"policy": w.a.policy.code}, "", 10),
+    "supervision:visit_list": (lambda w: {"policy": w.a.policy.code}, "", 13),  # + the officials of the roster form
 }
 
 

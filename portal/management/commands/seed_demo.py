@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from policies.models import City, Membership, Policy, Unit
 from portal.demo import demo_months
+from supervision.demo import supervision_demo
 from targets import calendar
 from targets.models import Assignment
 
@@ -42,6 +43,8 @@ class Command(BaseCommand):
                 codes=options["policies"],
             )
         self.stdout.write(f"演示月报：新生成 {made} 份（已有数据的政策文件不重复生成）。")
+        if not options["accounts_only"]:
+            self.stdout.write(f"督查督办演示：{supervision_demo(today=until, password=DEMO_PASSWORD)}")
         self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
         for username, label in accounts:
             self.stdout.write(f"  {username:<22} {label}")
