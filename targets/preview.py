@@ -85,13 +85,14 @@ def row_preview(
     rollup = metrics.SINGLE if reporters == 1 else indicator.rollup
     own = metrics.unit_target(spec, rollup, allocated)
     own_value = own.value if own is not None else None
+    before = {m: v for m, v in earlier.items() if m < at}  # copied once per row
     if typed is None:
         # Nothing typed yet: the running total of the approved months before this one.
-        before = {m: v for m, v in earlier.items() if m < at}
         return RowPreview(
             indicator.pk, None, target, own_value, actual=metrics.actual(spec, before, at) if before else None
         )
-    series = {**{m: v for m, v in earlier.items() if m < at}, at: typed}
+    series = before
+    series[at] = typed
     if own is None:
         return RowPreview(
             indicator.pk, typed, target, None, actual=metrics.actual(spec, series, at), reason="未分解，不计灯号"

@@ -13,8 +13,9 @@ from .models import Indicator, MonthlyReport, ReportValue
 from .services import rule_for
 from .validation import check_value
 
-# The outlier rule looks at the last six figures; a year back finds them for a unit that reports.
-HISTORY_MONTHS = 12
+# The outlier rule looks at the unit's last six figures (validation.check_value): the six
+# months before, for a unit that reports every month; one with gaps is judged on fewer.
+HISTORY_MONTHS = 6
 
 
 @dataclass
@@ -53,17 +54,18 @@ class ReportCheck:
 
 def report_checks(reports: Iterable[MonthlyReport]) -> dict[int, ReportCheck]:
     """Each report's figures with last month's, warnings and notes, by report id. The reports
-    need their period (select_related); any number costs three queries."""
+    need their period (select_related); any number costs three queries, read as tuples (a
+    queue of 20 units × 134 indicators is 2,680 figures and their history)."""
     reports = list(reports)
     if not reports:
         return {}
-    ids = [r.pk for r in reports]
     rows = list(
-        ReportValue.objects.filter(report_id__in=ids)
-        .select_related("indicator")
+        ReportValue.objects.filter(report_id__in=[r.pk for r in reports])
         .order_by("indicator__task__order", "indicator__order")
+        .values_list("report_id", "indicator_id", "value", "raw_text", "note")
     )
-    indicators = {row.indicator_id: row.indicator for row in rows}
+    indicators = Indicator.objects.in_bulk({row[1] for row in rows})
+    rules = {pk: rule_for(indicator) for pk, indicator in indicators.items()}
     ordinals = [r.period.ordinal for r in reports]
     history: dict[tuple[int, int, int], list[tuple[int, Decimal]]] = {}
     earlier = (
@@ -82,23 +84,22 @@ def report_checks(reports: Iterable[MonthlyReport]) -> dict[int, ReportCheck]:
         history.setdefault((policy_id, unit_id, indicator_id), []).append((number, value))
     by_report = {r.pk: r for r in reports}
     checks = {r.pk: ReportCheck(r.pk, []) for r in reports}
-    for row in rows:
-        report = by_report[row.report_id]
-        indicator = indicators[row.indicator_id]
-        before = [
-            (n, v)
-            for n, v in history.get((report.policy_id, report.unit_id, row.indicator_id), [])
-            if n < report.period.ordinal
-        ]
-        last = before[-1][1] if before and before[-1][0] == report.period.ordinal - 1 else None
-        line = FigureLine(indicator, row.value, row.raw_text, last, row.note)
-        if row.value is not None:
+    for report_id, indicator_id, value, raw_text, note in rows:
+        report = by_report[report_id]
+        indicator = indicators[indicator_id]
+        at = report.period.ordinal
+        before = history.get((report.policy_id, report.unit_id, indicator_id), [])
+        if before and before[-1][0] >= at:  # several months in one call: keep this one's past
+            before = [(n, v) for n, v in before if n < at]
+        last = before[-1][1] if before and before[-1][0] == at - 1 else None
+        line = FigureLine(indicator, value, raw_text, last, note)
+        if value is not None:
             line.warnings = check_value(
-                row.value,
-                rule_for(indicator),
+                value,
+                rules[indicator_id],
                 [v for _n, v in before],
                 is_level=indicator.measure == Indicator.Measure.LEVEL,
                 direction_up=indicator.direction == Indicator.Direction.UP,
             ).warnings
-        checks[row.report_id].lines.append(line)
+        checks[report_id].lines.append(line)
     return checks

@@ -23,7 +23,6 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
 from django_filters.views import FilterView
-from django_tables2 import SingleTableMixin
 
 from policies.models import Unit
 from policies.numbers import percent_number
@@ -49,7 +48,6 @@ from .notifications import notifications_mark_read
 from .preview import indicator_preview
 from .queue import queue_units
 from .review import report_checks
-from .tables import QueueTable
 
 State = MonthlyReport.State
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -418,14 +416,14 @@ class ConceptDetailView(ScopedMixin, DetailView):
         return context
 
 
-class ReviewQueueView(ScopedMixin, SingleTableMixin, FilterView):
-    """The reviewer's queue for a policy and month: every unit × state, late flags, bulk approve."""
+class ReviewQueueView(ScopedMixin, FilterView):
+    """The reviewer's queue for a policy and month: every unit × state, late flags, each
+    report's figures and warnings, bulk approve. A plain loop in the template, not a
+    django-tables2 table: its per-cell machinery cost more than the rest of the page."""
 
     template_name = "targets/review_queue.html"
     filterset_class = QueueFilter
-    table_class = QueueTable
-    # One policy's reporting units on one page, never paged: paging counted them once more.
-    table_pagination = False
+    SORTS = ("name", "kind", "state", "timeliness", "first_submitted_at")
 
     def load(self, request, *args, **kwargs):
         scope = self.scope
@@ -435,38 +433,47 @@ class ReviewQueueView(ScopedMixin, SingleTableMixin, FilterView):
         default = months[-1] if months else calendar.previous_month(timezone.localdate())
         year, month = parse_month(request.GET.get("month") or f"{default[0]}-{default[1]:02d}")
         self.period = Period.objects.of_month(year, month)
-        # Read once: the table, the counts and the late flags all need it.
+        # Read once: the rows, the counts and the late flags all need it.
         self.due_date = due_date_of(self.policy, year, month)
+        sort = request.GET.get("sort", "")
+        self.sort = sort if sort.lstrip("-") in self.SORTS else ""
 
     def get_queryset(self):
-        return queue_units(self.policy, self.period, self.due_date)
-
-    def get_table_kwargs(self):
-        reports = MonthlyReport.objects.filter(policy=self.policy, period__ordinal=self.period.ordinal).select_related(
-            "period"
-        )
-        return {
-            "policy": self.policy,
-            "period": self.period,
-            "overdue": timezone.localdate() > self.due_date,
-            "checks": report_checks(reports),
-        }
+        units = queue_units(self.policy, self.period, self.due_date)
+        return units.order_by(self.sort, "sort_order", "name") if self.sort else units
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        rows = list(self.object_list)
         if self.filterset.is_bound and self.filterset.form.has_changed():
-            rows = queue_units(self.policy, self.period, self.due_date).values_list("state", "timeliness")
+            states = queue_units(self.policy, self.period, self.due_date).values_list("state", "timeliness")
         else:
-            # Unfiltered, the table holds every unit already: counted from it, no second query.
-            rows = [(unit.state, unit.timeliness) for unit in self.object_list]
-        counts = Counter(state for state, _timeliness in rows)
-        late = sum(1 for _state, timeliness in rows if timeliness == "late")
+            # Unfiltered, the rows are every unit already: counted from them, no second query.
+            states = [(unit.state, unit.timeliness) for unit in rows]
+        counts = Counter(state for state, _timeliness in states)
+        late = sum(1 for _state, timeliness in states if timeliness == "late")
+        reports = MonthlyReport.objects.filter(policy=self.policy, period__ordinal=self.period.ordinal).select_related(
+            "period"
+        )
+        checks = report_checks(reports)
+        for unit in rows:
+            unit.check = checks.get(unit.report_id)
         lock = PeriodLock.objects.filter(policy=self.policy, period__ordinal=self.period.ordinal)
         if self.scope.is_admin:  # only the administrator's unlock form lists the unlocks
             lock = lock.prefetch_related("unlocks__unit", "unlocks__unlocked_by")
         context.update(
             policy=self.policy,
             period=self.period,
+            rows=rows,
+            sort=self.sort,
+            sort_headers=[
+                ("name", _("填报单位")),
+                ("kind", _("类型")),
+                ("state", _("状态")),
+                ("timeliness", _("报送")),
+                ("first_submitted_at", _("首次报送")),
+            ],
+            overdue=timezone.localdate() > self.due_date,
             can_review=self.can_review,
             counts={k: counts.get(k, 0) for k in QUEUE_STATES},
             total=sum(counts.values()),

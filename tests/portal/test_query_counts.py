@@ -31,9 +31,9 @@ QUERIES = {
     "targets:review_queue": (
         lambda w: {"policy": w.a.policy.code},
         f"?month={MONTH}",
-        15,
-    ),  # + the periods' stored due days; issue 15: + each report's figures, last month's and
-    # the history the warnings are judged on (3); - the second unread count, the list view's
+        16,
+    ),  # + the periods' stored due days; issue 15: + each report's figures, their indicators,
+    # last month's and the history the warnings are judged on (4); - the second unread count, the list view's
     # own count of the page, the state counts and late count (taken from the table's rows),
     # the due day read three times over, the unlocks for a reviewer (-5)
     "targets:timeliness": (lambda w: {"policy": w.a.policy.code}, "", 11),  # + stored due days

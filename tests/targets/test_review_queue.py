@@ -129,3 +129,15 @@ class TestIssue:
         client.post(url, {"confirm": "1"})
         run.refresh_from_db()
         assert run.issued_at is not None
+
+
+class TestQueueOrder:
+    def test_sorts_by_a_column_and_ignores_an_unknown_one(self, client, world, month):
+        client.force_login(world.users["reviewer"])
+        url = reverse("targets:review_queue", args=[world.a.policy.code]) + "?month=2025-09"
+
+        def names(query):
+            return [u.name for u in client.get(url + query).context["rows"]]
+
+        assert names("&sort=-name") == sorted(names("&sort=name"), reverse=True)
+        assert names("&sort=password") == names("")  # not a column: the units' own order
