@@ -183,6 +183,15 @@ def parse(lines: list[str]) -> Outline:
         early = next((i for i in range(first) if _is_body_paragraph(lines[i]) and _has_quantity(lines[i])), None)
         first = early if early is not None else first
     signature = _signature_lines(lines)
+    # Tables copied one cell per line: the header's line opens them, their other lines are read with it.
+    verticals: dict[int, tuple] = {}
+    consumed: set[int] = set()
+    for i in range(len(lines)):
+        if i not in consumed and (found := tables.vertical(lines, i)):
+            verticals[i] = found
+            consumed.update(range(i + 1, found[2]))
+    if verticals and (first is None or min(verticals) < first):
+        first = min(verticals)
     headers_at = [i for i, h in headers.items() if h is not None]
     if headers_at and (first is None or min(headers_at) < first):
         first = min(headers_at)
@@ -238,6 +247,15 @@ def parse(lines: list[str]) -> Outline:
             break
         if index in signature:
             continue  # "某某市人民政府办公室 / 2024年5月6日" signing the document
+        if index in verticals:
+            close_row()
+            table, open_task, indicators = None, None, None
+            vtable, vrows, _end = verticals[index]
+            for vrow in vrows:
+                container().tasks.append(tables.task_of(vrow, vtable, TaskNode, title_of))
+            continue
+        if index in consumed:
+            continue
         if index in headers:
             if headers[index] is not None:  # None: the second line of a broken header
                 close_row()

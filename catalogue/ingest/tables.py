@@ -315,3 +315,42 @@ def indicator_row(line: str, table: IndicatorHeader) -> IndicatorRow | None:
     if not name or not re.search(r"[\u4e00-\u9fff]", name) or not any(not base for _y, base, *_ in values):
         return None
     return IndicatorRow(name, unit, values, plan)
+
+
+# -- tables copied one cell per line ------------------------------------------------------------
+# A table copied from a web page often arrives with every cell on a line of its own:
+# "序号 / 重点任务 / 牵头单位 / 配合单位 / 完成时限 / 1 / 新增… / 市工信局 / 市统计局 / 2025年 / 2 / …".
+
+
+def vertical(lines: list[str], at: int) -> tuple[Header, list[Row], int] | None:
+    """The header and rows of a one-cell-per-line table whose header starts at ``at``, and the
+    index after its last line; None when no such table starts there."""
+    if not re.fullmatch(r"(序号|编号)", fold(lines[at]).strip()):
+        return None
+    k = 1
+    while (
+        at + k < len(lines)
+        and len(fold(lines[at + k]).strip()) <= 10
+        and not re.fullmatch(r"\d{1,3}", fold(lines[at + k]).strip())
+    ):
+        k += 1
+    table = header("\t".join(line.strip() for line in lines[at : at + k])) if k >= 3 else None
+    if table is None:
+        return None
+    rows, j = [], at + k
+    while j < len(lines) and re.fullmatch(r"\d{1,3}[.、]?", fold(lines[j]).strip()):
+        number = re.match(r"\d+", fold(lines[j]).strip()).group(0)
+        cells, n = [], j + 1
+        while (
+            n < len(lines)
+            and len(cells) < 2 * (k - 1)
+            and not re.fullmatch(r"\d{1,3}[.、]?", fold(lines[n]).strip())
+            and not re.match(r"^\s*[一二三四五六七八九十]{1,3}\s*、", fold(lines[n]))
+        ):
+            cells.append(lines[n].strip())
+            n += 1
+        if not cells:
+            break
+        rows.append(Row(number, "\t".join([number, *cells]), j + 1))
+        j = n
+    return (table, rows, j) if rows else None

@@ -531,3 +531,16 @@ def test_every_chain_with_at_least_a_number_applies_to_each():
     found = targets_of(read("一、主要目标", "每条仪表产业链培育链主企业不少于2家，到2026年全市链主企业达到12家。"))
 
     assert [(t["value"], t["applies_to"]) for t in found] == [(2, "each"), (12, "total")]
+
+
+def test_a_table_copied_one_cell_per_line_is_read_by_its_columns():
+    policy = read(
+        "序号", "重点任务", "牵头单位", "配合单位", "完成时限",
+        "1", "新增仪表企业20家。", "市工信局", "市统计局、市财政局", "2025年底",
+        "2", "建成仪表检测平台3个。", "市市场监管局", "各县（市、区）政府", "2026年",
+    )  # fmt: skip
+
+    first, second = tasks_of(policy)
+    assert (first["lead_units"], first["co_units"]) == (["市工信局"], ["市统计局", "市财政局"])
+    assert (second["lead_units"], second["counties_implement"]) == (["市市场监管局"], True)
+    assert [(t["value"], t["year"]) for t in targets_of(policy)] == [(20, 2025), (3, 2026)]
