@@ -123,6 +123,14 @@ UNITS = [
     "处",
     "辆",
     "艘",
+    "张",
+    "栋",
+    "幢",
+    "株",
+    "棵",
+    "只",
+    "块",
+    "册",
     "倍",
     "天",
     "%",
@@ -133,7 +141,7 @@ TIME_LIMIT_UNITS = {"天", "小时", "工作日", "个工作日"}
 SHARE_UNITS = {"%", "‰", "百分点"}
 
 # Counting words that may take 万/亿 in front as written ("5万辆", "1.2万人", "3万亩").
-_COUNT_UNITS = "家个件项人名次场所座条台套款种户篇处辆艘亩吨"
+_COUNT_UNITS = "家个件项人名次场所座条台套款种户篇处辆艘亩吨张栋株"
 # "个" before 月 is a duration ("2个月内"), not a count.
 _UNIT_RE = "|".join(re.escape(u) + (r"(?!月|半月)" if u == "个" else "") for u in UNITS)
 _ARABIC = r"\d{1,3}(?:,\d{3})+(?![\d,])(?:\.\d+)?|\d+(?:\.\d+)?"

@@ -351,6 +351,12 @@ def vertical(lines: list[str], at: int) -> tuple[Header, list[Row], int] | None:
             n += 1
         if not cells:
             break
-        rows.append(Row(number, "\t".join([number, *cells]), j + 1))
+        merged: list[str] = []
+        for cell in cells:  # "市财政局、" / "各县（市、区）政府": one cell over two lines
+            if merged and re.search(r"[、,，]$", fold(merged[-1])):
+                merged[-1] += cell
+            else:
+                merged.append(cell)
+        rows.append(Row(number, "\t".join([number, *merged]), j + 1))
         j = n
     return (table, rows, j) if rows else None
