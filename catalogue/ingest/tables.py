@@ -45,6 +45,7 @@ class Row:
     text: str
     line: int
     extra: list[str] = field(default_factory=list)
+    vertical: bool = False  # copied one cell per line: each cell is a line of its own
 
     def add(self, line: str) -> None:
         self.extra.append(line)
@@ -159,7 +160,9 @@ def task_of(row: Row, table: Header, node, title_of):
     year_values = []
     if len(spans) == len(roles):
         for column, ((a, b), role) in enumerate(zip(spans, roles, strict=True), start=1):
-            if role == "task":  # 重点任务 | 具体内容: the task's text runs over both
+            if role == "task" and row.vertical:  # each cell its own line: the last task cell is the text
+                task_span = (a, b)
+            elif role == "task":  # 重点任务 | 具体内容: the task's text runs over both
                 task_span = (task_span[0] if task_span else a, b)
             elif role == "year":  # 2024年 | 2025年 | 2026年: the task's figure each year
                 year_values.append((table.years[column if table.roles[0] == "number" else column - 1], joined[a:b]))
@@ -178,7 +181,7 @@ def task_of(row: Row, table: Header, node, title_of):
         for role, text in zip(unit_roles, taken, strict=False):
             cells.setdefault(role, []).append(text)
         if rest:
-            task_span = (rest[0][0], rest[-1][1])
+            task_span = rest[-1] if row.vertical else (rest[0][0], rest[-1][1])
     if task_span is None:
         task_span = (spans[0][0], spans[0][1]) if spans else (0, 0)
     a, b = task_span
@@ -353,10 +356,10 @@ def vertical(lines: list[str], at: int) -> tuple[Header, list[Row], int] | None:
             break
         merged: list[str] = []
         for cell in cells:  # "市财政局、" / "各县（市、区）政府": one cell over two lines
-            if merged and re.search(r"[、,，]$", fold(merged[-1])):
+            if merged and re.search(r"[、,，]$", fold(merged[-1])) and _unit_cell(merged[-1]) and _unit_cell(cell):
                 merged[-1] += cell
             else:
                 merged.append(cell)
-        rows.append(Row(number, "\t".join([number, *merged]), j + 1))
+        rows.append(Row(number, "\t".join([number, *merged]), j + 1, vertical=True))
         j = n
     return (table, rows, j) if rows else None
