@@ -66,6 +66,10 @@ SPAN_RE = re.compile(
 )
 
 
+# "今年年底前", "明年": counted from the year the plan starts (the year it is issued).
+_RELATIVE_YEAR_RE = re.compile(r"(今年|本年度|本年|明年)(?:年底|底|末|内)?(?:前|以前)?")
+
+
 def span_years(clause: str, plan_start_year: int | None) -> list[tuple[int, int, int]]:
     """(start, end, due year) of each "自X年起N年内" or "N年内" in a clause."""
     from .numbers import parse_number
@@ -79,6 +83,9 @@ def span_years(clause: str, plan_start_year: int | None) -> list[tuple[int, int,
         n = parse_number(m.group("n") or m.group("m"))
         if plan_start_year and n and not any(a <= m.start() < b for a, b, _y in out):
             out.append((m.start(), m.end(), plan_start_year + int(n) - 1))
+    if plan_start_year:
+        for m in _RELATIVE_YEAR_RE.finditer(clause):
+            out.append((m.start(), m.end(), plan_start_year + (1 if m.group(1) == "明年" else 0)))
     return sorted(out)
 
 
@@ -438,6 +445,7 @@ class _Paragraph:
         spans = span_years(clause, self.plan_start_year)
         for _a, _b, year in spans:
             self.year, self.month = year, None  # "自2022年起5年内": due 2026, not 2022
+
         leading = LEADING_YEAR_RE.match(clause.lstrip())
         if leading and not DEADLINE_RE.search(clause) and 1990 <= int(leading.group("y")) <= 2100:
             self.year, self.month = int(leading.group("y")), None

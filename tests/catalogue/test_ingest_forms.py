@@ -544,3 +544,16 @@ def test_a_table_copied_one_cell_per_line_is_read_by_its_columns():
     assert (first["lead_units"], first["co_units"]) == (["市工信局"], ["市统计局", "市财政局"])
     assert (second["lead_units"], second["counties_implement"]) == (["市市场监管局"], True)
     assert [(t["value"], t["year"]) for t in targets_of(policy)] == [(20, 2025), (3, 2026)]
+
+
+def test_this_year_and_next_year_count_from_the_issue_year():
+    policy = read(
+        "某某市人民政府关于印发某某市仪表工作方案的通知",
+        "2024年3月1日",
+        "一、主要目标",
+        "今年年底前，新增仪表企业10家；明年，仪表企业达到120家。",
+        title=None,
+    )
+
+    assert [(t["value"], t["year"]) for t in targets_of(policy)] == [(10, 2024), (120, 2025)]
+    assert policy["period"]["end"] == "2025-12-31"
