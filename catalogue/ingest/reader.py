@@ -364,6 +364,7 @@ def read_policy(text: str, *, city_code: str, city_name: str | None = None, titl
             exclude=clause.span if clause else None,
             context_year=getattr(task, "deadline", None) or context or _heading_year(path),
             plan_start_year=int(start[:4]) if start else None,
+            context_month=task.deadline_month if task.deadline else None,
         )
         context = targets.context_year(task.text) or context
         for ind in targets.to_dicts(found, task.text):

@@ -52,6 +52,7 @@ class TaskNode:
     line: int
     clause: object = None  # a row of a task table: its units, read from their columns
     deadline: int | None = None  # a row of a task table: the year of its 完成时限 column
+    deadline_month: int | None = None  # and its month, where it names one
     indicator: object = None  # a row of a table of indicators (tables.IndicatorRow)
 
 

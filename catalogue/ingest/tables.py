@@ -142,6 +142,18 @@ def _deadline_year(text: str) -> int | None:
     return int(m.group(1)) if m and 1990 <= int(m.group(1)) <= 2100 else None
 
 
+def _deadline_month(text: str) -> int | None:
+    """The month of a 完成时限 cell ("2025年6月底前" → 6; "2025年上半年" → 6), None for a whole year."""
+    folded = fold(text)
+    m = re.search(r"\d{4}\s*年\s*(\d{1,2})\s*月", folded)
+    if m and 1 <= int(m.group(1)) <= 12:
+        return int(m.group(1))
+    quarter = re.search(r"\d{4}\s*年\s*(?:第)?([一二三四1-4])\s*季度", folded)
+    if quarter:
+        return 3 * ("一二三四".find(quarter.group(1)) + 1 if not quarter.group(1).isdigit() else int(quarter.group(1)))
+    return 6 if re.search(r"\d{4}\s*年\s*上半年", folded) else None
+
+
 def task_of(row: Row, table: Header, node, title_of):
     """The row as a task (a ``TaskNode``): the task cell its text, the units from their columns."""
     joined = row.joined(table.sep)
@@ -197,10 +209,12 @@ def task_of(row: Row, table: Header, node, title_of):
             result.counties = result.counties or counties
             target = result.lead if role == "lead" else result.co
             target.extend(n for n in names if n not in result.lead + result.co)
-    deadline = next((_deadline_year(c) for c in cells.get("deadline", []) if _deadline_year(c)), None)
+    cell = next((c for c in cells.get("deadline", []) if _deadline_year(c)), None)
+    deadline = _deadline_year(cell) if cell else None
     task = node(row.number, title_of(text), text, 3, row.line)
     task.clause = result if (result.lead or result.co or result.counties) else None
     task.deadline = deadline
+    task.deadline_month = _deadline_month(cell) if cell else None
     if year_values:
         task.indicator = _row_indicator(text, (cells.get("unit") or [""])[0], year_values)
     return task

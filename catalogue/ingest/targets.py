@@ -372,11 +372,13 @@ class _Paragraph:
         exclude: tuple[int, int] | None,
         context_year: int | None,
         plan_start_year: int | None = None,
+        context_month: int | None = None,
     ):
         self.text = text
         self.plan_end_year = plan_end_year
         self.plan_start_year = plan_start_year
         self.context_year = context_year
+        self.context_month = context_month
         masked = _hide_conditions(_open_quoted_targets(fold(text), mask(fold(text))))
         if exclude:
             a, b = exclude
@@ -743,7 +745,8 @@ class _Paragraph:
         d.month = self.month if self.year else None
         if not self.year and self.context_year:
             d.year, d.year_explicit = self.context_year, True
-            d.note("期限取自本节开头的“到…年”", 0.85)
+            d.month = self.context_month
+            d.note("期限取自本节开头的“到…年”或表中的完成时限", 0.85)
         elif d.year is None:
             d.note("未能确定期限（文中无年份，计划期未知）", 0.4)
         elif not d.year_explicit:
@@ -920,13 +923,14 @@ def extract(
     exclude: tuple[int, int] | None = None,
     context_year: int | None = None,
     plan_start_year: int | None = None,
+    context_month: int | None = None,
 ) -> list[IndicatorDraft]:
     """The indicators and targets of one paragraph, in order; quotes are offsets into ``text``.
 
     ``exclude`` is a span not to read (the paragraph's responsibility clause); ``context_year``
     is a deadline set before the paragraph ("到2025年,…目标如下:" opening its section).
     """
-    drafts = _Paragraph(text, plan_end_year, exclude, context_year, plan_start_year).read()
+    drafts = _Paragraph(text, plan_end_year, exclude, context_year, plan_start_year, context_month).read()
     for d in drafts:
         d.quote = text[d.start : d.end]
     return _indicators(drafts)

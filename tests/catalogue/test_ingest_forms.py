@@ -557,3 +557,13 @@ def test_this_year_and_next_year_count_from_the_issue_year():
 
     assert [(t["value"], t["year"]) for t in targets_of(policy)] == [(10, 2024), (120, 2025)]
     assert policy["period"]["end"] == "2025-12-31"
+
+
+def test_a_deadline_column_with_a_month_or_quarter_dates_the_row_to_its_end():
+    policy = read(
+        "序号 重点工作任务 牵头单位 配合单位 完成时限",
+        "1 建成仪表促进中心1个。 市科技局 市工信局 2025年6月底前",
+        "2 新增仪表企业10家。 市工信局 市统计局 2025年第三季度",
+    )
+
+    assert [t["deadline"] for t in targets_of(policy)] == ["2025-06-30", "2025-09-30"]
