@@ -198,6 +198,9 @@ _CLAUSE_BREAK_RE = re.compile(r"[,;:]")
 _A_YEAR_RE = re.compile(r"\d{4}\s*年")
 _BASE_YEAR_AFTER_RE = re.compile(r"\s*(?:底|末)?\s*的?\s*基础上")
 _BASE_YEAR_RE = re.compile(r"以\s*(?P<y>\d{4})\s*年(?:底|末)?为基(?:数|期|准|础)")
+_COMPARED_YEAR_RE = re.compile(
+    r"(?:较|比|相比|相较|与)\s*(?P<y>\d{4})\s*年(?:底|末)?(?:相比)?\s*(?:增长|提高|提升|增加|下降|降低|减少|翻)"
+)
 _BASELINE_YEAR_RE = re.compile(r"(?:由|从)\s*(?P<y>\d{4})\s*年(?:底|末)?")
 
 CONCEPTS = [
@@ -430,9 +433,9 @@ class _Paragraph:
     def _dates(self, c_start: int, c_end: int) -> bool:
         """Take the deadline a clause states; True when the clause states nothing else."""
         clause = self.masked[c_start:c_end]
-        base = _BASE_YEAR_RE.search(clause)
+        base = _BASE_YEAR_RE.search(clause) or _COMPARED_YEAR_RE.search(clause)
         if base and 1990 <= int(base.group("y")) <= 2100:
-            self.base_year = int(base.group("y"))
+            self.base_year = int(base.group("y"))  # "以2022年为基数", "较2023年增长25%"
         for dm in DEADLINE_RE.finditer(clause):
             year = year_of(dm)
             if year and _BASE_YEAR_AFTER_RE.match(clause, dm.end()):

@@ -567,3 +567,9 @@ def test_a_deadline_column_with_a_month_or_quarter_dates_the_row_to_its_end():
     )
 
     assert [t["deadline"] for t in targets_of(policy)] == ["2025-06-30", "2025-09-30"]
+
+
+def test_a_rise_compared_with_a_year_has_that_year_as_its_base():
+    t = only(read("一、主要目标", "到2026年，仪表设备投资较2023年增长25%以上。"))
+
+    assert (t["value"], t["year"], t["baseline_date"]) == (25, 2026, "2023-12-31")
