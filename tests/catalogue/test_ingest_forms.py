@@ -573,3 +573,9 @@ def test_a_rise_compared_with_a_year_has_that_year_as_its_base():
     t = only(read("一、主要目标", "到2026年，仪表设备投资较2023年增长25%以上。"))
 
     assert (t["value"], t["year"], t["baseline_date"]) == (25, 2026, "2023-12-31")
+
+
+def test_chinese_numerals_after_any_verb_of_doing_are_read():
+    found = targets_of(read("一、主要目标", "到2026年，新建仪表厂房一百万平方米，引育仪表人才团队三十个。"))
+
+    assert [(t["value"], t["window"]) for t in found] == [(100, "plan"), (30, "plan")]
