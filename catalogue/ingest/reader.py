@@ -307,10 +307,35 @@ def _task_row(path, task) -> tuple[dict, units.Responsibility | None]:
         row.update(lead_units=prose.lead, co_units=prose.co, counties_implement=prose.counties, confidence=0.8)
         row.update(_explicit=True, confidence_note="责任单位写在正文中（“…牵头，…配合”）")
         return row, None
+    heading = _heading_clause(path)
+    if heading:
+        row.update(lead_units=heading.lead, co_units=heading.co, counties_implement=heading.counties)
+        row.update(_explicit=True, confidence=0.85, confidence_note="责任单位写在所属小节的标题中")
+        return row, None
     subject = units.sentence_subject(body)
     if subject:
         row.update(lead_units=[subject], confidence=0.6, confidence_note="原文未列责任单位，按段首主语推定牵头单位")
     return row, None
+
+
+def _section_title(title: str) -> str:
+    """A heading without the units it names."""
+    clause = _section_clause(title)
+    return title[: clause.span[0]].rstrip(" ：:") if clause else title
+
+
+def _heading_clause(path) -> units.Responsibility | None:
+    """The units a heading over the task names ("(一)企业培育行动（牵头单位：…；配合单位：…）")."""
+    for section in reversed(path):
+        clause = _section_clause(section.title)
+        if clause:
+            return clause
+    return None
+
+
+def _section_clause(title: str) -> units.Responsibility | None:
+    clause = units.find_clause(title)
+    return clause if clause and clause.span and clause.span[0] > 0 and (clause.lead or clause.co) else None
 
 
 def read_policy(text: str, *, city_code: str, city_name: str | None = None, title: str | None = None) -> dict:
@@ -392,7 +417,7 @@ def read_policy(text: str, *, city_code: str, city_name: str | None = None, titl
     def section_row(section) -> dict:
         out = {
             "number": section.number or None,
-            "title": simplified(section.title),
+            "title": simplified(_section_title(section.title)),
             "sections": [section_row(s) for s in section.sections],
             "tasks": [],
         }

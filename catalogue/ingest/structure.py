@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from . import tables
-from .script import fold, simplified
+from .script import fold, mask, simplified
 from .units import find_clause, is_following_counties_line, is_role_note
 
 _L1 = re.compile(
@@ -87,13 +87,16 @@ def _classify(line: str) -> tuple[int, str | None, int]:
     return 0, None, 0
 
 
+_UNITS_ONLY_TAIL = re.compile(r"^[^。;；]{2,30}[(（【〔][^()（）]*(牵头|配合|责任)[^()（）]*[)）】〕]\s*$")
+
+
 def _has_body(rest: str) -> bool:
     """True when a heading's line goes on after its title ("(一)强化统筹。各县…")."""
-    folded = fold(rest).strip()
+    folded = mask(fold(rest)).strip()  # a bracketed clause ("(牵头单位：A；配合单位：B)") is no body
     m = re.search(r"[。;!?]", folded)
     if m and folded[m.end() :].strip(" ?"):
         return True
-    return len(folded) > 60
+    return len(folded) > 60 and not _UNITS_ONLY_TAIL.search(fold(rest))
 
 
 _TIME_LEAD = re.compile(r"^(?:到|至|力争到)?\d{4}年(?:底|末)?(?:前)?[,，]")

@@ -579,3 +579,23 @@ def test_chinese_numerals_after_any_verb_of_doing_are_read():
     found = targets_of(read("一、主要目标", "到2026年，新建仪表厂房一百万平方米，引育仪表人才团队三十个。"))
 
     assert [(t["value"], t["window"]) for t in found] == [(100, "plan"), (30, "plan")]
+
+
+def test_units_named_in_a_heading_hold_for_the_tasks_under_it():
+    policy = read(
+        "一、重点行动",
+        "（一）仪表企业培育行动（牵头单位：市工信局；配合单位：市科技局、市市场监管局）",
+        "1.每年新增仪表企业20家。",
+        "2.到2026年，仪表“小巨人”企业达到8家。",
+        "（二）仪表金融服务行动（牵头单位：市金融办）",
+        "3.每年组织仪表银企对接活动6场。",
+    )
+
+    units = [(t["number"], t["lead_units"], t["co_units"]) for t in tasks_of(policy)]
+    assert units == [
+        ("1", ["市工信局"], ["市科技局", "市市场监管局"]),
+        ("2", ["市工信局"], ["市科技局", "市市场监管局"]),
+        ("3", ["市金融办"], []),
+    ]
+    section = policy["sections"][0]["sections"][0]
+    assert section["title"] == "仪表企业培育行动"
