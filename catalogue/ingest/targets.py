@@ -102,7 +102,7 @@ LEVEL_WORDS = (
 ).split()
 FLOW_WORDS = (
     "新增 新培育 培育 培养 建成 建设 创建 争创 引进 引育 招引 实施 完成 落地 腾出 认定 组织 举办 开展 获批 制定 "
-    "制修订 统筹 签约 竣工 开工 推进 服务 选派 投入 发放 新建 改造 安排 培训 节约 节能"
+    "制修订 统筹 签约 竣工 开工 推进 服务 选派 投入 发放 新建 改造 安排 培训 节约 节能 走访 帮扶 推广 淘汰 对接"
 ).split()
 # 达 and 超 count only before a number ("占比达45%", "超30亿元"), not in 达标 or 超常规.
 _GUARDED = {
@@ -467,6 +467,8 @@ class _Paragraph:
         for q in find_quantities(m, c_start, c_end):
             if q.chinese and not (q.suffix or _CN_TRIGGER_RE.search(m[c_start : q.start])):
                 continue
+            if q.chinese and m[max(c_start, q.start - 1) : q.start] == "每":
+                continue  # "每一个企业": each, not one
             if q.unit in TIME_LIMIT_UNITS and not self._time_limit(q, c_start):
                 continue  # "全天24小时值守": round the clock, not a time limit
             if reward and (q.unit in MONEY_UNITS or "奖" in clause):
@@ -733,8 +735,9 @@ class _Paragraph:
                 d.note("未写期限的上限（时限、低于…）按长期规则，每月对照", 0.8)
                 return d
         one_year = bool(self.plan_start_year) and self.plan_start_year == self.plan_end_year
-        if one_year and window == "plan":
-            pass  # "全年完成投资300亿元" in a one-year plan: the year's sum is the plan's
+        whole_year = window == "plan" and "全年" in m[c_start:pos]
+        if (one_year or whole_year) and window == "plan":
+            pass  # "全年完成投资300亿元", "全年新开工80个": the year's sum
         elif _YEARLY_AMOUNT_RE.search(m[c_start:pos]) or (d.yearly_amount and window is None):
             d.yearly_amount, window = True, "date"
             d.note("一年的流量（年营业收入、产值等）：按截止年份当年计", 0.85)

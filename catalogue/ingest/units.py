@@ -345,7 +345,20 @@ def find_clause(text: str) -> Responsibility | None:
         result.span = (start, stop)
         if result.lead or result.co or result.counties:
             return result
-    return closing_sentence(text)
+    return closing_sentence(text) or _title_clause(text)
+
+
+def _title_clause(text: str) -> Responsibility | None:
+    """Units in brackets right after a measure's title: "加强企业服务（A牵头，B、C配合）。…"."""
+    folded = fold(text)
+    m = re.match(r"^[^。;；!?()（）]{2,30}?([(（])([^()（）]{2,80})([)）])\s*[。.]?", folded)
+    if not m or not re.search(rf"牵头|配合|{_ANY_LABEL}", m.group(2)):
+        return None
+    result = parse_clause(text[m.start(2) : m.end(2)])
+    if not result.lead or not all(looks_like_unit(n) for n in result.lead + result.co):
+        return None
+    result.span = (m.start(1), m.end(3))
+    return result
 
 
 # "此项工作由A牵头，B配合。", "由A负责。", "A牵头，B、C配合。" as a paragraph's last sentence.

@@ -599,3 +599,20 @@ def test_units_named_in_a_heading_hold_for_the_tasks_under_it():
     ]
     section = policy["sections"][0]["sections"][0]
     assert section["title"] == "仪表企业培育行动"
+
+
+def test_units_in_brackets_after_a_measures_title_are_its_units():
+    (task,) = tasks_of(
+        read(
+            "一、具体措施",
+            "1.加强仪表企业服务（市工信局牵头，市发改委、市统计局配合）。全年走访仪表企业不少于300家次。",
+        )
+    )
+
+    assert (task["lead_units"], task["co_units"]) == (["市工信局"], ["市发改委", "市统计局"])
+    t = task["indicators"][0]["targets"][0]
+    assert (t["value"], t["window"]) == (300, "plan")
+
+
+def test_each_one_is_not_the_number_one():
+    assert targets_of(read("一、重点任务", "1.县级实地走访每一个仪表企业。")) == []
