@@ -161,17 +161,24 @@ def unit_kind(name: str) -> str:
 
 # A bare kind of unit, never a unit's name: the tail of a generic list ("各区、县级市",
 # "市直有关部门、单位") or a clause cut short ("责任单位：市").
-_BARE_KIND_RE = re.compile(r"^(县级市|县市|县区|区县|县|区|市|旗|乡|镇|乡镇|街道|单位|部门|企业|机构)(等)?$")
+_BARE_KIND_RE = re.compile(
+    r"^(县级市|县市|县区|区县|县|区|市|旗|乡|镇|乡镇|街道|单位|部门|企业|机构|政府|人民政府|党委|管委会)(等)?$"
+)
 _DIVISION_KIND_RE = re.compile(r"^(县级市|县市|县区|区县|县|区|市|旗)(政府|人民政府)?(等)?$")
 
 
 def _names(text: str) -> tuple[list[str], bool]:
     names, counties = [], False
     previous_group = False
+    parts = []
     for part in split_top(text):
+        pieces = part.split()
+        # "市工信局 市财政局": names set apart by spaces only
+        parts.extend(pieces if len(pieces) > 1 and all(looks_like_unit(fold(p)) for p in pieces) else [part])
+    for part in parts:
         part = re.sub(r"^(和|及|以及|与)", "", part)
-        if not part:
-            continue
+        if not part or re.search(r"[:：]", part):
+            continue  # "责任领导：某某": another label's content, no unit
         folded = fold(part).strip()
         if is_county_group(part) or (previous_group and _DIVISION_KIND_RE.match(folded)):
             counties = previous_group = True  # "各区、县级市": every district and county-level city
