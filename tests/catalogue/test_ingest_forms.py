@@ -620,3 +620,13 @@ def test_units_in_brackets_after_a_measures_title_are_its_units():
 
 def test_each_one_is_not_the_number_one():
     assert targets_of(read("一、重点任务", "1.县级实地走访每一个仪表企业。")) == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "value", "unit"), [("光伏组件产能达到20吉瓦。", 20, "吉瓦"), ("仪表燃料热值达到35兆焦。", 35, "兆焦")]
+)
+def test_a_unit_of_its_own_after_a_level_verb_is_kept(sentence, value, unit):
+    policy = read("一、主要目标", "到2026年，" + sentence)
+
+    (ind,) = [i for task in tasks_of(policy) for i in task["indicators"]]
+    assert (ind["targets"][0]["value"], ind["unit"]) == (value, unit)
