@@ -377,7 +377,7 @@ def read_policy(text: str, *, city_code: str, city_name: str | None = None, titl
             continue
         conditions = targets.opens_conditions(task.text)
         if task.indicator is not None:
-            for ind in _table_indicator(task, int(start[:4]) if start else None):
+            for ind in _table_indicator(task, int(start[:4]) if start else None, plan_end_year):
                 indicator_count += 1
                 ind["code"] = f"{code}-{indicator_count:03d}"
                 row["indicators"].append(ind)
@@ -448,18 +448,22 @@ def read_policy(text: str, *, city_code: str, city_name: str | None = None, titl
     return policy
 
 
-def _table_indicator(task, start_year: int | None) -> list[dict]:
+def _table_indicator(task, start_year: int | None, plan_end_year: int | None = None) -> list[dict]:
     """The indicator of one row of a table of indicators: the last year's value its target,
     the years between its 分年度目标, a base year's value (marked 基期, or before the plan) its baseline."""
     found = task.indicator
-    values = sorted(found.values)
-    base = next(((y, v) for y, b, v, _m, _c in values if b), None)
+    # "目标值" with no year of its own: the plan's last year; a "基期值" without one has no date.
+    values = sorted(
+        ((y if y is not None else (0 if b else plan_end_year or 0)), b, v, m, c) for y, b, v, m, c in found.values
+    )
+    base = next(((y or None, v) for y, b, v, _m, _c in values if b), None)
     if base is None and len(values) >= 2 and start_year and values[0][0] < start_year:
         base = (values[0][0], values[0][2])
-    goals = [x for x in values if not x[1] and (base is None or x[0] > base[0])]
+    goals = [x for x in values if not x[1] and (base is None or base[0] is None or x[0] > base[0])]
     if not goals:
         return []
     year, _b, value, value_max, comparison = goals[-1]
+    year = year or None
     draft = targets.Draft(value, value_max, comparison, found.unit or "—", simplified(found.name), 0, len(task.text))
     draft.window, draft.year, draft.year_explicit = ("plan" if found.plan else "date"), year, True
     if not found.plan and re.match(
@@ -469,6 +473,9 @@ def _table_indicator(task, start_year: int | None) -> list[dict]:
     draft.growth = bool(re.search(r"增长|增速|增幅", fold(found.name))) and found.unit in ("%", "百分点")
     if base is not None:
         draft.baseline, draft.baseline_year = base[1], base[0]
+    if year is None:
+        draft.year_explicit = False
+        draft.note("指标表未写年份，取计划期末", 0.75)
     draft.note("读自指标表：末年为目标值，其间各年为分年度目标", 0.85)
     (indicator,) = targets.to_dicts([targets.IndicatorDraft(draft.name, draft.unit, [draft])], task.text)
     indicator["targets"][0]["milestones"] = [{"year": y, "value": tidy(v)} for y, _b, v, _m, _c in goals[:-1]]

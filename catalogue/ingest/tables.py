@@ -259,6 +259,10 @@ _VALUE_RE = re.compile(
 )
 
 
+_GOAL_CELL_RE = re.compile(r"(规划|预期|期末|末期)?目标值?|预期值|期末值")
+_BASE_CELL_RE = re.compile(r"基期值?|基数|基准值|现状值?|现值")
+
+
 @dataclass
 class IndicatorHeader:
     sep: str
@@ -287,6 +291,9 @@ def indicator_header(line: str) -> IndicatorHeader | None:
         if year and 1990 <= int(year.group("y")) <= 2100:
             roles.append("year")
             years[index] = (int(year.group("y")), bool(_BASE_NOTE_RE.search(year.group("note") or "")))
+        elif _GOAL_CELL_RE.fullmatch(cell) or _BASE_CELL_RE.fullmatch(cell):
+            roles.append("year")  # "目标值" (the plan's last year) or "基期值", with no year of their own
+            years[index] = (None, bool(_BASE_CELL_RE.fullmatch(cell)))
         elif re.search(r"^(序号|编号|序)$", cell):
             roles.append("number")
         elif re.search(r"指标", cell):

@@ -630,3 +630,14 @@ def test_a_unit_of_its_own_after_a_level_verb_is_kept(sentence, value, unit):
 
     (ind,) = [i for task in tasks_of(policy) for i in task["indicators"]]
     assert (ind["targets"][0]["value"], ind["unit"]) == (value, unit)
+
+
+def test_a_table_with_a_target_column_and_no_year_is_due_at_the_plans_end():
+    policy = read(
+        "一、主要目标",
+        "序号\t指标名称\t单位\t基期值\t目标值",
+        "1\t仪表出口额\t亿元\t30\t45",
+    )
+
+    t = only(policy)
+    assert (t["value"], t["year"], t["baseline"], t["deadline_inferred"]) == (45, 2026, 30, True)
