@@ -456,6 +456,7 @@ def _table_indicator(task, start_year: int | None, plan_end_year: int | None = N
     values = sorted(
         ((y if y is not None else (0 if b else plan_end_year or 0)), b, v, m, c) for y, b, v, m, c in found.values
     )
+    stated = {y for y, b, *_rest in found.values if y is not None and not b}
     base = next(((y or None, v) for y, b, v, _m, _c in values if b), None)
     if base is None and len(values) >= 2 and start_year and values[0][0] < start_year:
         base = (values[0][0], values[0][2])
@@ -463,7 +464,7 @@ def _table_indicator(task, start_year: int | None, plan_end_year: int | None = N
     if not goals:
         return []
     year, _b, value, value_max, comparison = goals[-1]
-    year = year or None
+    year, said = year or None, year in stated
     draft = targets.Draft(value, value_max, comparison, found.unit or "—", simplified(found.name), 0, len(task.text))
     draft.window, draft.year, draft.year_explicit = ("plan" if found.plan else "date"), year, True
     if not found.plan and re.match(
@@ -473,7 +474,7 @@ def _table_indicator(task, start_year: int | None, plan_end_year: int | None = N
     draft.growth = bool(re.search(r"增长|增速|增幅", fold(found.name))) and found.unit in ("%", "百分点")
     if base is not None:
         draft.baseline, draft.baseline_year = base[1], base[0]
-    if year is None:
+    if not said:
         draft.year_explicit = False
         draft.note("指标表未写年份，取计划期末", 0.75)
     draft.note("读自指标表：末年为目标值，其间各年为分年度目标", 0.85)
