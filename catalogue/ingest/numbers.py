@@ -224,8 +224,14 @@ def find_quantities(masked: str, start: int = 0, end: int | None = None) -> list
         value_max = _value(m.group("b")) if m.group("b") else None
         if not unit and not m.group("suffix"):
             continue  # 2018-2020, 5G, 3.0: a bare number is not a quantity
-        if chinese and (a[0] in "百千万亿" or not unit):
-            continue
+        magnitude = (
+            chinese
+            and a in ("百", "千", "万")
+            and unit
+            and re.search(r"(突破|达到|超过|迈上|跨越|迈向|超|达)\s*$", masked[max(0, m.start() - 3) : m.start()])
+        )
+        if chinese and (a[0] in "百千万亿" or not unit) and not magnitude:
+            continue  # "千亿级", "百强": names; but "突破千亿元" is a thousand
         q = Quantity(m.start(), m.end(), value, value_max, unit, m.group("suffix") or "", chinese, size_class)
         previous = found[-1] if found else None
         joint = masked[previous.end : q.start] if previous else ""

@@ -132,6 +132,7 @@ _ITEM_YEAR_RE = re.compile(
     r"\s*(?:其中|分别|并|且)?\s*(?P<y>\d{4})\s*年(?:底|末)?(?![\d月度起])(?=\s*(?:达到|达|突破|超过|为|新增|完成|实现|力争|要|争取))"
 )
 _SCOPE_RE = re.compile(r"改革|制度|承诺制|标准地|清单制|一网通办|一件事")
+_ACTION_OPENING_RE = re.compile(r"\s*(?:实施|开展|推进|启动|深化)[^,;:。\d]{0,10}$")
 _NAMED_ACTION_RE = re.compile(r"\s*(?:专项)?(?:行动|工程|计划|攻坚|改革|试点|模式|机制|示范|专项)")
 _COMPARED_RE = re.compile(r"(?:较|比|相比|相较)\s*\d{4}\s*年")
 _FORMING_RE = re.compile(r"打造|培育|形成|建成|建设|发展|迈上|突破|达到|成为|壮大|跻身|迈入|提升为|升级为")
@@ -525,8 +526,9 @@ class _Paragraph:
             (sm.start(), sm.end(), kind)
             for regex, kind in _SPECIALS
             for sm in regex.finditer(m, c_start, c_end)
-            # "全覆盖行动", "倍增计划": the name of an action, not a target
+            # "全覆盖行动", "倍增计划", "实施企业倍增。": the name of an action, not a target
             if not _NAMED_ACTION_RE.match(m, sm.end())
+            and not (_ACTION_OPENING_RE.match(m, c_start, sm.start()) and not m[sm.end() : c_end].strip(" " + MASK))
             # "推行承诺制改革全覆盖": the reach of a reform or a rule, not a measured coverage
             and not (kind == "cover" and _SCOPE_RE.search(m, max(c_start, sm.start() - 12), sm.start()))
             # "规模达到1000亿元，较2022年翻一番": the doubling restates the amount before it

@@ -641,3 +641,15 @@ def test_a_table_with_a_target_column_and_no_year_is_due_at_the_plans_end():
 
     t = only(policy)
     assert (t["value"], t["year"], t["baseline"], t["deadline_inferred"]) == (45, 2026, 30, True)
+
+
+def test_a_round_magnitude_after_a_level_verb_is_a_number():
+    found = targets_of(read("一、主要目标", "到2026年，仪表产业营业收入突破千亿元，仪表企业数量突破千家。"))
+
+    assert [(t["value"]) for t in found] == [1000, 1000]
+
+
+def test_a_measure_named_after_doubling_is_no_target():
+    policy = read("一、重点任务", "（一）实施仪表企业倍增。每年新增仪表企业30家。（责任单位：市工信局）")
+
+    assert [t["value"] for t in targets_of(policy)] == [30]
