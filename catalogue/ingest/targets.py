@@ -741,7 +741,9 @@ class _Paragraph:
         whole_year = window == "plan" and "全年" in m[c_start:pos]
         if (one_year or whole_year) and window == "plan":
             pass  # "全年完成投资300亿元", "全年新开工80个": the year's sum
-        elif _YEARLY_AMOUNT_RE.search(m[c_start:pos]) or (d.yearly_amount and window is None):
+        elif _YEARLY_AMOUNT_RE.search(m, c_start + m[c_start:pos].rfind("的") + 1, pos) or (
+            d.yearly_amount and window is None
+        ):  # "年产值超10亿元的特色产业1个": the yearly amount qualifies the noun, it is not the figure
             d.yearly_amount, window = True, "date"
             d.note("一年的流量（年营业收入、产值等）：按截止年份当年计", 0.85)
         if window is None:

@@ -653,3 +653,9 @@ def test_a_measure_named_after_doubling_is_no_target():
     policy = read("一、重点任务", "（一）实施仪表企业倍增。每年新增仪表企业30家。（责任单位：市工信局）")
 
     assert [t["value"] for t in targets_of(policy)] == [30]
+
+
+def test_a_yearly_amount_that_qualifies_the_noun_does_not_make_a_count_a_level():
+    t = only(read("一、主要目标", "到2026年，每个县（市、区）培育年产值超5亿元的仪表企业2家以上。"))
+
+    assert (t["value"], t["window"], t["applies_to"]) == (2, "plan", "each")
