@@ -5,7 +5,13 @@ and then one line per row ("2 一般公共预算收入增长8%以上。 市财�
 its cells separated by ``|``, tabs or runs of spaces; a cell of units may go on over the
 next lines ("市工信局、市商务局、" / "市国资委|全年"). Each row is a task: its task cell the
 text, the units of its 牵头/配合 (or 责任) columns its lead and co units, the year of its
-完成时限 column the deadline of what it does not date itself.
+完成时限 column (a month or quarter too) the deadline of what it does not date itself.
+
+Also read here: a table copied one cell per line (a web page's table: "序号 / 重点任务 /
+牵头单位 / … / 1 / task / units / deadline"), a Word table (one tab-separated line per row,
+see ``textio``), a task table with a column per year, and tables of indicators
+("序号 指标 单位 2023年(基期) 2025年 2026年" or "… 基期值 目标值"): one indicator a row, its
+baseline, its 分年度目标 and its target.
 """
 
 from __future__ import annotations
@@ -14,7 +20,7 @@ import re
 from dataclasses import dataclass, field
 
 from .script import fold
-from .units import Responsibility, _names, _prose_units, is_county_group, looks_like_unit, split_top
+from .units import Responsibility, is_county_group, listed_units, looks_like_unit, names_in, split_top
 
 _ROLES = (
     ("number", r"^(序号|编号|序)$"),
@@ -203,9 +209,9 @@ def task_of(row: Row, table: Header, node, title_of):
     for role in ("lead", "co", "resp"):
         for cell in cells.get(role, []):
             if role == "resp":
-                _prose_units(cell, result)
+                listed_units(cell, result)
                 continue
-            names, counties = _names(cell)
+            names, counties = names_in(cell)
             result.counties = result.counties or counties
             target = result.lead if role == "lead" else result.co
             target.extend(n for n in names if n not in result.lead + result.co)

@@ -169,7 +169,7 @@ _BARE_KIND_RE = re.compile(
 _DIVISION_KIND_RE = re.compile(r"^(县级市|县市|县区|区县|县|区|市|旗)(政府|人民政府)?(等)?$")
 
 
-def _names(text: str) -> tuple[list[str], bool]:
+def names_in(text: str) -> tuple[list[str], bool]:
     names, counties = [], False
     previous_group = False
     parts = []
@@ -210,15 +210,15 @@ def is_role_note(text: str) -> bool:
 _LEAD_MARK_RE = re.compile(r"[(\[（【]\s*牵头\s*[)\]）】]\s*$")
 
 
-def _prose_units(content: str, result: Responsibility) -> None:
+def listed_units(content: str, result: Responsibility) -> None:
     """Units of an unlabelled list: "A、B、C" (A leads), "A、B牵头，C、D配合", "A、B（牵头）、C"
     (the marked one leads) or "A会同B负责"."""
     folded = fold(content)
     parts = split_top(content)
     if any(_LEAD_MARK_RE.search(fold(p)) for p in parts):
         marked = [_LEAD_MARK_RE.sub("", p) for p in parts if _LEAD_MARK_RE.search(fold(p))]
-        lead, c1 = _names("、".join(marked))
-        co, c2 = _names("、".join(p for p in parts if not _LEAD_MARK_RE.search(fold(p))))
+        lead, c1 = names_in("、".join(marked))
+        co, c2 = names_in("、".join(p for p in parts if not _LEAD_MARK_RE.search(fold(p))))
         result.counties = result.counties or c1 or c2
         result.lead.extend(n for n in lead if n not in result.lead)
         result.co.extend(n for n in co if n not in result.lead + result.co)
@@ -230,10 +230,10 @@ def _prose_units(content: str, result: Responsibility) -> None:
             folded[lead_verb.end() :],
         )
         co_end = lead_verb.end() + co_verb.start() if co_verb else len(folded)
-        lead, c1 = _names(content[: lead_verb.start()])
-        co, c2 = _names(content[lead_verb.end() : co_end])
+        lead, c1 = names_in(content[: lead_verb.start()])
+        co, c2 = names_in(content[lead_verb.end() : co_end])
     else:
-        names, c1 = _names(content)
+        names, c1 = names_in(content)
         lead, co, c2 = names[:1], names[1:], False
     result.counties = result.counties or c1 or c2
     if result.lead:
@@ -254,25 +254,25 @@ def parse_clause(content: str) -> Responsibility:
         content, folded = content[:cut], folded[:cut]
     labels = list(re.finditer(rf"[【\[〔]?\s*{_ANY_LABEL}\s*[】\]〕]?\s*[:：]?", folded))
     if not labels:
-        _prose_units(content, result)
+        listed_units(content, result)
         return result
     has_lead_label = any(re.search(_LEAD_LABEL, lm.group(0)) for lm in labels)
     if labels[0].start() > 0 and folded[: labels[0].start()].strip(" ,，;；"):
-        _prose_units(content[: labels[0].start()], result)
+        listed_units(content[: labels[0].start()], result)
     for index, lm in enumerate(labels):
         stop = labels[index + 1].start() if index + 1 < len(labels) else len(folded)
         segment = content[lm.end() : stop]
         if re.search(_LEAD_LABEL, lm.group(0)):
-            names, counties = _names(segment)
+            names, counties = names_in(segment)
             result.counties = result.counties or counties
             result.co = [n for n in result.co if n not in names]
             result.lead.extend(n for n in names if n not in result.lead)
         elif re.search(_CO_LABEL, lm.group(0)) or has_lead_label:
-            names, counties = _names(segment)
+            names, counties = names_in(segment)
             result.counties = result.counties or counties
             result.co.extend(n for n in names if n not in result.lead + result.co)
         else:  # 责任单位：the first leads, unless a "…牵头" says otherwise
-            _prose_units(segment, result)
+            listed_units(segment, result)
     return result
 
 
