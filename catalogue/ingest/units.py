@@ -235,6 +235,8 @@ def listed_units(content: str, result: Responsibility) -> None:
     else:
         names, c1 = names_in(content)
         lead, co, c2 = names[:1], names[1:], False
+        if re.search(r"(按职责分工|按照职责分工|按职责|按照职责|分别|共同)负责\s*$", folded.rstrip(" 。")):
+            lead, co = names, []  # "A、B按职责分工负责": each leads its own share
     result.counties = result.counties or c1 or c2
     if result.lead:
         lead, co = [], lead + co
