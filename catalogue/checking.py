@@ -29,7 +29,7 @@ APPLIES_TO = {"total", "each"}
 # `each` target needs it, or more than one unit reporting, to mean anything.
 # (Traditional forms too: Tangshan's text is in Traditional characters.)
 PER_UNIT_RE = re.compile(
-    r"每一?[个個]|每[县縣区區市镇鎮乡鄉]|"
+    r"每一?[个個条條座所]|每[县縣区區市镇鎮乡鄉]|"
     r"各(?:[县縣区區市]|[园園][区區]|[开開][发發][区區]|集中[区區]|部[门門]|[乡鄉]?[镇鎮]|街道|[单單]位|[产產][业業])|"
     r"各(?:[组組][织織]|建[设設]|[开開]展|[举舉][办辦]|培育|推[动動]|完成|不少[于於]|至少)"
 )

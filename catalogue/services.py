@@ -33,17 +33,29 @@ def ingest_draft_create(*, by, filename: str, data: dict) -> IngestDraft:
     return IngestDraft.objects.create(created_by=by, filename=filename, data=data)
 
 
-def _free_code(data: dict) -> str:
+def _free_code(data: dict, *, same_title_is_same: bool = False) -> str:
     """A readable code for a new policy (city, title's topic in pinyin, first year), not yet
-    taken by any saved policy."""
+    taken by any saved policy; with ``same_title_is_same``, the code of a saved policy of the
+    city with the same title (reading a document again updates it)."""
     base = codes.policy_code(
         data["city"]["code"],
         data.get("title") or "",
         (data.get("period") or {}).get("start"),
         city_name=data["city"].get("name"),
     )
-    taken = set(Policy.objects.filter(code__startswith=base).values_list("code", flat=True))
+    taken = dict(Policy.objects.filter(code__startswith=base).values_list("code", "title"))
+    if same_title_is_same:
+        same = next((code for code, title in taken.items() if title == data.get("title")), None)
+        if same is not None:
+            return same
     return codes.unique(base, taken)
+
+
+def ingest_code_assign(*, data: dict) -> dict:
+    """Give a document read on the command line its readable code: the saved policy's own
+    when the city already has one of the same title, a free one otherwise."""
+    codes.recode(data, _free_code(data, same_title_is_same=True))
+    return data
 
 
 @transaction.atomic

@@ -382,7 +382,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seeds", type=Path, default=DEFAULT_SEEDS, help="folder of the seed documents")
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="folder of the development corpus")
     parser.add_argument(
-        "--holdout", type=Path, default=DEFAULT_HOLDOUT, help="folder of invented documents kept out of development"
+        "--holdout", type=Path, default=DEFAULT_HOLDOUT, help="folder of invented documents written in later batches"
     )
     parser.add_argument("--details", action="store_true", help="list every miss, mismatch and invented target")
     args = parser.parse_args(argv)
@@ -422,7 +422,10 @@ def main(argv: list[str] | None = None) -> int:
     )
     for label, folder in (
         ("开发语料：虚构文件与独立答案，读取规则据此调整", args.corpus),
-        ("留出语料：另写的虚构文件与独立答案，不用于调整规则", args.holdout),
+        (
+            "留出语料：分批另写的虚构文件与独立答案；每批先记首次结果（fixtures/ingest/README.md），此后也用于修正规则",
+            args.holdout,
+        ),
     ):
         folder = folder if folder.is_absolute() else (Path.cwd() / folder)
         documents = sorted(folder.glob("*.txt")) if folder.is_dir() else []

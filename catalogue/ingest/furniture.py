@@ -46,7 +46,7 @@ _TAIL_RE = re.compile(r"^(来源|信息来源|文章来源)\s*[:：]|扫一扫|�
 # Lines a document may start with: its 文号, a title, a notice heading, an addressee, a heading.
 _START_RE = re.compile(
     r"〔\d{4}〕|\[\d{4}\]|关于|通知|方案|意见|办法|规划|计划|措施|决定|细则|纲要|要点|安排|规定|条例|政策|清单|指引|指南|"
-    r"分解|分工|任务|台账|《|^[一二三四五六七八九十]+、|[:：]$"
+    r"分解|分工|任务|台账|^序号|《|^[一二三四五六七八九十]+、|[:：]$"
 )
 
 

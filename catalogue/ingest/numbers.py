@@ -73,9 +73,16 @@ UNITS = [
     "平方米",
     "万千瓦时",
     "千瓦时",
+    "亿千瓦时",
+    "吉瓦时",
+    "兆瓦时",
     "万千瓦",
     "千瓦",
+    "吉瓦",
     "兆瓦",
+    "万标箱",
+    "标箱",
+    "亿立方米",
     "亿美元",
     "万美元",
     "美元",
@@ -85,6 +92,7 @@ UNITS = [
     "亿",
     "万人次",
     "人次",
+    "家次",
     "万人",
     "万户",
     "万亩",
@@ -123,6 +131,14 @@ UNITS = [
     "处",
     "辆",
     "艘",
+    "张",
+    "栋",
+    "幢",
+    "株",
+    "棵",
+    "只",
+    "块",
+    "册",
     "倍",
     "天",
     "%",
@@ -133,7 +149,7 @@ TIME_LIMIT_UNITS = {"天", "小时", "工作日", "个工作日"}
 SHARE_UNITS = {"%", "‰", "百分点"}
 
 # Counting words that may take 万/亿 in front as written ("5万辆", "1.2万人", "3万亩").
-_COUNT_UNITS = "家个件项人名次场所座条台套款种户篇处辆艘亩吨"
+_COUNT_UNITS = "家个件项人名次场所座条台套款种户篇处辆艘亩吨张栋株"
 # "个" before 月 is a duration ("2个月内"), not a count.
 _UNIT_RE = "|".join(re.escape(u) + (r"(?!月|半月)" if u == "个" else "") for u in UNITS)
 _ARABIC = r"\d{1,3}(?:,\d{3})+(?![\d,])(?:\.\d+)?|\d+(?:\.\d+)?"
@@ -208,8 +224,14 @@ def find_quantities(masked: str, start: int = 0, end: int | None = None) -> list
         value_max = _value(m.group("b")) if m.group("b") else None
         if not unit and not m.group("suffix"):
             continue  # 2018-2020, 5G, 3.0: a bare number is not a quantity
-        if chinese and (a[0] in "百千万亿" or not unit):
-            continue
+        magnitude = (
+            chinese
+            and a in ("百", "千", "万")
+            and unit
+            and re.search(r"(突破|达到|超过|迈上|跨越|迈向|超|达)\s*$", masked[max(0, m.start() - 3) : m.start()])
+        )
+        if chinese and (a[0] in "百千万亿" or not unit) and not magnitude:
+            continue  # "千亿级", "百强": names; but "突破千亿元" is a thousand
         q = Quantity(m.start(), m.end(), value, value_max, unit, m.group("suffix") or "", chinese, size_class)
         previous = found[-1] if found else None
         joint = masked[previous.end : q.start] if previous else ""

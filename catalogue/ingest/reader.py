@@ -307,10 +307,35 @@ def _task_row(path, task) -> tuple[dict, units.Responsibility | None]:
         row.update(lead_units=prose.lead, co_units=prose.co, counties_implement=prose.counties, confidence=0.8)
         row.update(_explicit=True, confidence_note="责任单位写在正文中（“…牵头，…配合”）")
         return row, None
+    heading = _heading_clause(path)
+    if heading:
+        row.update(lead_units=heading.lead, co_units=heading.co, counties_implement=heading.counties)
+        row.update(_explicit=True, confidence=0.85, confidence_note="责任单位写在所属小节的标题中")
+        return row, None
     subject = units.sentence_subject(body)
     if subject:
         row.update(lead_units=[subject], confidence=0.6, confidence_note="原文未列责任单位，按段首主语推定牵头单位")
     return row, None
+
+
+def _section_title(title: str) -> str:
+    """A heading without the units it names."""
+    clause = _section_clause(title)
+    return title[: clause.span[0]].rstrip(" ：:") if clause else title
+
+
+def _heading_clause(path) -> units.Responsibility | None:
+    """The units a heading over the task names ("(一)企业培育行动（牵头单位：…；配合单位：…）")."""
+    for section in reversed(path):
+        clause = _section_clause(section.title)
+        if clause:
+            return clause
+    return None
+
+
+def _section_clause(title: str) -> units.Responsibility | None:
+    clause = units.find_clause(title)
+    return clause if clause and clause.span and clause.span[0] > 0 and (clause.lead or clause.co) else None
 
 
 def read_policy(text: str, *, city_code: str, city_name: str | None = None, title: str | None = None) -> dict:
@@ -352,7 +377,7 @@ def read_policy(text: str, *, city_code: str, city_name: str | None = None, titl
             continue
         conditions = targets.opens_conditions(task.text)
         if task.indicator is not None:
-            for ind in _table_indicator(task, int(start[:4]) if start else None):
+            for ind in _table_indicator(task, int(start[:4]) if start else None, plan_end_year):
                 indicator_count += 1
                 ind["code"] = f"{code}-{indicator_count:03d}"
                 row["indicators"].append(ind)
@@ -364,6 +389,7 @@ def read_policy(text: str, *, city_code: str, city_name: str | None = None, titl
             exclude=clause.span if clause else None,
             context_year=getattr(task, "deadline", None) or context or _heading_year(path),
             plan_start_year=int(start[:4]) if start else None,
+            context_month=task.deadline_month if task.deadline else None,
         )
         context = targets.context_year(task.text) or context
         for ind in targets.to_dicts(found, task.text):
@@ -391,7 +417,7 @@ def read_policy(text: str, *, city_code: str, city_name: str | None = None, titl
     def section_row(section) -> dict:
         out = {
             "number": section.number or None,
-            "title": simplified(section.title),
+            "title": simplified(_section_title(section.title)),
             "sections": [section_row(s) for s in section.sections],
             "tasks": [],
         }
@@ -422,18 +448,23 @@ def read_policy(text: str, *, city_code: str, city_name: str | None = None, titl
     return policy
 
 
-def _table_indicator(task, start_year: int | None) -> list[dict]:
+def _table_indicator(task, start_year: int | None, plan_end_year: int | None = None) -> list[dict]:
     """The indicator of one row of a table of indicators: the last year's value its target,
     the years between its 分年度目标, a base year's value (marked 基期, or before the plan) its baseline."""
     found = task.indicator
-    values = sorted(found.values)
-    base = next(((y, v) for y, b, v, _m, _c in values if b), None)
+    # "目标值" with no year of its own: the plan's last year; a "基期值" without one has no date.
+    values = sorted(
+        ((y if y is not None else (0 if b else plan_end_year or 0)), b, v, m, c) for y, b, v, m, c in found.values
+    )
+    stated = {y for y, b, *_rest in found.values if y is not None and not b}
+    base = next(((y or None, v) for y, b, v, _m, _c in values if b), None)
     if base is None and len(values) >= 2 and start_year and values[0][0] < start_year:
         base = (values[0][0], values[0][2])
-    goals = [x for x in values if not x[1] and (base is None or x[0] > base[0])]
+    goals = [x for x in values if not x[1] and (base is None or base[0] is None or x[0] > base[0])]
     if not goals:
         return []
     year, _b, value, value_max, comparison = goals[-1]
+    year, said = year or None, year in stated
     draft = targets.Draft(value, value_max, comparison, found.unit or "—", simplified(found.name), 0, len(task.text))
     draft.window, draft.year, draft.year_explicit = ("plan" if found.plan else "date"), year, True
     if not found.plan and re.match(
@@ -443,6 +474,9 @@ def _table_indicator(task, start_year: int | None) -> list[dict]:
     draft.growth = bool(re.search(r"增长|增速|增幅", fold(found.name))) and found.unit in ("%", "百分点")
     if base is not None:
         draft.baseline, draft.baseline_year = base[1], base[0]
+    if not said:
+        draft.year_explicit = False
+        draft.note("指标表未写年份，取计划期末", 0.75)
     draft.note("读自指标表：末年为目标值，其间各年为分年度目标", 0.85)
     (indicator,) = targets.to_dicts([targets.IndicatorDraft(draft.name, draft.unit, [draft])], task.text)
     indicator["targets"][0]["milestones"] = [{"year": y, "value": tidy(v)} for y, _b, v, _m, _c in goals[:-1]]

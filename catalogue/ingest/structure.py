@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from . import tables
-from .script import fold, simplified
+from .script import fold, mask, simplified
 from .units import find_clause, is_following_counties_line, is_role_note
 
 _L1 = re.compile(
@@ -39,7 +39,9 @@ _L3 = re.compile(
 _L4 = re.compile(r"^\s*(?:\(\s*(?P<n>\d{1,2})\s*\)|(?P<c>[①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳]))\s*")
 _ATTACHMENT = re.compile(r"^\s*附件\s*\d*\s*[:：.]?")
 _OWN_TITLE = re.compile(r"^([^。,，;；:：]{2,14})[。:：]")
-_UNIT_LABEL = re.compile(r"^[(\[【〔]?\s*(责任单位|责任部门|牵头单位|牵头部门|配合单位|主办单位|协办单位)")
+_UNIT_LABEL = re.compile(
+    r"^[(\[【〔]?\s*(责任单位|责任部门|牵头单位|牵头部门|配合单位|主办单位|协办单位|(牵头|责任|配合)\s*[:：])"
+)
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 
 
@@ -52,6 +54,7 @@ class TaskNode:
     line: int
     clause: object = None  # a row of a task table: its units, read from their columns
     deadline: int | None = None  # a row of a task table: the year of its 完成时限 column
+    deadline_month: int | None = None  # and its month, where it names one
     indicator: object = None  # a row of a table of indicators (tables.IndicatorRow)
 
 
@@ -86,13 +89,16 @@ def _classify(line: str) -> tuple[int, str | None, int]:
     return 0, None, 0
 
 
+_UNITS_ONLY_TAIL = re.compile(r"^[^。;；]{2,30}[(（【〔][^()（）]*(牵头|配合|责任)[^()（）]*[)）】〕]\s*$")
+
+
 def _has_body(rest: str) -> bool:
     """True when a heading's line goes on after its title ("(一)强化统筹。各县…")."""
-    folded = fold(rest).strip()
+    folded = mask(fold(rest)).strip()  # a bracketed clause ("(牵头单位：A；配合单位：B)") is no body
     m = re.search(r"[。;!?]", folded)
     if m and folded[m.end() :].strip(" ?"):
         return True
-    return len(folded) > 60
+    return len(folded) > 60 and not _UNITS_ONLY_TAIL.search(fold(rest))
 
 
 _TIME_LEAD = re.compile(r"^(?:到|至|力争到)?\d{4}年(?:底|末)?(?:前)?[,，]")
@@ -183,6 +189,15 @@ def parse(lines: list[str]) -> Outline:
         early = next((i for i in range(first) if _is_body_paragraph(lines[i]) and _has_quantity(lines[i])), None)
         first = early if early is not None else first
     signature = _signature_lines(lines)
+    # Tables copied one cell per line: the header's line opens them, their other lines are read with it.
+    verticals: dict[int, tuple] = {}
+    consumed: set[int] = set()
+    for i in range(len(lines)):
+        if i not in consumed and (found := tables.vertical(lines, i)):
+            verticals[i] = found
+            consumed.update(range(i + 1, found[2]))
+    if verticals and (first is None or min(verticals) < first):
+        first = min(verticals)
     headers_at = [i for i, h in headers.items() if h is not None]
     if headers_at and (first is None or min(headers_at) < first):
         first = min(headers_at)
@@ -238,6 +253,15 @@ def parse(lines: list[str]) -> Outline:
             break
         if index in signature:
             continue  # "某某市人民政府办公室 / 2024年5月6日" signing the document
+        if index in verticals:
+            close_row()
+            table, open_task, indicators = None, None, None
+            vtable, vrows, _end = verticals[index]
+            for vrow in vrows:
+                container().tasks.append(tables.task_of(vrow, vtable, TaskNode, title_of))
+            continue
+        if index in consumed:
+            continue
         if index in headers:
             if headers[index] is not None:  # None: the second line of a broken header
                 close_row()

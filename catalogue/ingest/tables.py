@@ -5,7 +5,13 @@ and then one line per row ("2 一般公共预算收入增长8%以上。 市财�
 its cells separated by ``|``, tabs or runs of spaces; a cell of units may go on over the
 next lines ("市工信局、市商务局、" / "市国资委|全年"). Each row is a task: its task cell the
 text, the units of its 牵头/配合 (or 责任) columns its lead and co units, the year of its
-完成时限 column the deadline of what it does not date itself.
+完成时限 column (a month or quarter too) the deadline of what it does not date itself.
+
+Also read here: a table copied one cell per line (a web page's table: "序号 / 重点任务 /
+牵头单位 / … / 1 / task / units / deadline"), a Word table (one tab-separated line per row,
+see ``textio``), a task table with a column per year, and tables of indicators
+("序号 指标 单位 2023年(基期) 2025年 2026年" or "… 基期值 目标值"): one indicator a row, its
+baseline, its 分年度目标 and its target.
 """
 
 from __future__ import annotations
@@ -14,7 +20,7 @@ import re
 from dataclasses import dataclass, field
 
 from .script import fold
-from .units import Responsibility, _names, _prose_units, is_county_group, looks_like_unit, split_top
+from .units import Responsibility, is_county_group, listed_units, looks_like_unit, names_in, split_top
 
 _ROLES = (
     ("number", r"^(序号|编号|序)$"),
@@ -45,6 +51,7 @@ class Row:
     text: str
     line: int
     extra: list[str] = field(default_factory=list)
+    vertical: bool = False  # copied one cell per line: each cell is a line of its own
 
     def add(self, line: str) -> None:
         self.extra.append(line)
@@ -141,6 +148,18 @@ def _deadline_year(text: str) -> int | None:
     return int(m.group(1)) if m and 1990 <= int(m.group(1)) <= 2100 else None
 
 
+def _deadline_month(text: str) -> int | None:
+    """The month of a 完成时限 cell ("2025年6月底前" → 6; "2025年上半年" → 6), None for a whole year."""
+    folded = fold(text)
+    m = re.search(r"\d{4}\s*年\s*(\d{1,2})\s*月", folded)
+    if m and 1 <= int(m.group(1)) <= 12:
+        return int(m.group(1))
+    quarter = re.search(r"\d{4}\s*年\s*(?:第)?([一二三四1-4])\s*季度", folded)
+    if quarter:
+        return 3 * ("一二三四".find(quarter.group(1)) + 1 if not quarter.group(1).isdigit() else int(quarter.group(1)))
+    return 6 if re.search(r"\d{4}\s*年\s*上半年", folded) else None
+
+
 def task_of(row: Row, table: Header, node, title_of):
     """The row as a task (a ``TaskNode``): the task cell its text, the units from their columns."""
     joined = row.joined(table.sep)
@@ -159,7 +178,9 @@ def task_of(row: Row, table: Header, node, title_of):
     year_values = []
     if len(spans) == len(roles):
         for column, ((a, b), role) in enumerate(zip(spans, roles, strict=True), start=1):
-            if role == "task":  # 重点任务 | 具体内容: the task's text runs over both
+            if role == "task" and row.vertical:  # each cell its own line: the last task cell is the text
+                task_span = (a, b)
+            elif role == "task":  # 重点任务 | 具体内容: the task's text runs over both
                 task_span = (task_span[0] if task_span else a, b)
             elif role == "year":  # 2024年 | 2025年 | 2026年: the task's figure each year
                 year_values.append((table.years[column if table.roles[0] == "number" else column - 1], joined[a:b]))
@@ -178,7 +199,7 @@ def task_of(row: Row, table: Header, node, title_of):
         for role, text in zip(unit_roles, taken, strict=False):
             cells.setdefault(role, []).append(text)
         if rest:
-            task_span = (rest[0][0], rest[-1][1])
+            task_span = rest[-1] if row.vertical else (rest[0][0], rest[-1][1])
     if task_span is None:
         task_span = (spans[0][0], spans[0][1]) if spans else (0, 0)
     a, b = task_span
@@ -188,16 +209,18 @@ def task_of(row: Row, table: Header, node, title_of):
     for role in ("lead", "co", "resp"):
         for cell in cells.get(role, []):
             if role == "resp":
-                _prose_units(cell, result)
+                listed_units(cell, result)
                 continue
-            names, counties = _names(cell)
+            names, counties = names_in(cell)
             result.counties = result.counties or counties
             target = result.lead if role == "lead" else result.co
             target.extend(n for n in names if n not in result.lead + result.co)
-    deadline = next((_deadline_year(c) for c in cells.get("deadline", []) if _deadline_year(c)), None)
+    cell = next((c for c in cells.get("deadline", []) if _deadline_year(c)), None)
+    deadline = _deadline_year(cell) if cell else None
     task = node(row.number, title_of(text), text, 3, row.line)
     task.clause = result if (result.lead or result.co or result.counties) else None
     task.deadline = deadline
+    task.deadline_month = _deadline_month(cell) if cell else None
     if year_values:
         task.indicator = _row_indicator(text, (cells.get("unit") or [""])[0], year_values)
     return task
@@ -242,6 +265,10 @@ _VALUE_RE = re.compile(
 )
 
 
+_GOAL_CELL_RE = re.compile(r"(规划|预期|期末|末期)?目标值?|预期值|期末值")
+_BASE_CELL_RE = re.compile(r"基期值?|基数|基准值|现状值?|现值")
+
+
 @dataclass
 class IndicatorHeader:
     sep: str
@@ -270,6 +297,9 @@ def indicator_header(line: str) -> IndicatorHeader | None:
         if year and 1990 <= int(year.group("y")) <= 2100:
             roles.append("year")
             years[index] = (int(year.group("y")), bool(_BASE_NOTE_RE.search(year.group("note") or "")))
+        elif _GOAL_CELL_RE.fullmatch(cell) or _BASE_CELL_RE.fullmatch(cell):
+            roles.append("year")  # "目标值" (the plan's last year) or "基期值", with no year of their own
+            years[index] = (None, bool(_BASE_CELL_RE.fullmatch(cell)))
         elif re.search(r"^(序号|编号|序)$", cell):
             roles.append("number")
         elif re.search(r"指标", cell):
@@ -315,3 +345,48 @@ def indicator_row(line: str, table: IndicatorHeader) -> IndicatorRow | None:
     if not name or not re.search(r"[\u4e00-\u9fff]", name) or not any(not base for _y, base, *_ in values):
         return None
     return IndicatorRow(name, unit, values, plan)
+
+
+# -- tables copied one cell per line ------------------------------------------------------------
+# A table copied from a web page often arrives with every cell on a line of its own:
+# "序号 / 重点任务 / 牵头单位 / 配合单位 / 完成时限 / 1 / 新增… / 市工信局 / 市统计局 / 2025年 / 2 / …".
+
+
+def vertical(lines: list[str], at: int) -> tuple[Header, list[Row], int] | None:
+    """The header and rows of a one-cell-per-line table whose header starts at ``at``, and the
+    index after its last line; None when no such table starts there."""
+    if not re.fullmatch(r"(序号|编号)", fold(lines[at]).strip()):
+        return None
+    k = 1
+    while (
+        at + k < len(lines)
+        and len(fold(lines[at + k]).strip()) <= 10
+        and not re.fullmatch(r"\d{1,3}", fold(lines[at + k]).strip())
+    ):
+        k += 1
+    table = header("\t".join(line.strip() for line in lines[at : at + k])) if k >= 3 else None
+    if table is None:
+        return None
+    rows, j = [], at + k
+    while j < len(lines) and re.fullmatch(r"\d{1,3}[.、]?", fold(lines[j]).strip()):
+        number = re.match(r"\d+", fold(lines[j]).strip()).group(0)
+        cells, n = [], j + 1
+        while (
+            n < len(lines)
+            and len(cells) < 2 * (k - 1)
+            and not re.fullmatch(r"\d{1,3}[.、]?", fold(lines[n]).strip())
+            and not re.match(r"^\s*[一二三四五六七八九十]{1,3}\s*、", fold(lines[n]))
+        ):
+            cells.append(lines[n].strip())
+            n += 1
+        if not cells:
+            break
+        merged: list[str] = []
+        for cell in cells:  # "市财政局、" / "各县（市、区）政府": one cell over two lines
+            if merged and re.search(r"[、,，]$", fold(merged[-1])) and _unit_cell(merged[-1]) and _unit_cell(cell):
+                merged[-1] += cell
+            else:
+                merged.append(cell)
+        rows.append(Row(number, "\t".join([number, *merged]), j + 1, vertical=True))
+        j = n
+    return (table, rows, j) if rows else None

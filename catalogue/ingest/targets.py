@@ -66,6 +66,10 @@ SPAN_RE = re.compile(
 )
 
 
+# "今年年底前", "明年": counted from the year the plan starts (the year it is issued).
+_RELATIVE_YEAR_RE = re.compile(r"(今年|本年度|本年|明年)(?:年底|底|末|内)?(?:前|以前)?")
+
+
 def span_years(clause: str, plan_start_year: int | None) -> list[tuple[int, int, int]]:
     """(start, end, due year) of each "自X年起N年内" or "N年内" in a clause."""
     from .numbers import parse_number
@@ -79,6 +83,9 @@ def span_years(clause: str, plan_start_year: int | None) -> list[tuple[int, int,
         n = parse_number(m.group("n") or m.group("m"))
         if plan_start_year and n and not any(a <= m.start() < b for a, b, _y in out):
             out.append((m.start(), m.end(), plan_start_year + int(n) - 1))
+    if plan_start_year:
+        for m in _RELATIVE_YEAR_RE.finditer(clause):
+            out.append((m.start(), m.end(), plan_start_year + (1 if m.group(1) == "明年" else 0)))
     return sorted(out)
 
 
@@ -95,7 +102,7 @@ LEVEL_WORDS = (
 ).split()
 FLOW_WORDS = (
     "新增 新培育 培育 培养 建成 建设 创建 争创 引进 引育 招引 实施 完成 落地 腾出 认定 组织 举办 开展 获批 制定 "
-    "制修订 统筹 签约 竣工 开工 推进 服务 选派 投入 发放 新建 改造 安排 培训 节约 节能"
+    "制修订 统筹 签约 竣工 开工 推进 服务 选派 投入 发放 新建 改造 安排 培训 节约 节能 走访 帮扶 推广 淘汰 对接"
 ).split()
 # 达 and 超 count only before a number ("占比达45%", "超30亿元"), not in 达标 or 超常规.
 _GUARDED = {
@@ -125,14 +132,15 @@ _ITEM_YEAR_RE = re.compile(
     r"\s*(?:其中|分别|并|且)?\s*(?P<y>\d{4})\s*年(?:底|末)?(?![\d月度起])(?=\s*(?:达到|达|突破|超过|为|新增|完成|实现|力争|要|争取))"
 )
 _SCOPE_RE = re.compile(r"改革|制度|承诺制|标准地|清单制|一网通办|一件事")
+_ACTION_OPENING_RE = re.compile(r"\s*(?:实施|开展|推进|启动|深化)[^,;:。\d]{0,10}$")
 _NAMED_ACTION_RE = re.compile(r"\s*(?:专项)?(?:行动|工程|计划|攻坚|改革|试点|模式|机制|示范|专项)")
 _COMPARED_RE = re.compile(r"(?:较|比|相比|相较)\s*\d{4}\s*年")
 _FORMING_RE = re.compile(r"打造|培育|形成|建成|建设|发展|迈上|突破|达到|成为|壮大|跻身|迈入|提升为|升级为")
-_WHOLE_UNITS = set("家个件项人名次场所座条台套款种户篇处辆艘") | {"人次", "批次"}
+_WHOLE_UNITS = set("家个件项人名次场所座条台套款种户篇处辆艘张栋幢株棵只块册") | {"人次", "批次"}
 _REWARD_RE = re.compile(r"奖励|资助|补助|补贴|奖补|扶持资金|给予.{0,8}奖|最高")
 _CN_TRIGGER_RE = re.compile(
     r"达到|达|新增|培育|每年|每月|每季度|每半年|至少|不少于|不低于|累计|建成|建设|创建|突破|超过|引进|实现|打造|组织|"
-    r"举办|开展|认定|完成|入企|选派|推动"
+    r"举办|开展|认定|完成|入企|选派|推动|" + "|".join(FLOW_WORDS)
 )
 _COMPARATOR_START_RE = re.compile(r"^\s*(高于|低于|达到|达|占|超过|突破|提高到|提升到|不低于|不少于|保持|增长|增加到)")
 _AT_MOST_RE = re.compile(r"(不超过|不高于|低于|控制在|少于|降至|降低到|下降到|压减到|压降到|以内|小于)\s*$")
@@ -142,7 +150,8 @@ _RULE_CEILING_RE = re.compile(r"(?<!不)(低于|不高于|不超过|小于|少�
 # A number without a unit counts after a comparator ("PUE低于1.25", "容积率提升0.3以上").
 _BARE_RE = re.compile(
     r"(?:低于|不高于|不超过|控制在|降至|下降到|降低到|达到|提高到|提升到|提高至|提升至|不低于|提升|提高|达(?![到标成]))\s*"
-    r"(?P<n>\d+(?:\.\d+)?)(?![\d.%])\s*(?P<unit>[\u4e00-\u9fffA-Za-z]{1,4}/[\u4e00-\u9fffA-Za-z]{1,4})?"
+    r"(?P<n>\d+(?:\.\d+)?)(?![\d.%])\s*(?P<unit>[\u4e00-\u9fffA-Za-z]{1,4}/[\u4e00-\u9fffA-Za-z]{1,4}"
+    r"|(?![年月日号届期])[\u4e00-\u9fff]{1,2}(?=\s*(?:[,;。、)]|$|以上|以下|以内|左右)))?"
     r"(?P<suffix>以上|以下|以内|左右)?(?=\s*(?:[,;。、)]|$|以上|以下|以内|左右))"
 )
 # A place in a ranking: "跃居全省前40位", "位次保持全省第5位", "进入全国百强前50名".
@@ -191,6 +200,9 @@ _CLAUSE_BREAK_RE = re.compile(r"[,;:]")
 _A_YEAR_RE = re.compile(r"\d{4}\s*年")
 _BASE_YEAR_AFTER_RE = re.compile(r"\s*(?:底|末)?\s*的?\s*基础上")
 _BASE_YEAR_RE = re.compile(r"以\s*(?P<y>\d{4})\s*年(?:底|末)?为基(?:数|期|准|础)")
+_COMPARED_YEAR_RE = re.compile(
+    r"(?:较|比|相比|相较|与)\s*(?P<y>\d{4})\s*年(?:底|末)?(?:相比)?\s*(?:增长|提高|提升|增加|下降|降低|减少|翻)"
+)
 _BASELINE_YEAR_RE = re.compile(r"(?:由|从)\s*(?P<y>\d{4})\s*年(?:底|末)?")
 
 CONCEPTS = [
@@ -365,11 +377,13 @@ class _Paragraph:
         exclude: tuple[int, int] | None,
         context_year: int | None,
         plan_start_year: int | None = None,
+        context_month: int | None = None,
     ):
         self.text = text
         self.plan_end_year = plan_end_year
         self.plan_start_year = plan_start_year
         self.context_year = context_year
+        self.context_month = context_month
         masked = _hide_conditions(_open_quoted_targets(fold(text), mask(fold(text))))
         if exclude:
             a, b = exclude
@@ -421,9 +435,9 @@ class _Paragraph:
     def _dates(self, c_start: int, c_end: int) -> bool:
         """Take the deadline a clause states; True when the clause states nothing else."""
         clause = self.masked[c_start:c_end]
-        base = _BASE_YEAR_RE.search(clause)
+        base = _BASE_YEAR_RE.search(clause) or _COMPARED_YEAR_RE.search(clause)
         if base and 1990 <= int(base.group("y")) <= 2100:
-            self.base_year = int(base.group("y"))
+            self.base_year = int(base.group("y"))  # "以2022年为基数", "较2023年增长25%"
         for dm in DEADLINE_RE.finditer(clause):
             year = year_of(dm)
             if year and _BASE_YEAR_AFTER_RE.match(clause, dm.end()):
@@ -438,6 +452,7 @@ class _Paragraph:
         spans = span_years(clause, self.plan_start_year)
         for _a, _b, year in spans:
             self.year, self.month = year, None  # "自2022年起5年内": due 2026, not 2022
+
         leading = LEADING_YEAR_RE.match(clause.lstrip())
         if leading and not DEADLINE_RE.search(clause) and 1990 <= int(leading.group("y")) <= 2100:
             self.year, self.month = int(leading.group("y")), None
@@ -454,6 +469,8 @@ class _Paragraph:
         for q in find_quantities(m, c_start, c_end):
             if q.chinese and not (q.suffix or _CN_TRIGGER_RE.search(m[c_start : q.start])):
                 continue
+            if q.chinese and m[max(c_start, q.start - 1) : q.start] == "每":
+                continue  # "每一个企业": each, not one
             if q.unit in TIME_LIMIT_UNITS and not self._time_limit(q, c_start):
                 continue  # "全天24小时值守": round the clock, not a time limit
             if reward and (q.unit in MONEY_UNITS or "奖" in clause):
@@ -509,8 +526,9 @@ class _Paragraph:
             (sm.start(), sm.end(), kind)
             for regex, kind in _SPECIALS
             for sm in regex.finditer(m, c_start, c_end)
-            # "全覆盖行动", "倍增计划": the name of an action, not a target
+            # "全覆盖行动", "倍增计划", "实施企业倍增。": the name of an action, not a target
             if not _NAMED_ACTION_RE.match(m, sm.end())
+            and not (_ACTION_OPENING_RE.match(m, c_start, sm.start()) and not m[sm.end() : c_end].strip(" " + MASK))
             # "推行承诺制改革全覆盖": the reach of a reform or a rule, not a measured coverage
             and not (kind == "cover" and _SCOPE_RE.search(m, max(c_start, sm.start() - 12), sm.start()))
             # "规模达到1000亿元，较2022年翻一番": the doubling restates the amount before it
@@ -720,9 +738,12 @@ class _Paragraph:
                 d.note("未写期限的上限（时限、低于…）按长期规则，每月对照", 0.8)
                 return d
         one_year = bool(self.plan_start_year) and self.plan_start_year == self.plan_end_year
-        if one_year and window == "plan":
-            pass  # "全年完成投资300亿元" in a one-year plan: the year's sum is the plan's
-        elif _YEARLY_AMOUNT_RE.search(m[c_start:pos]) or (d.yearly_amount and window is None):
+        whole_year = window == "plan" and "全年" in m[c_start:pos]
+        if (one_year or whole_year) and window == "plan":
+            pass  # "全年完成投资300亿元", "全年新开工80个": the year's sum
+        elif _YEARLY_AMOUNT_RE.search(m, c_start + m[c_start:pos].rfind("的") + 1, pos) or (
+            d.yearly_amount and window is None
+        ):  # "年产值超10亿元的特色产业1个": the yearly amount qualifies the noun, it is not the figure
             d.yearly_amount, window = True, "date"
             d.note("一年的流量（年营业收入、产值等）：按截止年份当年计", 0.85)
         if window is None:
@@ -735,7 +756,8 @@ class _Paragraph:
         d.month = self.month if self.year else None
         if not self.year and self.context_year:
             d.year, d.year_explicit = self.context_year, True
-            d.note("期限取自本节开头的“到…年”", 0.85)
+            d.month = self.context_month
+            d.note("期限取自本节开头的“到…年”或表中的完成时限", 0.85)
         elif d.year is None:
             d.note("未能确定期限（文中无年份，计划期未知）", 0.4)
         elif not d.year_explicit:
@@ -912,13 +934,14 @@ def extract(
     exclude: tuple[int, int] | None = None,
     context_year: int | None = None,
     plan_start_year: int | None = None,
+    context_month: int | None = None,
 ) -> list[IndicatorDraft]:
     """The indicators and targets of one paragraph, in order; quotes are offsets into ``text``.
 
     ``exclude`` is a span not to read (the paragraph's responsibility clause); ``context_year``
     is a deadline set before the paragraph ("到2025年,…目标如下:" opening its section).
     """
-    drafts = _Paragraph(text, plan_end_year, exclude, context_year, plan_start_year).read()
+    drafts = _Paragraph(text, plan_end_year, exclude, context_year, plan_start_year, context_month).read()
     for d in drafts:
         d.quote = text[d.start : d.end]
     return _indicators(drafts)

@@ -76,9 +76,11 @@ _COUNTY_GROUP_RE = re.compile(
     r"^(各|所有|有关|相关)(县|区|市|旗|乡|镇|园区|开发区|功能区|管理区|街道)"
     r"|县\(市|市\(区|区\(县|区\)|县\)|区县|县区|县市区|开发区\(管理区\)|乡镇\(街道\)|乡\(镇"
 )
-_LEAD_LABEL = r"(?:牵头单位|牵头部门|主责单位|主办单位|负责单位)"
-_CO_LABEL = r"(?:配合单位|配合部门|协办单位|协助单位|参与单位|协同单位|成员单位)"
-_ANY_LABEL = r"(?:责任单位|责任部门|牵头单位|牵头部门|主责单位|主办单位|负责单位|配合单位|配合部门|协办单位|协助单位|参与单位|协同单位)"
+_LEAD_LABEL = r"(?:牵头单位|牵头部门|主责单位|主办单位|负责单位|牵头(?=\s*[:：]))"
+_CO_LABEL = (
+    r"(?:配合单位|配合部门|协办单位|协助单位|参与单位|协同单位|成员单位|(?:配合|参与|协办|协助|协同)(?=\s*[:：]))"
+)
+_ANY_LABEL = r"(?:责任单位|责任部门|牵头单位|牵头部门|主责单位|主办单位|负责单位|配合单位|配合部门|协办单位|协助单位|参与单位|协同单位|(?:牵头|配合|参与|协办|协助|协同|责任)(?=\s*[:：]))"
 _FOLLOWING_RE = re.compile(r"以下.{0,40}?(不再|不另)(一一)?列(出|明|举)")
 _TRAILING_NOISE = re.compile(r"(等(单位|部门)?|按职责分工负责|按职责负责|分别负责|分别牵头|负责|落实)$")
 
@@ -161,17 +163,24 @@ def unit_kind(name: str) -> str:
 
 # A bare kind of unit, never a unit's name: the tail of a generic list ("各区、县级市",
 # "市直有关部门、单位") or a clause cut short ("责任单位：市").
-_BARE_KIND_RE = re.compile(r"^(县级市|县市|县区|区县|县|区|市|旗|乡|镇|乡镇|街道|单位|部门|企业|机构)(等)?$")
+_BARE_KIND_RE = re.compile(
+    r"^(县级市|县市|县区|区县|县|区|市|旗|乡|镇|乡镇|街道|单位|部门|企业|机构|政府|人民政府|党委|管委会)(等)?$"
+)
 _DIVISION_KIND_RE = re.compile(r"^(县级市|县市|县区|区县|县|区|市|旗)(政府|人民政府)?(等)?$")
 
 
-def _names(text: str) -> tuple[list[str], bool]:
+def names_in(text: str) -> tuple[list[str], bool]:
     names, counties = [], False
     previous_group = False
+    parts = []
     for part in split_top(text):
+        pieces = part.split()
+        # "市工信局 市财政局": names set apart by spaces only
+        parts.extend(pieces if len(pieces) > 1 and all(looks_like_unit(fold(p)) for p in pieces) else [part])
+    for part in parts:
         part = re.sub(r"^(和|及|以及|与)", "", part)
-        if not part:
-            continue
+        if not part or re.search(r"[:：]", part):
+            continue  # "责任领导：某某": another label's content, no unit
         folded = fold(part).strip()
         if is_county_group(part) or (previous_group and _DIVISION_KIND_RE.match(folded)):
             counties = previous_group = True  # "各区、县级市": every district and county-level city
@@ -201,15 +210,15 @@ def is_role_note(text: str) -> bool:
 _LEAD_MARK_RE = re.compile(r"[(\[（【]\s*牵头\s*[)\]）】]\s*$")
 
 
-def _prose_units(content: str, result: Responsibility) -> None:
+def listed_units(content: str, result: Responsibility) -> None:
     """Units of an unlabelled list: "A、B、C" (A leads), "A、B牵头，C、D配合", "A、B（牵头）、C"
     (the marked one leads) or "A会同B负责"."""
     folded = fold(content)
     parts = split_top(content)
     if any(_LEAD_MARK_RE.search(fold(p)) for p in parts):
         marked = [_LEAD_MARK_RE.sub("", p) for p in parts if _LEAD_MARK_RE.search(fold(p))]
-        lead, c1 = _names("、".join(marked))
-        co, c2 = _names("、".join(p for p in parts if not _LEAD_MARK_RE.search(fold(p))))
+        lead, c1 = names_in("、".join(marked))
+        co, c2 = names_in("、".join(p for p in parts if not _LEAD_MARK_RE.search(fold(p))))
         result.counties = result.counties or c1 or c2
         result.lead.extend(n for n in lead if n not in result.lead)
         result.co.extend(n for n in co if n not in result.lead + result.co)
@@ -221,11 +230,13 @@ def _prose_units(content: str, result: Responsibility) -> None:
             folded[lead_verb.end() :],
         )
         co_end = lead_verb.end() + co_verb.start() if co_verb else len(folded)
-        lead, c1 = _names(content[: lead_verb.start()])
-        co, c2 = _names(content[lead_verb.end() : co_end])
+        lead, c1 = names_in(content[: lead_verb.start()])
+        co, c2 = names_in(content[lead_verb.end() : co_end])
     else:
-        names, c1 = _names(content)
+        names, c1 = names_in(content)
         lead, co, c2 = names[:1], names[1:], False
+        if re.search(r"(按职责分工|按照职责分工|按职责|按照职责|分别|共同)负责\s*$", folded.rstrip(" 。")):
+            lead, co = names, []  # "A、B按职责分工负责": each leads its own share
     result.counties = result.counties or c1 or c2
     if result.lead:
         lead, co = [], lead + co
@@ -245,25 +256,25 @@ def parse_clause(content: str) -> Responsibility:
         content, folded = content[:cut], folded[:cut]
     labels = list(re.finditer(rf"[【\[〔]?\s*{_ANY_LABEL}\s*[】\]〕]?\s*[:：]?", folded))
     if not labels:
-        _prose_units(content, result)
+        listed_units(content, result)
         return result
     has_lead_label = any(re.search(_LEAD_LABEL, lm.group(0)) for lm in labels)
     if labels[0].start() > 0 and folded[: labels[0].start()].strip(" ,，;；"):
-        _prose_units(content[: labels[0].start()], result)
+        listed_units(content[: labels[0].start()], result)
     for index, lm in enumerate(labels):
         stop = labels[index + 1].start() if index + 1 < len(labels) else len(folded)
         segment = content[lm.end() : stop]
         if re.search(_LEAD_LABEL, lm.group(0)):
-            names, counties = _names(segment)
+            names, counties = names_in(segment)
             result.counties = result.counties or counties
             result.co = [n for n in result.co if n not in names]
             result.lead.extend(n for n in names if n not in result.lead)
         elif re.search(_CO_LABEL, lm.group(0)) or has_lead_label:
-            names, counties = _names(segment)
+            names, counties = names_in(segment)
             result.counties = result.counties or counties
             result.co.extend(n for n in names if n not in result.lead + result.co)
         else:  # 责任单位：the first leads, unless a "…牵头" says otherwise
-            _prose_units(segment, result)
+            listed_units(segment, result)
     return result
 
 
@@ -345,7 +356,20 @@ def find_clause(text: str) -> Responsibility | None:
         result.span = (start, stop)
         if result.lead or result.co or result.counties:
             return result
-    return closing_sentence(text)
+    return closing_sentence(text) or _title_clause(text)
+
+
+def _title_clause(text: str) -> Responsibility | None:
+    """Units in brackets right after a measure's title: "加强企业服务（A牵头，B、C配合）。…"."""
+    folded = fold(text)
+    m = re.match(r"^[^。;；!?()（）]{2,30}?([(（])([^()（）]{2,80})([)）])\s*[。.]?", folded)
+    if not m or not re.search(rf"牵头|配合|{_ANY_LABEL}", m.group(2)):
+        return None
+    result = parse_clause(text[m.start(2) : m.end(2)])
+    if not result.lead or not all(looks_like_unit(n) for n in result.lead + result.co):
+        return None
+    result.span = (m.start(1), m.end(3))
+    return result
 
 
 # "此项工作由A牵头，B配合。", "由A负责。", "A牵头，B、C配合。" as a paragraph's last sentence.

@@ -93,3 +93,13 @@ def test_a_file_over_the_one_size_limit_gets_the_one_message(db, tmp_path):
         call_command("ingest_policy", str(path), "--city", "shifan")
 
     assert str(caught.value) == f"大文件.txt：{TOO_LARGE_MESSAGE}"
+
+
+def test_two_documents_on_one_topic_get_two_codes_and_the_same_document_again_updates(db, tmp_path, document):
+    call_command("ingest_policy", str(document), "--city", "shifan", "--city-name", "示范市", stdout=io.StringIO())
+    call_command("ingest_policy", str(document), "--city", "shifan", "--city-name", "示范市", stdout=io.StringIO())
+    other = tmp_path / "另一份.txt"
+    other.write_text(DOCUMENT.replace("专精特新企业培育行动方案", "专精特新企业服务工作方案"), encoding="utf-8")
+    call_command("ingest_policy", str(other), "--city", "shifan", "--city-name", "示范市", stdout=io.StringIO())
+
+    assert sorted(Policy.objects.values_list("code", flat=True)) == ["shifan-zhuanjing-2024", "shifan-zhuanjing-2024-2"]

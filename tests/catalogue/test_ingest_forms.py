@@ -205,6 +205,11 @@ class TestClauseWordings:
             ("〔牵头单位〕市工信局；〔配合单位〕市财政局", ["市工信局"], ["市财政局"]),
             ("（市工信局会同市财政局负责）", ["市工信局"], ["市财政局"]),
             ("（责任单位：市工信局、团市委、市妇联、市科协）", ["市工信局"], ["团市委", "市妇联", "市科协"]),
+            ("（责任单位：市工信局 市财政局 市科技局）", ["市工信局"], ["市财政局", "市科技局"]),
+            ("（牵头：市科技局；参与：市发改委、市工信局）", ["市科技局"], ["市发改委", "市工信局"]),
+            ("（市发改委、市工信局按职责分工负责）", ["市发改委", "市工信局"], []),
+            ("（责任单位：市科技局；责任领导：王某某）", ["市科技局"], []),
+            ("（责任单位：市委组织部、市人社局，各县（市、区）党委、政府）", ["市委组织部"], ["市人社局"]),
         ],
     )
     def test_who_leads_is_read_from_each_wording(self, clause, lead, co):
@@ -531,3 +536,127 @@ def test_every_chain_with_at_least_a_number_applies_to_each():
     found = targets_of(read("一、主要目标", "每条仪表产业链培育链主企业不少于2家，到2026年全市链主企业达到12家。"))
 
     assert [(t["value"], t["applies_to"]) for t in found] == [(2, "each"), (12, "total")]
+
+
+def test_a_table_copied_one_cell_per_line_is_read_by_its_columns():
+    policy = read(
+        "序号", "重点任务", "牵头单位", "配合单位", "完成时限",
+        "1", "新增仪表企业20家。", "市工信局", "市统计局、市财政局", "2025年底",
+        "2", "建成仪表检测平台3个。", "市市场监管局", "各县（市、区）政府", "2026年",
+    )  # fmt: skip
+
+    first, second = tasks_of(policy)
+    assert (first["lead_units"], first["co_units"]) == (["市工信局"], ["市统计局", "市财政局"])
+    assert (second["lead_units"], second["counties_implement"]) == (["市市场监管局"], True)
+    assert [(t["value"], t["year"]) for t in targets_of(policy)] == [(20, 2025), (3, 2026)]
+
+
+def test_this_year_and_next_year_count_from_the_issue_year():
+    policy = read(
+        "某某市人民政府关于印发某某市仪表工作方案的通知",
+        "2024年3月1日",
+        "一、主要目标",
+        "今年年底前，新增仪表企业10家；明年，仪表企业达到120家。",
+        title=None,
+    )
+
+    assert [(t["value"], t["year"]) for t in targets_of(policy)] == [(10, 2024), (120, 2025)]
+    assert policy["period"]["end"] == "2025-12-31"
+
+
+def test_a_deadline_column_with_a_month_or_quarter_dates_the_row_to_its_end():
+    policy = read(
+        "序号 重点工作任务 牵头单位 配合单位 完成时限",
+        "1 建成仪表促进中心1个。 市科技局 市工信局 2025年6月底前",
+        "2 新增仪表企业10家。 市工信局 市统计局 2025年第三季度",
+    )
+
+    assert [t["deadline"] for t in targets_of(policy)] == ["2025-06-30", "2025-09-30"]
+
+
+def test_a_rise_compared_with_a_year_has_that_year_as_its_base():
+    t = only(read("一、主要目标", "到2026年，仪表设备投资较2023年增长25%以上。"))
+
+    assert (t["value"], t["year"], t["baseline_date"]) == (25, 2026, "2023-12-31")
+
+
+def test_chinese_numerals_after_any_verb_of_doing_are_read():
+    found = targets_of(read("一、主要目标", "到2026年，新建仪表厂房一百万平方米，引育仪表人才团队三十个。"))
+
+    assert [(t["value"], t["window"]) for t in found] == [(100, "plan"), (30, "plan")]
+
+
+def test_units_named_in_a_heading_hold_for_the_tasks_under_it():
+    policy = read(
+        "一、重点行动",
+        "（一）仪表企业培育行动（牵头单位：市工信局；配合单位：市科技局、市市场监管局）",
+        "1.每年新增仪表企业20家。",
+        "2.到2026年，仪表“小巨人”企业达到8家。",
+        "（二）仪表金融服务行动（牵头单位：市金融办）",
+        "3.每年组织仪表银企对接活动6场。",
+    )
+
+    units = [(t["number"], t["lead_units"], t["co_units"]) for t in tasks_of(policy)]
+    assert units == [
+        ("1", ["市工信局"], ["市科技局", "市市场监管局"]),
+        ("2", ["市工信局"], ["市科技局", "市市场监管局"]),
+        ("3", ["市金融办"], []),
+    ]
+    section = policy["sections"][0]["sections"][0]
+    assert section["title"] == "仪表企业培育行动"
+
+
+def test_units_in_brackets_after_a_measures_title_are_its_units():
+    (task,) = tasks_of(
+        read(
+            "一、具体措施",
+            "1.加强仪表企业服务（市工信局牵头，市发改委、市统计局配合）。全年走访仪表企业不少于300家次。",
+        )
+    )
+
+    assert (task["lead_units"], task["co_units"]) == (["市工信局"], ["市发改委", "市统计局"])
+    t = task["indicators"][0]["targets"][0]
+    assert (t["value"], t["window"]) == (300, "plan")
+
+
+def test_each_one_is_not_the_number_one():
+    assert targets_of(read("一、重点任务", "1.县级实地走访每一个仪表企业。")) == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "value", "unit"), [("光伏组件产能达到20吉瓦。", 20, "吉瓦"), ("仪表燃料热值达到35兆焦。", 35, "兆焦")]
+)
+def test_a_unit_of_its_own_after_a_level_verb_is_kept(sentence, value, unit):
+    policy = read("一、主要目标", "到2026年，" + sentence)
+
+    (ind,) = [i for task in tasks_of(policy) for i in task["indicators"]]
+    assert (ind["targets"][0]["value"], ind["unit"]) == (value, unit)
+
+
+def test_a_table_with_a_target_column_and_no_year_is_due_at_the_plans_end():
+    policy = read(
+        "一、主要目标",
+        "序号\t指标名称\t单位\t基期值\t目标值",
+        "1\t仪表出口额\t亿元\t30\t45",
+    )
+
+    t = only(policy)
+    assert (t["value"], t["year"], t["baseline"], t["deadline_inferred"]) == (45, 2026, 30, True)
+
+
+def test_a_round_magnitude_after_a_level_verb_is_a_number():
+    found = targets_of(read("一、主要目标", "到2026年，仪表产业营业收入突破千亿元，仪表企业数量突破千家。"))
+
+    assert [(t["value"]) for t in found] == [1000, 1000]
+
+
+def test_a_measure_named_after_doubling_is_no_target():
+    policy = read("一、重点任务", "（一）实施仪表企业倍增。每年新增仪表企业30家。（责任单位：市工信局）")
+
+    assert [t["value"] for t in targets_of(policy)] == [30]
+
+
+def test_a_yearly_amount_that_qualifies_the_noun_does_not_make_a_count_a_level():
+    t = only(read("一、主要目标", "到2026年，每个县（市、区）培育年产值超5亿元的仪表企业2家以上。"))
+
+    assert (t["value"], t["window"], t["applies_to"]) == (2, "plan", "each")

@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from catalogue.checking import CatalogueInvalid
 from catalogue.ingest import IngestError, read_file, read_policy, text_from_bytes
-from catalogue.services import policy_publish
+from catalogue.services import ingest_code_assign, policy_publish
 
 
 class Command(BaseCommand):
@@ -38,12 +38,13 @@ class Command(BaseCommand):
         if options["json"]:
             self.stdout.write(json.dumps({"policies": [draft]}, ensure_ascii=False, indent=1))
             return
+        ingest_code_assign(data=draft)  # two documents on one topic never share a code
         catalogue = {"policies": [draft], "cities": [], "concepts": []}
         try:
             stats = policy_publish(data=catalogue)
         except CatalogueInvalid as exc:
             raise CommandError(
-                "草稿未通过校验，未保存（可先用 --json 查看草稿，或用 --lead-unit 指定牵头单位）：\n"
+                "草稿未通过校验，未保存（可先用 --json 查看草稿，或用 --lead-unit 指定牵头单位、--title 指定标题）：\n"
                 + "\n".join(str(e) for e in exc.errors)
             ) from None
         self.stdout.write(f"已保存政策文件 {draft['code']}（{draft['title']}）：新增 {stats['created']} 行。")
