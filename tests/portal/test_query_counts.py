@@ -58,7 +58,7 @@ QUERIES = {
     "reports:dispatch": (lambda w: {"policy": w.a.policy.code}, "", 32),
     "supervision:index": (lambda w: {}, "", 8),
     "reports:assessment": (lambda w: {"policy": w.a.policy.code}, "?year=2025", 23),
-    "supervision:problem_list": (lambda w: {"policy": w.a.policy.code}, "", 17),
+    "supervision:problem_list": (lambda w: {"policy": w.a.policy.code}, "", 16),
     "supervision:urge_list": (lambda w: {"policy": w.a.policy.code}, "", 10),
     "supervision:visit_list": (lambda w: {"policy": w.a.policy.code}, "", 13),  # + the officials of the roster form
 }
