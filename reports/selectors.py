@@ -21,12 +21,14 @@ from .builders.data import (
     BulletinData,
     DispatchData,
     IndicatorRow,
+    Letter,
     Narrative,
     ReportHeader,
     UnitFigure,
     UnitStanding,
     UnitTimeliness,
 )
+from .builders.xlsx import issuer as issuer_name
 from .dashboard import reports_summary
 from .evaluation import IndicatorResult, city_results, indicators_of, standings, unit_results, unit_results_at
 
@@ -222,9 +224,63 @@ def bulletin_month(policy: Policy, year: int, quarter: int, on: dt.datetime) -> 
     return None
 
 
-def bulletin_data(policy: Policy, year: int, quarter: int, *, generated_at: dt.datetime) -> BulletinData:
+def addressees_of(policy: Policy) -> str:
+    """主送 as the units that report for the policy call for it: 各县（市、区）人民政府、
+    开发区管委会，市直有关部门; a zone's own towns and streets by name."""
+    units = list(Unit.objects.reporting_for(policy).order_by("sort_order", "name").only("name", "kind"))
+    kinds = {u.kind for u in units}
+    divisions = []
+    words = [
+        w
+        for kind, w in ((Unit.Kind.COUNTY, "县"), (Unit.Kind.COUNTY_CITY, "市"), (Unit.Kind.DISTRICT, "区"))
+        if kind in kinds
+    ]
+    if words:
+        divisions.append(f"各{words[0]}" + (f"（{'、'.join(words[1:])}）" if words[1:] else "") + "人民政府")
+    zones = [u.name for u in units if u.kind == Unit.Kind.ZONE]
+    if len(zones) == 1:
+        divisions.append(f"{zones[0]}管委会")
+    elif zones:
+        divisions.append("各开发区（管理区）管委会")
+    for unit in units:
+        if unit.kind == Unit.Kind.TOWN:
+            divisions.append(unit.name + ("办事处" if unit.name.endswith("街道") else "人民政府"))
+    parts = ["、".join(divisions)] if divisions else []
+    if Unit.Kind.BUREAU in kinds or Unit.Kind.OTHER in kinds:
+        city = policy.city.name
+        parts.append(f"{city[-1] if city[-1:] in ('市', '区', '县') else '市'}直有关部门")
+    return "，".join(parts) or "各有关单位"
+
+
+def letter_of(policy: Policy, *, doc_number: str = "", issued_on: dt.date | None = None) -> Letter:
+    """The 通报's 公文 frame from the policy's settings (blank ones derived or left blank)
+    and the run's own 文号 and date of issue."""
+    return Letter(
+        doc_number=doc_number,
+        doc_prefix=policy.bulletin_doc_prefix,
+        issuer=policy.bulletin_issuer
+        or issuer_name(policy.city.name, policy.lead_unit.name if policy.lead_unit else ""),
+        addressees=policy.bulletin_addressees or addressees_of(policy),
+        copies_to=policy.bulletin_copies_to,
+        issued_on=issued_on,
+        commend_top=policy.bulletin_commend_top,
+        interview_bottom=policy.bulletin_interview_bottom,
+        requirements=policy.bulletin_requirements,
+    )
+
+
+def bulletin_data(
+    policy: Policy,
+    year: int,
+    quarter: int,
+    *,
+    generated_at: dt.datetime,
+    doc_number: str = "",
+    issued_on: dt.date | None = None,
+) -> BulletinData:
     """The quarter's bulletin, evaluated at its last month, or at its last locked month
-    while the quarter is not over (bulletin_month); it says which."""
+    while the quarter is not over (bulletin_month); it says which. `doc_number` and
+    `issued_on` are the run's once it is issued."""
     at = bulletin_month(policy, year, quarter, generated_at)
     if at is None:
         raise ValueError(f"{year}Q{quarter}: no month of the quarter is locked yet")
@@ -266,10 +322,19 @@ def bulletin_data(policy: Policy, year: int, quarter: int, *, generated_at: dt.d
             for s in ranking
         ],
         timeliness=_timeliness(policy, at),
-        completed_for_year=[r.indicator.name for r in results if r.evaluation.met],
+        completed_for_year=[r.indicator.name for r in results if r.evaluation.met and _ends_by(r, at[0])],
+        completed_ahead=[r.indicator.name for r in results if r.evaluation.met and not _ends_by(r, at[0])],
         month=at[1],
         quarter_over=at == _quarter_in_plan(policy, year, quarter)[-1],
+        letter=letter_of(policy, doc_number=doc_number, issued_on=issued_on),
     )
+
+
+def _ends_by(result: IndicatorResult, year: int) -> bool:
+    """Whether the target met is one of `year` (its window ends in it, or it is a standing
+    rule without a window): 已完成年度目标 names only those."""
+    window = result.evaluation.window
+    return window is None or window[1][0] <= year
 
 
 def _tiers(ranking: list[metrics.Ranked]) -> tuple[set, set]:

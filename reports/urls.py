@@ -13,4 +13,5 @@ urlpatterns = [
     path("<slug:policy>/", views.PolicyDashboardView.as_view(), name="policy"),
     path("<slug:policy>/archive/", views.RunArchiveView.as_view(), name="run_archive"),
     path("<slug:policy>/dispatch/", views.DispatchPageView.as_view(), name="dispatch"),
+    path("<slug:policy>/letter/", views.BulletinLetterView.as_view(), name="bulletin_letter"),
 ]

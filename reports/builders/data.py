@@ -123,6 +123,7 @@ class Letter:
     in, never as "（）"."""
 
     doc_number: str = ""  # 文号: 唐工信〔2025〕12号
+    doc_prefix: str = ""  # 代字 for a 文号 not yet given: 唐工信 → 唐工信〔2025〕＿＿号
     issuer: str = ""  # 发文机关, for the 红头 and the 落款: 唐山市工业和信息化局
     addressees: str = ""  # 主送: 各县(市、区)人民政府、开发区管委会，市直有关部门：
     copies_to: str = ""  # 抄送
@@ -130,6 +131,16 @@ class Letter:
     commend_top: bool = False  # 通报表扬 the first three of each class
     interview_bottom: bool = False  # 约谈督办 the last three of each class
     requirements: str = ""  # 下步工作要求; blank: drafted from the red items
+
+
+@dataclass(frozen=True)
+class ProblemItem:
+    """One item of the problem ledger (督查督办) as the 通报's 问题办理 section names it."""
+
+    title: str  # the problem as raised
+    units: list[str]  # who must answer it
+    state: str  # 办理中 / 已办结 / 逾期
+    overdue_days: int = 0  # days past its deadline, 0 when not overdue
 
 
 @dataclass(frozen=True)
@@ -144,10 +155,14 @@ class BulletinData:
     lights_by_section: dict[str, dict[str, int]]  # section → light → count
     standings: list[UnitStanding]  # ordered by rank, with change since last quarter
     timeliness: list[UnitTimeliness]  # months in the quarter
-    completed_for_year: list[str] = field(default_factory=list)  # indicators already met
+    completed_for_year: list[str] = field(default_factory=list)  # met, the target of the year evaluated
+    completed_ahead: list[str] = field(default_factory=list)  # met ahead of a later year's target
     month: int | None = None  # the month evaluated (None: the quarter's last)
     quarter_over: bool = True  # False: evaluated at `month` before the quarter's last month is locked
-    letter: Letter = field(default_factory=Letter)  # the 通报's frame (reports.builders.document)
+    letter: Letter = field(default_factory=Letter)  # the 通报's frame (reports.builders.tongbao)
+    # 问题办理: the supervision ledger's items for the quarter, filled by that app's selector
+    # once it exists; the 通报 prints its section only when there is something in it.
+    problems: list[ProblemItem] = field(default_factory=list)
 
     @property
     def evaluated_month(self) -> int:

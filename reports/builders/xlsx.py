@@ -388,7 +388,7 @@ def empty_row(sheet: Sheet, row: int, columns: int, text: str = "无") -> None:
     sheet.merged(row, 1, columns, text, "居中")
 
 
-def explain_sheet(sheet: Sheet, header: ReportHeader, *, subject: str) -> None:
+def explain_sheet(sheet: Sheet, header: ReportHeader, *, subject: str, as_of: str = "") -> None:
     """说明: the formulas verbatim, the tolerance in force and the data cut-off."""
     width = 110
     sheet.widths([width])
@@ -403,9 +403,9 @@ def explain_sheet(sheet: Sheet, header: ReportHeader, *, subject: str) -> None:
     tolerance = f"{header.tolerance:g}"
     notes = [
         f"本期黄灯容差：{tolerance}个百分点（完成率低于时序进度不超过{tolerance}个百分点为黄灯，超过为红灯）。",
-        f"统计期：{subject}；数据截至：{datetime_label(header.cutoff_at)}；"
+        f"统计期：{subject}；{as_of + '，' if as_of else ''}计入{datetime_label(header.generated_at)}前审核通过的月报；"
         f"生成时间：{datetime_label(header.generated_at)}。",
-        f"政策文件：《{header.policy_title}》（{header.doc_number}）。",
+        f"政策文件：《{header.policy_title}》" + (f"（{header.doc_number}）。" if header.doc_number else "。"),
     ]
     for line in notes:
         sheet.put(row, 1, line, "正文")
@@ -490,10 +490,13 @@ def change_text(change: int | None) -> str:
 
 
 def issuer(city: str, lead_unit: str) -> str:
-    """ "市工业和信息化局" of 唐山市 signs as "唐山市工业和信息化局"."""
-    if lead_unit.startswith("市") and city.endswith("市"):
+    """ "市工业和信息化局" of 唐山市 signs as "唐山市工业和信息化局", "发展和改革局" of
+    芦台经济开发区 as "芦台经济开发区发展和改革局"."""
+    if not lead_unit or lead_unit.startswith(city):
+        return lead_unit or city
+    if lead_unit[0] in ("市", "区", "县") and city.endswith(lead_unit[0]):
         return city + lead_unit[1:]
-    return lead_unit
+    return city + lead_unit
 
 
 _UNSAFE_IN_NAMES = re.compile(r'[\\/:*?"<>|\s\x00-\x1f]+')

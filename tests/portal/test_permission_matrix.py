@@ -71,6 +71,7 @@ MATRIX = {
     "reports:run_progress": (lambda w: {"pk": run_of(w.a).pk}, OVERSEERS),
     "reports:run_download": (lambda w: {"pk": run_of(w.a, done=True).pk}, OVERSEERS),
     "reports:run_issue": (lambda w: {"pk": run_of(w.a).pk}, POST_ONLY),
+    "reports:bulletin_letter": (lambda w: {"policy": w.a.policy.code}, POST_ONLY),
     "catalogue:ingest_upload": (lambda w: {}, ADMINS),
     "catalogue:ingest_review": (lambda w: {"pk": draft_of(w).pk}, ADMINS),
 }

@@ -43,7 +43,7 @@ QUERIES = {
     "reports:indicator": (lambda w: {"code": w.a.indicator.code}, f"?month={MONTH}", 22),
     "reports:unit": (lambda w: {"code": w.a.county.code}, "", 24),
     "reports:concept": (lambda w: {"code": "high_tech_enterprise"}, "", 15),
-    "reports:run_archive": (lambda w: {"policy": w.a.policy.code}, "", 9),
+    "reports:run_archive": (lambda w: {"policy": w.a.policy.code}, "", 10),  # +1: the 通报主送 from the reporting units
     "reports:dispatch": (lambda w: {"policy": w.a.policy.code}, "", 29),  # + the units of the per-unit figures
 }
 

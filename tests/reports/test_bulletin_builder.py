@@ -1,6 +1,7 @@
 """The quarterly bulletin workbook, built from hand-made data and read back with openpyxl;
 and once through LibreOffice, as a reader's PDF."""
 
+import datetime as dt
 import io
 import re
 import shutil
@@ -13,7 +14,7 @@ import pytest
 
 from reports.builders.bulletin import build_bulletin_xlsx, bulletin_filename, bulletin_title
 from reports.builders.bulletin_text import overall_text, ranking_text, timeliness_text
-from reports.builders.data import UnitTimeliness
+from reports.builders.data import Letter, UnitTimeliness
 from tests.reports.builder_data import bulletin_data, header
 
 SHEETS = ["总体情况", "指标完成情况", "县区部门排名", "报送情况", "滞后事项", "说明"]
@@ -61,11 +62,20 @@ class TestBulletinSummary:
 
         assert bulletin_title(data) == "《湖州市聚焦产业链行动方案》\n2025年第三季度推进情况通报"
 
-    def test_issuing_unit_and_date_follow_the_title(self, workbook):
+    def test_the_issuer_follows_the_title_and_no_date_before_the_bulletin_is_issued(self, workbook):
         ws = workbook["总体情况"]
 
-        assert ws["A2"].value == "唐山市工业和信息化局　　2025年10月16日"
-        assert ws["A3"].value == "（数据截至2025年10月15日 17:30，黄灯容差10个百分点）"
+        assert ws["A2"].value == "唐山市工业和信息化局"
+        assert ws["A3"].value == (
+            "（数据截至2025年第三季度末，计入2025年10月16日 08:00前审核通过的月报；黄灯容差10个百分点）"
+        )
+
+    def test_an_issued_bulletin_is_dated_the_day_of_issue_not_of_its_build(self):
+        data = replace(bulletin_data(), letter=Letter(issued_on=dt.date(2025, 10, 20)))
+
+        ws = read(data)["总体情况"]
+
+        assert ws["A2"].value == "唐山市工业和信息化局　　2025年10月20日"
 
     def test_text_counts_what_reached_time_progress_as_published_bulletins_do(self):
         text = overall_text(bulletin_data())
@@ -74,7 +84,7 @@ class TestBulletinSummary:
             "截至2025年第三季度末，全市共有目标任务13项，达到序时进度6项，占比46.2%（序时进度：年度目标三个季度75%"
         )
         assert (
-            "已完成年度目标的有2项：每年在集群内培育省级绿色工厂数量、每年新增主导或参与制修订国际、国家、行业标准数量。"
+            "已完成2025年度目标的有2项：每年在集群内培育省级绿色工厂数量、每年新增主导或参与制修订国际、国家、行业标准数量。"
             in text
         )
         assert "未达到序时进度（低于序时进度，或增幅低于目标任务）的有6项（黄灯3项、红灯3项）" in text
@@ -104,7 +114,7 @@ class TestBulletinSummary:
 
         assert "一、总体情况" in body and "二、县(市、区)排名" in body
         assert "　　" + overall_text(bulletin_data()) in body
-        assert any(line.startswith("附件：1. 指标完成情况表") for line in body)
+        assert any(line.startswith("附件：1．2025年第三季度指标完成情况表；") for line in body)
 
     def test_key_figures(self, workbook):
         ws = workbook["总体情况"]
@@ -115,8 +125,8 @@ class TestBulletinSummary:
         assert figures["目标任务（项）"] == 13
         assert figures["达到序时进度（项）"] == 6
         assert figures["达到序时进度占比"] == pytest.approx(6 / 13)
-        assert figures["已完成年度目标（项）"] == 2
-        assert (figures["黄灯（项）"], figures["红灯（项）"], figures["无数据（项）"]) == (3, 3, 1)
+        assert figures["已完成2025年度目标（项）"] == 2
+        assert (figures["黄灯（项）"], figures["红灯（项）"], figures["灰灯（项）"]) == (3, 3, 1)
         assert figures["按时报送率"] == pytest.approx(57 / 66)
         assert ws.cell(row + 1, 3).number_format == "0.0%"
 
