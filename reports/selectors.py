@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from dataclasses import replace
 
 from django.db.models import Max
 from django.utils import timezone
@@ -13,8 +14,8 @@ from django.utils import timezone
 from policies.models import Policy, Responsibility, Unit
 from targets import calendar, completeness
 from targets.calendar import Month
-from targets.completeness import LATE, MISSING, ON_TIME
-from targets.models import Assignment, MonthlyReport, PeriodLock
+from targets.completeness import LATE, MISSING, ON_TIME, PENDING
+from targets.models import Assignment, MonthlyReport, PeriodLock, ReportValue
 
 from . import metrics
 from .builders.data import (
@@ -29,7 +30,6 @@ from .builders.data import (
     UnitTimeliness,
 )
 from .builders.xlsx import issuer as issuer_name
-from .dashboard import reports_summary
 from .evaluation import IndicatorResult, city_results, indicators_of, standings, unit_results, unit_results_at
 
 
@@ -163,38 +163,60 @@ def dispatch_data(policy: Policy, year: int, month: int, *, generated_at: dt.dat
     results = city_results(policy, at, indicators)
     by_unit = unit_results(policy, at, indicators)
     problems = _problems(policy, [at], [i.pk for i in indicators], by_unit)
-    summary = reports_summary(policy, at)
     reports = {
         r.unit_id: r
         for r in MonthlyReport.objects.filter(policy=policy, period__year=year, period__month=month).select_related(
             "unit"
         )
     }
-    lead_ids = set(
-        Responsibility.objects.filter(task__policy=policy, role=Responsibility.Role.LEAD).values_list(
-            "unit_id", flat=True
-        )
-    ) | ({policy.lead_unit_id} if policy.lead_unit_id else set())
+    due = completeness.due_date_of(policy, year, month)
+    today = timezone.localdate(generated_at)
+    expected = list(Unit.objects.reporting_for(policy).order_by("sort_order", "name"))
+    marks = {u.pk: completeness.mark(reports.get(u.pk), due, today) for u in expected}
+    counts = Counter(marks.values())
+    awaiting = [r for r in reports.values() if r.state == MonthlyReport.State.SUBMITTED]
     narratives = [
-        Narrative(r.unit.name, r.progress_text, r.problems_text, r.next_steps_text)
-        for r in sorted(reports.values(), key=lambda r: r.unit.sort_order)
-        if r.unit_id in lead_ids and (r.progress_text or r.problems_text or r.next_steps_text)
+        Narrative(
+            r.unit.name,
+            r.progress_text,
+            r.problems_text,
+            r.next_steps_text,
+            "待审核" if r.state == MonthlyReport.State.SUBMITTED else "",
+        )
+        for r in sorted(reports.values(), key=lambda r: (r.unit.sort_order, r.unit.name))
+        if r.first_submitted_at is not None and (r.progress_text or r.problems_text or r.next_steps_text)
     ]
-    expected = Unit.objects.reporting_for(policy).order_by("sort_order")
-    missing = [u.name for u in expected if u.pk not in reports or reports[u.pk].first_submitted_at is None]
+    pending = _pending_values(awaiting)
+    rows = _rows(results, {r.indicator.pk: r.month_value for r in results}, problems, _unit_figures(policy, by_unit))
     return DispatchData(
         header=_header(policy, data_cutoff(policy), generated_at),
         year=year,
         month=month,
-        rows=_rows(results, {r.indicator.pk: r.month_value for r in results}, problems, _unit_figures(policy, by_unit)),
+        rows=[replace(row, pending=pending.get(r.indicator.pk, [])) for row, r in zip(rows, results, strict=True)],
         lights=dict(Counter(r.light for r in results)),
-        reports_expected=summary["expected"],
-        reports_on_time=summary["on_time"],
-        reports_late=summary["late"],
-        reports_missing=summary["missing"],
+        reports_expected=len(expected),
+        reports_on_time=counts[ON_TIME],
+        reports_late=counts[LATE],
+        reports_missing=counts[MISSING],
         narratives=narratives,
-        missing_units=missing,
+        missing_units=[u.name for u in expected if marks[u.pk] == MISSING],
+        not_yet_due=[u.name for u in expected if marks[u.pk] == PENDING],
+        awaiting_review=[r.unit.name for r in sorted(awaiting, key=lambda r: (r.unit.sort_order, r.unit.name))],
+        due_on=due,
     )
+
+
+def _pending_values(reports: list[MonthlyReport]) -> dict[int, list[tuple[str, object]]]:
+    """Per indicator, the figures of the month's reports awaiting review: (unit, value)."""
+    names = {r.pk: r.unit.name for r in reports}
+    out: dict[int, list] = {}
+    for report_id, indicator_id, value in (
+        ReportValue.objects.filter(report_id__in=names, value__isnull=False)
+        .order_by("report__unit__sort_order")
+        .values_list("report_id", "indicator_id", "value")
+    ):
+        out.setdefault(indicator_id, []).append((names[report_id], value))
+    return out
 
 
 def _quarter_in_plan(policy: Policy, year: int, quarter: int) -> list[Month]:

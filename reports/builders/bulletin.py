@@ -182,8 +182,8 @@ def _summary_sheet(sheet: xlsx.Sheet, data: BulletinData, *, ranking: xlsx.Sheet
     expected = sum(t.expected for t in data.timeliness)
     figures = (
         ("目标任务（项）", total, "计数"),
-        ("达到序时进度（项）", counts[GREEN], "计数"),
-        ("达到序时进度占比", counts[GREEN] / total if total else None, "居中百分比"),
+        ("达到时序进度（项）", counts[GREEN], "计数"),
+        ("达到时序进度占比", counts[GREEN] / total if total else None, "居中百分比"),
         (f"已完成{data.year}年度目标（项）", len(data.completed_for_year), "计数"),
         ("黄灯（项）", counts[YELLOW], "计数"),
         ("红灯（项）", counts[RED], "计数"),
@@ -205,7 +205,7 @@ def _summary_sheet(sheet: xlsx.Sheet, data: BulletinData, *, ranking: xlsx.Sheet
     for offset, light in enumerate(xlsx.LIGHTS):
         sheet.put(row, 3 + offset, LIGHT_LABELS[light], f"灯头_{light}")
     sheet.put(row, 7, "合计", "表头")
-    sheet.put(row, 8, "达到序时进度占比", "表头")
+    sheet.put(row, 8, "达到时序进度占比", "表头")
     heights[row].height = 22
     row += 1
     for name, lights in sections:
@@ -426,9 +426,9 @@ def _unit_sheet(sheet: xlsx.Sheet, data: BulletinData, item: IndicatorRow, *, la
         row += 1
     behind = item.units_behind
     text = (
-        f"低于序时进度的单位{len(behind)}个：" + "；".join(behind_text(u, u.unit) for u in behind) + "。"
+        f"低于时序进度的单位{len(behind)}个：" + "；".join(behind_text(u, u.unit) for u in behind) + "。"
         if behind
-        else "各单位均达到序时进度。"
+        else "各单位均达到时序进度。"
     )
     text = (
         f"{area_word(data.header.city)}合计：目标{item.target_text}，完成率{xlsx.percent_text(item.completion)}。{text}"

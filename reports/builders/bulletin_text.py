@@ -51,7 +51,7 @@ def threshold_text(data: BulletinData) -> str:
             if row.progress is not None and row.progress < 1 and abs(row.progress - annual) > 1e-6
         }
     )
-    text = f"序时进度：年度目标{_progress_text(data)}"
+    text = f"时序进度：年度目标{_progress_text(data)}"
     if others:
         text += f"，计划期累计和截止时点目标{'、'.join(xlsx.percent_text(p) for p in others)}"
     return text
@@ -67,7 +67,7 @@ def overall_text(data: BulletinData) -> str:
     reached = counts[GREEN]
     parts = [
         f"{as_of_text(data)}，{area_word(data.header.city)}共有目标任务{total}项，"
-        f"达到序时进度{reached}项，占比{xlsx.percent_text(reached / total)}（{threshold_text(data)}）。"
+        f"达到时序进度{reached}项，占比{xlsx.percent_text(reached / total)}（{threshold_text(data)}）。"
     ]
     done = list(data.completed_for_year)
     if done:
@@ -79,11 +79,11 @@ def overall_text(data: BulletinData) -> str:
     if behind:
         named = _names(f"{row.indicator}（完成率{xlsx.percent_text(row.completion)}）" for row in behind)
         parts.append(
-            f"未达到序时进度（低于序时进度，或增幅低于目标任务）的有{len(behind)}项"
+            f"未达到时序进度（低于时序进度，或增幅低于目标任务）的有{len(behind)}项"
             f"（黄灯{counts[YELLOW]}项、红灯{counts[RED]}项）：{named}。"
         )
     else:
-        parts.append("各项目标任务均达到序时进度。")
+        parts.append("各项目标任务均达到时序进度。")
     if counts[GREY]:
         # Grey is "not yet due" or "no target for this year" (a due figure missing counts 0).
         parts.append(
@@ -155,7 +155,7 @@ def lagging_text(data: BulletinData) -> str:
     units = list(dict.fromkeys(u.unit for row in red for u in row.units_behind))
     text = f"红灯事项{len(red)}项（详见{attachment_label(data, 'lagging')}）"
     if units:
-        text += f"，低于序时进度的责任单位：{xlsx.listing(units, LIST_LIMIT, '等{count}个单位')}"
+        text += f"，低于时序进度的责任单位：{xlsx.listing(units, LIST_LIMIT, '等{count}个单位')}"
     return text + "。请相关单位对照时序进度查找差距、分析原因，采取有力措施加快推进，确保完成年度目标任务。"
 
 
@@ -232,7 +232,7 @@ def points_below(figure) -> str:
 
 
 def behind_text(figure: UnitFigure | IndicatorRow, name: str) -> str:
-    """ "XX县完成41%，低于序时进度34个百分点"; a unit that did not report, or over a ceiling,
+    """ "XX县完成41%，低于时序进度34个百分点"; a unit that did not report, or over a ceiling,
     says so instead."""
     return name + _behind_figures(figure)
 
@@ -247,13 +247,13 @@ def _behind_figures(figure: UnitFigure | IndicatorRow) -> str:
         return "暂无数据"
     text = f"完成{xlsx.percent_text(figure.completion)}"
     if figure.gap < 0:
-        text += f"，低于序时进度{points_below(figure)}个百分点"
+        text += f"，低于时序进度{points_below(figure)}个百分点"
     return text
 
 
 def units_behind_text(units: list[UnitFigure]) -> str:
     """The units behind, furthest first, those with the same figures named together:
-    "甲、乙完成0%，低于序时进度75个百分点；丙未报送，按0计"."""
+    "甲、乙完成0%，低于时序进度75个百分点；丙未报送，按0计"."""
     groups: dict[str, list[str]] = {}
     for unit in units:
         groups.setdefault(_behind_figures(unit), []).append(unit.unit)
@@ -320,7 +320,7 @@ def requirements_items(data: BulletinData) -> list[tuple[str, str]]:
         items.append(
             (
                 "加快推进滞后事项。",
-                f"{_names(row.indicator for row in red)}{'等' if len(red) > 1 else ''}{len(red)}项指标低于序时进度较多，"
+                f"{_names(row.indicator for row in red)}{'等' if len(red) > 1 else ''}{len(red)}项指标低于时序进度较多，"
                 f"{who}要对照目标任务逐项查找差距、分析原因，制定针对性措施，确保按期完成{data.year}年度目标任务。",
             )
         )

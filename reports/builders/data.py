@@ -49,6 +49,8 @@ class IndicatorRow:
     measure: str = "flow"  # flow / level
     note: str = ""  # what the light rests on (evaluation.IndicatorResult.explanation)
     units: list[UnitFigure] = field(default_factory=list)  # every assigned unit, in unit order
+    # The month's figures submitted and not yet approved (dispatch): (unit, value), not in A yet.
+    pending: list[tuple[str, Decimal | None]] = field(default_factory=list)
 
     @property
     def units_behind(self) -> list[UnitFigure]:
@@ -85,6 +87,7 @@ class Narrative:
     progress: str  # 工作进展
     problems: str  # 存在问题
     next_steps: str  # 下步计划
+    state: str = ""  # "待审核" while the report awaits review
 
 
 @dataclass(frozen=True)
@@ -112,8 +115,11 @@ class DispatchData:
     reports_on_time: int
     reports_late: int
     reports_missing: int
-    narratives: list[Narrative]  # the lead units' texts for the month
-    missing_units: list[str]  # units that did not report
+    narratives: list[Narrative]  # every reporting unit's texts for the month
+    missing_units: list[str]  # units past the due day that did not report
+    not_yet_due: list[str] = field(default_factory=list)  # not reported, but the due day is still ahead
+    awaiting_review: list[str] = field(default_factory=list)  # submitted, not yet approved
+    due_on: dt.date | None = None  # the month's due day, as stored with its period
 
 
 @dataclass(frozen=True)

@@ -141,11 +141,11 @@ def build_tongbao_docx(data: BulletinData) -> bytes:
     _heading(document, f"{next(number_of)}、滞后事项")
     if lagging:
         where = attachment_label(data, "lagging")
-        _body(document, f"{as_of_text(data)}，以下{len(lagging)}项目标任务未达到序时进度（详见{where}）：")
+        _body(document, f"{as_of_text(data)}，以下{len(lagging)}项目标任务未达到时序进度（详见{where}）：")
         for index, (name, text) in enumerate(lagging, start=1):
             _body(document, text, lead=f"（{_cn(index)}）{name}。")
     else:
-        _body(document, "本季度各项目标任务均达到序时进度。")
+        _body(document, "本季度各项目标任务均达到时序进度。")
 
     _heading(document, f"{next(number_of)}、报送情况")
     _body(document, timeliness_text(data))

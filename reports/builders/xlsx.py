@@ -35,6 +35,7 @@ from openpyxl.drawing.text import Font as TextFont
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
@@ -148,6 +149,8 @@ class Sheet:
         self._lines: dict[int, float] = {}  # row → lines × font size of its tallest cell
         self._minimum: dict[int, float] = {}
         self._fitted: dict[tuple, float] = {}  # the same texts recur down a column
+        self._blocks: list[tuple[int, int, int, int, str, str]] = []  # merged text: rows, columns, text, style
+        self._groups: list[tuple[int, int]] = []  # row ranges printed on one page
 
     def put(self, row: int, column: int, value, style: str = "文本", *, fit: bool = True):
         # The cell is made and registered directly, as openpyxl's own reader does, and shares
@@ -220,8 +223,16 @@ class Sheet:
                 self.put(r, column, value if (r, column) == (row, first) else None, style, fit=single)
         if not single:
             self.ws.merge_cells(start_row=row, start_column=first, end_row=end, end_column=last)
+            if isinstance(value, str) and value:
+                self._blocks.append((row, end, first, last, clean_text(value), style))
+            if end > row:
+                self._groups.append((row, end))
         if height:
             self.ws.row_dimensions[row].height = height
+
+    def keep_together(self, first: int, last: int) -> None:
+        """Rows `first`–`last` print on one page (a page break goes before them if need be)."""
+        self._groups.append((first, last))
 
     def widths(self, widths: Sequence[float]) -> None:
         for index, width in enumerate(widths, start=1):
@@ -245,6 +256,57 @@ class Sheet:
                 height = max(fitted, base, self._minimum.get(row, 0))
                 if height:
                     dimension.height = height
+        self._fit_blocks()
+        self._keep_groups()
+
+    def column_width(self, column: int) -> float:
+        return self._widths.get(column) or self.ws.column_dimensions[get_column_letter(column)].width or 8.43
+
+    def _fit_blocks(self) -> None:
+        """A merged block's rows together as high as its text needs at the block's width:
+        neither application grows them, so a short block would clip its first and last lines."""
+        dimensions = self.ws.row_dimensions
+        for top, bottom, first, last, text, style in self._blocks:
+            width = sum(self.column_width(c) for c in range(first, last + 1))
+            need = block_height(text, width, STYLE_SIZES[style])
+            rows = range(top, bottom + 1)
+            have = sum(dimensions[r].height or DEFAULT_ROW_HEIGHT for r in rows)
+            if need > have + 0.05:
+                extra = (need - have) / len(rows)
+                for r in rows:
+                    dimensions[r].height = round((dimensions[r].height or DEFAULT_ROW_HEIGHT) + extra, 1)
+
+    def _keep_groups(self) -> None:
+        """Page breaks before a group of rows (a task's indicators under its merged task
+        cell) that would otherwise run over the foot of a page, where a merged cell's text
+        is cut in two. Pages are reckoned at the scale Excel fits the width to; LibreOffice,
+        whose columns come out wider, fits more on a page, so the breaks hold in both."""
+        ws = self.ws
+        fitted = ws.sheet_properties.pageSetUpPr is not None and ws.sheet_properties.pageSetUpPr.fitToPage
+        if not self._groups or not fitted or ws.page_setup.fitToHeight == 1:
+            return
+        columns = range(1, ws.max_column + 1)
+        width_points = sum((self.column_width(c) * 7 + 5) * 0.75 for c in columns)
+        scale = min(1.0, PAGE_WIDTH / width_points)
+        capacity = PAGE_HEIGHT / scale - 4
+        heights = {r: ws.row_dimensions[r].height or DEFAULT_ROW_HEIGHT for r in range(1, ws.max_row + 1)}
+        repeated = 0.0
+        if ws.print_title_rows:
+            first, last = (int(n) for n in re.findall(r"\d+", ws.print_title_rows)[:2])
+            repeated = sum(heights.get(r, 0) for r in range(first, last + 1))
+        groups = {}
+        for first, last in self._groups:
+            groups[first] = max(groups.get(first, first), last)
+        used = 0.0
+        for row in range(1, ws.max_row + 1):
+            if row in groups:
+                block = sum(heights[r] for r in range(row, groups[row] + 1))
+                if used + block > capacity and used > repeated and block <= capacity - repeated:
+                    ws.row_breaks.append(Break(id=row - 1))
+                    used = repeated
+            elif used + heights[row] > capacity:  # the application's own break
+                used = repeated
+            used += heights[row]
 
 
 def light_key(light: str) -> str:
@@ -313,6 +375,7 @@ def restamp_zip(data: bytes, when: dt.datetime) -> bytes:
 
 
 PAGE_HEIGHT = 595 - 72 * (0.5 + 0.6)  # points of an A4 landscape page between the margins set below
+PAGE_WIDTH = 842 - 72 * (0.5 + 0.5)
 
 
 def print_setup(
@@ -534,6 +597,12 @@ def line_count(text: str, width_units: float, size: float = 10.5) -> int:
 
 def wrapped_height(text: str, width_units: float, size: float = 10.5) -> float:
     """Row height in points for a wrapped `text` in one cell `width_units` wide."""
+    return round(line_count(text, width_units, size) * LINE_HEIGHT * size + 4, 1)
+
+
+def block_height(text: str, width_units: float, size: float = 10.5) -> float:
+    """Height in points a merged block needs for its wrapped `text` (the indent of text cells
+    and the cell padding counted, as for one cell)."""
     return round(line_count(text, width_units, size) * LINE_HEIGHT * size + 4, 1)
 
 

@@ -81,13 +81,13 @@ class TestBulletinSummary:
         text = overall_text(bulletin_data())
 
         assert text.startswith(
-            "截至2025年第三季度末，全市共有目标任务13项，达到序时进度6项，占比46.2%（序时进度：年度目标三个季度75%"
+            "截至2025年第三季度末，全市共有目标任务13项，达到时序进度6项，占比46.2%（时序进度：年度目标三个季度75%"
         )
         assert (
             "已完成2025年度目标的有2项：每年在集群内培育省级绿色工厂数量、每年新增主导或参与制修订国际、国家、行业标准数量。"
             in text
         )
-        assert "未达到序时进度（低于序时进度，或增幅低于目标任务）的有6项（黄灯3项、红灯3项）" in text
+        assert "未达到时序进度（低于时序进度，或增幅低于目标任务）的有6项（黄灯3项、红灯3项）" in text
         assert "每年引进研究生人数（完成率52%）" in text
         assert text.endswith("尚未到考核期或无分年度目标的有1项：集群规上工业企业上云用云覆盖率。")
 
@@ -123,8 +123,8 @@ class TestBulletinSummary:
         figures = {ws.cell(row, c).value: ws.cell(row + 1, c).value for c in range(1, 9)}
 
         assert figures["目标任务（项）"] == 13
-        assert figures["达到序时进度（项）"] == 6
-        assert figures["达到序时进度占比"] == pytest.approx(6 / 13)
+        assert figures["达到时序进度（项）"] == 6
+        assert figures["达到时序进度占比"] == pytest.approx(6 / 13)
         assert figures["已完成2025年度目标（项）"] == 2
         assert (figures["黄灯（项）"], figures["红灯（项）"], figures["灰灯（项）"]) == (3, 3, 1)
         assert figures["按时报送率"] == pytest.approx(57 / 66)
@@ -142,7 +142,7 @@ class TestBulletinSummary:
             "红灯",
             "灰灯",
             "合计",
-            "达到序时进度占比",
+            "达到时序进度占比",
         ]
         assert [ws.cell(row + 1, c).value for c in (1, 3, 4, 5, 6, 7)] == ["一、主要目标", 1, 2, 1, 0, 4]
         assert [ws.cell(row + 3, c).value for c in (1, 3, 4, 5, 6, 7)] == ["合计", 6, 3, 3, 1, 13]
@@ -395,7 +395,7 @@ class TestBulletinText:
     def test_states_the_time_progress_of_the_quarter(self, quarter, wording):
         text = overall_text(replace(bulletin_data(), quarter=quarter))
 
-        assert f"（序时进度：年度目标{wording}" in text
+        assert f"（时序进度：年度目标{wording}" in text
 
     def test_an_empty_quarter_still_builds(self):
         data = replace(

@@ -103,7 +103,7 @@ class TestText:
         text = line_starting(document, "截至2025年第三季度末")
 
         assert text == overall_text(bulletin_data()).replace("(", "（").replace(")", "）")
-        assert "（序时进度：年度目标三个季度75%，计划期累计和截止时点目标81.3%）" in text
+        assert "（时序进度：年度目标三个季度75%，计划期累计和截止时点目标81.3%）" in text
 
     def test_the_ranking_is_given_per_class_with_commendation_and_interview_as_the_policy_sets(self):
         data = bulletin_data()
@@ -135,8 +135,8 @@ class TestText:
 
         text = line_starting(read(replace(data, rows=rows)), "（三）每年培育高新技术企业数量（红灯）。")
 
-        assert text.startswith("（三）每年培育高新技术企业数量（红灯）。全市完成60%，低于序时进度15个百分点")
-        assert "其中，乐亭县未报送，按0计；滦南县、迁西县完成41%，低于序时进度34个百分点。" in text
+        assert text.startswith("（三）每年培育高新技术企业数量（红灯）。全市完成60%，低于时序进度15个百分点")
+        assert "其中，乐亭县未报送，按0计；滦南县、迁西县完成41%，低于时序进度34个百分点。" in text
         assert "遵化市" not in text
 
     def test_the_next_steps_are_drafted_from_the_red_items_unless_given(self):
