@@ -422,7 +422,7 @@ def _unit_sheet(sheet: xlsx.Sheet, data: BulletinData, item: IndicatorRow, *, la
         sheet.share(row, 7 + shift, unit.progress)
         sheet.share(row, 8 + shift, None if unit.gap is None else unit.gap * 100, "百分点")
         sheet.light(row, 9 + shift, unit.light)
-        sheet.put(row, 10 + shift, unit.note or "")
+        sheet.prose(row, 10 + shift, unit.note or "")
         row += 1
     behind = item.units_behind
     text = (

@@ -298,9 +298,9 @@ def _narrative_sheet(sheet: xlsx.Sheet, data: DispatchData) -> None:
     for number, item in enumerate(narratives, start=1):
         sheet.put(row, 1, number, "居中")
         sheet.put(row, 2, f"{item.unit}（{item.state}）" if item.state else item.unit)
-        sheet.put(row, 3, item.progress or xlsx.DASH)
-        sheet.put(row, 4, item.problems or xlsx.DASH)
-        sheet.put(row, 5, item.next_steps or xlsx.DASH)
+        sheet.prose(row, 3, item.progress or xlsx.DASH)
+        sheet.prose(row, 4, item.problems or xlsx.DASH)
+        sheet.prose(row, 5, item.next_steps or xlsx.DASH)
         row += 1
 
 
@@ -326,8 +326,8 @@ def write_behind_row(sheet: xlsx.Sheet, row: int, number: int, item: IndicatorRo
     sheet.share(row, 7, item.progress)
     sheet.share(row, 8, None if item.gap is None else item.gap * 100, "百分点")
     sheet.light(row, 9, item.light)
-    sheet.put(row, 10, behind_units_text(item))
-    sheet.put(row, 11, problems_text(item))
+    sheet.prose(row, 10, behind_units_text(item))
+    sheet.prose(row, 11, problems_text(item))
 
 
 def _focus_sheet(sheet: xlsx.Sheet, data: DispatchData) -> None:
@@ -345,7 +345,7 @@ def _focus_sheet(sheet: xlsx.Sheet, data: DispatchData) -> None:
     row += 1
     for number, text in enumerate(focus_items(data), start=1):
         sheet.put(row, 1, number, "居中")
-        sheet.put(row, 2, text)
+        sheet.prose(row, 2, text)
         row += 1
     row += 1
     heading = f"二、逾期未报送{data.month}月月报的单位（报送截止日已过）"

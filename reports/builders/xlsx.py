@@ -130,6 +130,7 @@ def _style_specs() -> list[NamedStyle]:
 
 
 STYLE_SIZES = {spec.name: spec.font.sz for spec in _style_specs()}
+PROSE_STYLES = ("正文", "注释")  # paragraphs the builders write, broken into lines here
 
 
 class Sheet:
@@ -151,6 +152,10 @@ class Sheet:
         self._fitted: dict[tuple, float] = {}  # the same texts recur down a column
         self._blocks: list[tuple[int, int, int, int, str, str]] = []  # merged text: rows, columns, text, style
         self._groups: list[tuple[int, int]] = []  # row ranges printed on one page
+
+    def prose(self, row: int, column: int, text: str, style: str = "文本"):
+        """Generated text in a wrapped cell, broken into lines that keep 避头尾."""
+        return self.put(row, column, prose_lines(text, self.column_width(column), STYLE_SIZES[style]), style)
 
     def put(self, row: int, column: int, value, style: str = "文本", *, fit: bool = True):
         # The cell is made and registered directly, as openpyxl's own reader does, and shares
@@ -218,6 +223,8 @@ class Sheet:
         style so that borders and fills run along it. A block's height is given, not fitted."""
         end = to_row or row
         single = last == first and end == row
+        if style in PROSE_STYLES and isinstance(value, str):
+            value = prose_lines(value, sum(self.column_width(c) for c in range(first, last + 1)), STYLE_SIZES[style])
         for r in range(row, end + 1):
             for column in range(first, last + 1):
                 self.put(r, column, value if (r, column) == (row, first) else None, style, fit=single)
@@ -583,6 +590,42 @@ def text_width(text: str) -> float:
     Counted from the encoded length, which is fast enough for tens of thousands of rows."""
     wide = (len(text.encode("utf-8")) - len(text)) // 2
     return wide * 2 + (len(text) - wide) * 1.1
+
+
+# 避头尾: what may not begin a line, and what may not end one. Neither Excel nor LibreOffice
+# Calc keeps to it when wrapping a cell, so generated prose is broken into lines here.
+NO_LINE_START = frozenset("、，。．）》」』”’；：！？％…,.;:!?)%")
+NO_LINE_END = frozenset("（《「『“‘(")
+
+
+def _per_line(width_units: float, size: float) -> float:
+    return max((width_units * 7 - 14) / (size * 96 / 72 / 2), 4)
+
+
+def prose_lines(text: str, width_units: float, size: float = 10.5) -> str:
+    """`text` broken into the lines it wraps into at `width_units` (as `line_count` reckons,
+    which errs on the narrow side), moved so that no line begins with closing punctuation
+    or ends with an opening bracket, and no number is cut in two."""
+    per_line = _per_line(width_units, size)
+    out = []
+    for paragraph in text.split("\n"):
+        start, used = 0, 0.0
+        for index, char in enumerate(paragraph):
+            width = 2 if 0x800 <= ord(char) <= 0xFFFF else 1.1  # as text_width counts
+            if used + width > per_line and index > start:
+                cut = index
+                while cut > start + 1 and (
+                    paragraph[cut] in NO_LINE_START
+                    or paragraph[cut - 1] in NO_LINE_END
+                    or (paragraph[cut].isascii() and paragraph[cut].isalnum() and paragraph[cut - 1] in "0123456789.")
+                ):
+                    cut -= 1
+                out.append(paragraph[start:cut])
+                start = cut
+                used = text_width(paragraph[start:index])
+            used += width
+        out.append(paragraph[start:])
+    return "\n".join(out)
 
 
 def line_count(text: str, width_units: float, size: float = 10.5) -> int:
