@@ -98,7 +98,7 @@ def _rows(
         rows.append(
             IndicatorRow(
                 section=str(r.section),
-                task=str(r.indicator.task),
+                task=task_label(r.indicator.task),
                 lead_units=[x.unit.name for x in resps if x.role == Responsibility.Role.LEAD]
                 or ([r.indicator.policy.lead_unit.name] if r.indicator.policy.lead_unit else []),
                 responsible_units=problems.get(("units", r.indicator.pk), []),
@@ -122,6 +122,17 @@ def _rows(
             )
         )
     return rows
+
+
+def task_label(task) -> str:
+    """A task as documents number it: "1. 标题" for an item, "（二）标题" for a sub-heading's
+    paragraph (numbered 一、二… in the catalogue), never "二. 标题"."""
+    number = task.number.strip().strip("()（）")
+    if not number:
+        return task.title
+    if number.isdigit():
+        return f"{number}. {task.title}"
+    return f"（{number}）{task.title}"
 
 
 def _problems(policy: Policy, months: list[Month], indicator_ids, by_unit=None) -> dict:

@@ -30,6 +30,7 @@ from .bulletin_text import (
     attachment_label,
     attachments,
     behind_text,
+    class_label,
     key_rows,
     lagging_text,
     overall_text,
@@ -376,7 +377,7 @@ def _indicator_sheet(sheet: xlsx.Sheet, data: BulletinData, *, label: str) -> No
         put(row, 3, item.task)
         put(row, 4, item.indicator)
         put(row, 5, item.unit_of_measure, "居中")
-        put(row, 6, item.target_text)
+        sheet.prose(row, 6, item.target_text)
         if baseline:
             number(row, 7, item.baseline)
         number(row, 7 + shift, item.period_value)
@@ -385,7 +386,7 @@ def _indicator_sheet(sheet: xlsx.Sheet, data: BulletinData, *, label: str) -> No
         share(row, 10 + shift, item.progress)
         share(row, 11 + shift, None if item.gap is None else item.gap * 100, "百分点")
         sheet.light(row, 12 + shift, item.light)
-        put(row, 13 + shift, "、".join(item.lead_units) or xlsx.DASH)
+        sheet.prose(row, 13 + shift, "、".join(item.lead_units) or xlsx.DASH)
         row += 1
     if baseline:
         note = "注：基数为计算完成率所用的基期值，存量类指标完成率 =（当前值 − 基数）÷（目标 − 基数）。"
@@ -455,7 +456,7 @@ def _ranking_sheet(sheet: xlsx.Sheet, data: BulletinData, *, label: str) -> int:
         tier_style = {"前三": "前三", "后三": "后三"}.get(standing.tier, "居中")
         sheet.put(row, 1, standing.rank if standing.rank is not None else xlsx.DASH, "居中")
         sheet.put(row, 2, standing.unit)
-        sheet.put(row, 3, standing.klass or standing.kind or xlsx.DASH, "居中")
+        sheet.put(row, 3, class_label(data, standing.klass) or standing.kind or xlsx.DASH, "居中")
         sheet.share(row, 4, standing.score, "得分")
         sheet.put(row, 5, xlsx.change_text(standing.change), "居中")
         sheet.share(row, 6, standing.on_time_rate, "居中百分比")

@@ -96,8 +96,17 @@ def ranking_text(data: BulletinData) -> str:
     """Per class, "总分居前3位的是…，居后3位的是…" and who moved most since last quarter; a
     class too small to rank is named with its scores."""
     classes = list(dict.fromkeys(s.klass for s in data.standings))
-    parts = [_class_ranking_text(klass, [s for s in data.standings if s.klass == klass]) for klass in classes]
+    parts = [
+        _class_ranking_text(class_label(data, klass), [s for s in data.standings if s.klass == klass])
+        for klass in classes
+    ]
     return "".join(parts) or "本季度暂无可排名的单位。"
+
+
+def class_label(data: BulletinData, klass: str) -> str:
+    """市直部门 of a city; 区直部门 of a development zone or district (Lutai)."""
+    area = area_word(data.header.city)
+    return klass.replace("市直", f"{area[-1]}直") if klass else klass
 
 
 def _class_ranking_text(klass: str, standings: list[UnitStanding]) -> str:
@@ -186,7 +195,7 @@ def attachment_label(data: BulletinData, key: str) -> str:
 
 def ranking_title(data: BulletinData) -> str:
     """排名 named for the classes it holds: Taizhou's four bureaus are not 县区."""
-    classes = [k for k in dict.fromkeys(s.klass for s in data.standings) if k]
+    classes = [class_label(data, k) for k in dict.fromkeys(s.klass for s in data.standings) if k]
     return f"{'和'.join(classes)}排名" if classes else "县区部门排名"
 
 
@@ -293,6 +302,7 @@ def ranking_items(data: BulletinData) -> list[tuple[str, str]]:
     items = []
     for klass in dict.fromkeys(s.klass for s in data.standings):
         standings = [s for s in data.standings if s.klass == klass]
+        klass = class_label(data, klass)
         text = _class_ranking_text(klass, standings)
         if not text:
             continue

@@ -32,7 +32,7 @@ INDICATOR_HEADERS = (
     "与时序进度差距\n（百分点）",
     "状态",
 )
-INDICATOR_WIDTHS = (20, 16, 30, 5, 19, 10, 11, 8, 8, 11, 6)
+INDICATOR_WIDTHS = (20, 18, 30, 5, 19, 10, 11, 8, 8, 11, 6)
 
 NARRATIVE_HEADERS = ("序号", "单位", "工作进展", "存在问题", "下步计划")
 NARRATIVE_WIDTHS = (6, 16, 46, 36, 38)
@@ -251,7 +251,7 @@ def _summary_sheet(sheet: xlsx.Sheet, data: DispatchData) -> None:
             for item in task.rows:
                 sheet.put(row, 3, item.indicator)
                 sheet.put(row, 4, item.unit_of_measure, "居中")
-                sheet.put(row, 5, item.target_text)
+                sheet.prose(row, 5, item.target_text)
                 value = month_cell(item)
                 if isinstance(value, str):
                     sheet.put(row, 6, value, "居中")
@@ -264,7 +264,7 @@ def _summary_sheet(sheet: xlsx.Sheet, data: DispatchData) -> None:
                 sheet.light(row, 11, item.light)
                 row += 1
             sheet.merged(first, 1, 1, task.task, "文本", to_row=row - 1)
-            sheet.merged(first, 2, 2, units_text(task.lead_units), "文本", to_row=row - 1)
+            sheet.merged(first, 2, 2, units_text(task.lead_units), "文本", to_row=row - 1, prose=True)
 
 
 def lights_sentence(data: DispatchData) -> str:
@@ -320,7 +320,7 @@ def write_behind_row(sheet: xlsx.Sheet, row: int, number: int, item: IndicatorRo
     sheet.put(row, 1, number, "居中")
     sheet.put(row, 2, item.task)
     sheet.put(row, 3, item.indicator)
-    sheet.put(row, 4, item.target_text)
+    sheet.prose(row, 4, item.target_text)
     sheet.number(row, 5, item.to_date)
     sheet.share(row, 6, item.completion)
     sheet.share(row, 7, item.progress)

@@ -18,6 +18,7 @@ from __future__ import annotations
 import copy
 import io
 
+from django.utils import timezone
 from docx import Document
 from docx.enum.section import WD_SECTION
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
@@ -172,7 +173,8 @@ def build_tongbao_docx(data: BulletinData) -> bytes:
     out = io.BytesIO()
     _stamp(document, data)
     document.save(out)
-    return out.getvalue()
+    # Dated by the data, not the clock, to the entry: the same data gives the same checksum.
+    return xlsx.restamp_zip(out.getvalue(), timezone.localtime(data.header.generated_at))
 
 
 # Frame -------------------------------------------------------------------------------------

@@ -218,12 +218,23 @@ class Sheet:
             style = styles if isinstance(styles, str) else styles[offset]
             self.put(row, offset + 1, value, style)
 
-    def merged(self, row: int, first: int, last: int, value, style: str, *, height: float | None = None, to_row=None):
+    def merged(
+        self,
+        row: int,
+        first: int,
+        last: int,
+        value,
+        style: str,
+        *,
+        height: float | None = None,
+        to_row=None,
+        prose=False,
+    ):
         """A merged block (titles, paragraphs, group rows). Every cell of the block gets the
         style so that borders and fills run along it. A block's height is given, not fitted."""
         end = to_row or row
         single = last == first and end == row
-        if style in PROSE_STYLES and isinstance(value, str):
+        if (prose or style in PROSE_STYLES) and isinstance(value, str):
             value = prose_lines(value, sum(self.column_width(c) for c in range(first, last + 1)), STYLE_SIZES[style])
         for r in range(row, end + 1):
             for column in range(first, last + 1):
@@ -468,7 +479,7 @@ def explain_sheet(sheet: Sheet, header: ReportHeader, *, subject: str, as_of: st
     sheet.ws.row_dimensions[1].height = 30
     row = 2
     for line in lines:
-        sheet.put(row, 1, line, "正文")
+        sheet.prose(row, 1, line, "正文")
         row += 1
     tolerance = f"{header.tolerance:g}"
     notes = [
@@ -478,7 +489,7 @@ def explain_sheet(sheet: Sheet, header: ReportHeader, *, subject: str, as_of: st
         f"政策文件：《{header.policy_title}》" + (f"（{header.doc_number}）。" if header.doc_number else "。"),
     ]
     for line in notes:
-        sheet.put(row, 1, line, "正文")
+        sheet.prose(row, 1, line, "正文")
         row += 1
     print_setup(sheet.ws)
 
@@ -596,6 +607,7 @@ def text_width(text: str) -> float:
 # Calc keeps to it when wrapping a cell, so generated prose is broken into lines here.
 NO_LINE_START = frozenset("、，。．）》」』”’；：！？％…,.;:!?)%")
 NO_LINE_END = frozenset("（《「『“‘(")
+BREAK_AFTER = frozenset("、，；。：")
 
 
 def _per_line(width_units: float, size: float) -> float:
@@ -614,6 +626,11 @@ def prose_lines(text: str, width_units: float, size: float = 10.5) -> str:
             width = 2 if 0x800 <= ord(char) <= 0xFFFF else 1.1  # as text_width counts
             if used + width > per_line and index > start:
                 cut = index
+                # After a separator close by, rather than through a name ("市工业和信息化/局").
+                for back in range(index, max(start + 1, index - 6), -1):
+                    if paragraph[back - 1] in BREAK_AFTER and paragraph[back] not in NO_LINE_START:
+                        cut = back
+                        break
                 while cut > start + 1 and (
                     paragraph[cut] in NO_LINE_START
                     or paragraph[cut - 1] in NO_LINE_END
