@@ -8,7 +8,7 @@ import datetime as dt
 from collections import Counter
 from dataclasses import replace
 
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from policies.models import Policy, Responsibility, Unit
@@ -258,9 +258,11 @@ def bulletin_month(policy: Policy, year: int, quarter: int, on: dt.datetime) -> 
 
 
 def addressees_of(policy: Policy) -> str:
-    """主送 as the units that report for the policy call for it: 各县（市、区）人民政府、
-    开发区管委会，市直有关部门; a zone's own towns and streets by name."""
-    units = list(Unit.objects.reporting_for(policy).order_by("sort_order", "name").only("name", "kind"))
+    """主送 as the units the policy names or that report for it call for it (the issuing
+    bureau aside): 各县（市、区）人民政府、开发区管委会，市直有关部门; a zone's own towns and
+    streets by name."""
+    named = Unit.objects.filter(Q(pk__in=Unit.objects.reporting_for(policy).values("pk")) | Q(policies=policy))
+    units = list(named.exclude(pk=policy.lead_unit_id).distinct().order_by("sort_order", "name").only("name", "kind"))
     kinds = {u.kind for u in units}
     divisions = []
     words = [

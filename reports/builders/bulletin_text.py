@@ -330,7 +330,8 @@ def requirements_items(data: BulletinData) -> list[tuple[str, str]]:
         items.append(
             (
                 "加快推进滞后事项。",
-                f"{_names(row.indicator for row in red)}{'等' if len(red) > 1 else ''}{len(red)}项指标低于时序进度较多，"
+                f"{xlsx.listing([row.indicator for row in red], 3, '等{count}项指标')}"
+                f"{'' if len(red) > 3 else '指标'}低于时序进度较多，"
                 f"{who}要对照目标任务逐项查找差距、分析原因，制定针对性措施，确保按期完成{data.year}年度目标任务。",
             )
         )

@@ -113,7 +113,7 @@ def build_tongbao_docx(data: BulletinData) -> bytes:
     _rule(number, colour="E60012", size=12, space=11)
 
     title = _paragraph(document, align=WD_ALIGN_PARAGRAPH.CENTER, line=Pt(36), space_before=LINE * 2)
-    _run(title, tongbao_title(data), TITLE_FONT, TITLE_SIZE)
+    _run(title, chinese_text(tongbao_title(data)), TITLE_FONT, TITLE_SIZE)
     _paragraph(document)
     addressees = _paragraph(document)
     _run(addressees, chinese_text((letter.addressees or "各有关单位").rstrip("：:")) + "：", BODY_FONT, BODY_SIZE)

@@ -295,36 +295,89 @@ class Sheet:
                     dimensions[r].height = round((dimensions[r].height or DEFAULT_ROW_HEIGHT) + extra, 1)
 
     def _keep_groups(self) -> None:
-        """Page breaks before a group of rows (a task's indicators under its merged task
-        cell) that would otherwise run over the foot of a page, where a merged cell's text
-        is cut in two. Pages are reckoned at the scale Excel fits the width to; LibreOffice,
-        whose columns come out wider, fits more on a page, so the breaks hold in both."""
+        """No merged cell cut at the foot of a page: a group of rows (a task's indicators
+        under its merged task cell) that would run over it goes to the next page whole when
+        it is short; a long one is split there, its merged cells ending on this page and
+        beginning again on the next with their text, each part as high as the text needs.
+        Pages are reckoned at the scale Excel fits the width to; LibreOffice, whose columns
+        come out wider, fits more on a page, so the breaks hold in both."""
         ws = self.ws
         fitted = ws.sheet_properties.pageSetUpPr is not None and ws.sheet_properties.pageSetUpPr.fitToPage
         if not self._groups or not fitted or ws.page_setup.fitToHeight == 1:
             return
-        columns = range(1, ws.max_column + 1)
-        width_points = sum((self.column_width(c) * 7 + 5) * 0.75 for c in columns)
-        scale = min(1.0, PAGE_WIDTH / width_points)
-        capacity = PAGE_HEIGHT / scale - 4
+        width_points = sum((self.column_width(c) * 7 + 5) * 0.75 for c in range(1, ws.max_column + 1))
+        capacity = PAGE_HEIGHT / min(1.0, PAGE_WIDTH / width_points) - 4
+        breaks: set[int] = set()
+        for _ in range(50):  # each pass splits at most one group; a handful do in practice
+            if not self._paginate(capacity, breaks):
+                break
+        for row in sorted(breaks):
+            ws.row_breaks.append(Break(id=row - 1))
+
+    def _paginate(self, capacity: float, breaks: set[int]) -> bool:
+        """One pass over the pages: the breaks before short groups; True after splitting a
+        long group (the heights changed: the pass is made again)."""
+        ws = self.ws
         heights = {r: ws.row_dimensions[r].height or DEFAULT_ROW_HEIGHT for r in range(1, ws.max_row + 1)}
         repeated = 0.0
         if ws.print_title_rows:
             first, last = (int(n) for n in re.findall(r"\d+", ws.print_title_rows)[:2])
             repeated = sum(heights.get(r, 0) for r in range(first, last + 1))
-        groups = {}
+        groups: dict[int, int] = {}
         for first, last in self._groups:
             groups[first] = max(groups.get(first, first), last)
         used = 0.0
         for row in range(1, ws.max_row + 1):
-            if row in groups:
+            if row in breaks:
+                used = repeated
+            elif row in groups:
                 block = sum(heights[r] for r in range(row, groups[row] + 1))
-                if used + block > capacity and used > repeated and block <= capacity - repeated:
-                    ws.row_breaks.append(Break(id=row - 1))
-                    used = repeated
+                if used + block > capacity and used > repeated:
+                    if block <= (capacity - repeated) * 0.4:
+                        breaks.add(row)
+                        used = repeated
+                    else:
+                        cut, room = row, used
+                        while cut <= groups[row] and room + heights[cut] <= capacity:
+                            room += heights[cut]
+                            cut += 1
+                        if cut == row:  # not even its first row fits: the group starts the next page
+                            breaks.add(row)
+                            used = repeated
+                        else:
+                            self._split_group(row, groups[row], cut)
+                            breaks.add(cut)
+                            return True
             elif used + heights[row] > capacity:  # the application's own break
                 used = repeated
             used += heights[row]
+        return False
+
+    def _split_group(self, top: int, bottom: int, cut: int) -> None:
+        """The merged blocks of rows top–bottom end at row cut − 1 and start again at cut,
+        each part with the text and as high as it needs."""
+        ws = self.ws
+        self._groups = [(a, b) for a, b in self._groups if (a, b) != (top, bottom)] + [(top, cut - 1), (cut, bottom)]
+        blocks = []
+        for block in self._blocks:
+            first_row, last_row, first, last, text, style = block
+            if first_row < cut <= last_row:
+                style_array = StyleArray(ws.cell(first_row, first)._style)
+                ws.unmerge_cells(start_row=first_row, start_column=first, end_row=last_row, end_column=last)
+                for r in range(first_row, last_row + 1):  # unmerging drops the covered cells
+                    for c in range(first, last + 1):
+                        cell = ws.cell(r, c)
+                        cell._style = StyleArray(style_array)
+                        if (r, c) == (cut, first):
+                            cell._value, cell.data_type = text, "s"
+                for part in ((first_row, cut - 1), (cut, last_row)):
+                    if part[1] > part[0] or last > first:
+                        ws.merge_cells(start_row=part[0], start_column=first, end_row=part[1], end_column=last)
+                    blocks.append((part[0], part[1], first, last, text, style))
+            else:
+                blocks.append(block)
+        self._blocks = blocks
+        self._fit_blocks()
 
 
 def light_key(light: str) -> str:

@@ -15,6 +15,7 @@ from docx import Document
 from reports import services, tasks
 from reports.models import ReportRun
 from targets.models import AuditEntry
+from tests import factories as f
 from tests.reports.test_dashboards import approve
 
 pytestmark = pytest.mark.usefixtures("no_queue")
@@ -361,8 +362,12 @@ class TestBulletinLetter:
         assert world.a.policy.bulletin_doc_prefix == ""
         assert not AuditEntry.objects.filter(action="通报文头").exists()
 
-    def test_the_addressees_follow_the_kinds_of_the_reporting_units(self, world):
+    def test_the_addressees_follow_the_kinds_of_the_units_without_the_issuing_bureau(self, world):
+        alone = services.selectors.letter_of(world.a.policy)
+        world.a.policy.units.add(f.UnitFactory(city=world.a.city, kind="bureau"))
+
         letter = services.selectors.letter_of(world.a.policy)
 
-        assert letter.addressees.endswith("市直有关部门")
-        assert letter.issuer.startswith(world.a.city.name)
+        assert alone.addressees == "各县人民政府"
+        assert letter.addressees == "各县人民政府，市直有关部门"
+        assert letter.issuer == world.a.city.name + world.a.bureau.name.removeprefix(world.a.city.name)
