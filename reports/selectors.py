@@ -273,8 +273,8 @@ def addressees_of(policy: Policy) -> str:
     if words:
         divisions.append(f"各{words[0]}" + (f"（{'、'.join(words[1:])}）" if words[1:] else "") + "人民政府")
     zones = [u.name for u in units if u.kind == Unit.Kind.ZONE]
-    if len(zones) == 1:
-        divisions.append(f"{zones[0]}管委会")
+    if len(zones) <= 2 and zones:
+        divisions.append(f"{'、'.join(zones)}管委会")
     elif zones:
         divisions.append("各开发区（管理区）管委会")
     for unit in units:

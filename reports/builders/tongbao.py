@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import copy
 import io
+import math
 
 from django.utils import timezone
 from docx import Document
@@ -64,6 +65,7 @@ LINE = Pt(28.95)  # fixed line pitch: 22 lines on the 225 mm type area
 INDENT = Pt(32)  # two characters of 三号
 TYPE_WIDTH_CHARS = 28  # characters of 三号 on a line of the 156 mm type area
 BLANK = "＿＿"
+TITLE_CHARS = 19.5  # characters of 二号 on a line of the type area
 
 
 def tongbao_title(data: BulletinData) -> str:
@@ -113,7 +115,10 @@ def build_tongbao_docx(data: BulletinData) -> bytes:
     _rule(number, colour="E60012", size=12, space=11)
 
     title = _paragraph(document, align=WD_ALIGN_PARAGRAPH.CENTER, line=Pt(36), space_before=LINE * 2)
-    _run(title, chinese_text(tongbao_title(data)), TITLE_FONT, TITLE_SIZE)
+    for index, line in enumerate(balanced_lines(chinese_text(tongbao_title(data)), TITLE_CHARS)):
+        if index:
+            title.runs[-1].add_break()
+        _run(title, line, TITLE_FONT, TITLE_SIZE)
     _paragraph(document)
     addressees = _paragraph(document)
     _run(addressees, chinese_text((letter.addressees or "各有关单位").rstrip("：:")) + "：", BODY_FONT, BODY_SIZE)
@@ -436,6 +441,27 @@ def _ordered(p_pr, element):
 def _width(text: str) -> float:
     """Width in characters of 三号 (a CJK character 1, other characters half)."""
     return xlsx.text_width(text) / 2
+
+
+def balanced_lines(text: str, per_line: float) -> list[str]:
+    """A title broken into lines of about equal length (GB/T 9704: 梯形或菱形, not a long line
+    and a word left over), never before closing or after opening punctuation."""
+    total = _width(text)
+    count = max(1, math.ceil(total / per_line))
+    if count == 1:
+        return [text]
+    target = total / count
+    lines, start, used = [], 0, 0.0
+    for index, char in enumerate(text):
+        if used >= target and len(lines) < count - 1:
+            cut = index
+            while cut > start + 1 and (text[cut] in xlsx.NO_LINE_START or text[cut - 1] in xlsx.NO_LINE_END):
+                cut -= 1
+            lines.append(text[start:cut])
+            start, used = cut, _width(text[cut:index])
+        used += _width(char)
+    lines.append(text[start:])
+    return lines
 
 
 def _cn(number: int) -> str:

@@ -10,6 +10,7 @@ import pytest
 from docx import Document
 from docx.shared import Pt
 
+from reports.builders import xlsx
 from reports.builders.bulletin_text import attachments, overall_text
 from reports.builders.data import Letter, ProblemItem, UnitFigure
 from reports.builders.tongbao import build_tongbao_docx, tongbao_filename
@@ -72,7 +73,10 @@ class TestFrame:
     def test_the_title_is_in_xiaobiaosong_erhao(self, document):
         title = next(p for p in document.paragraphs if p.text.startswith("关于"))
 
-        assert title.text == "关于2025年第三季度唐山市《强化创新引领 推进产业集群高质量发展实施方案》推进情况的通报"
+        lines = title.text.split("\n")
+        assert "".join(lines) == "关于2025年第三季度唐山市《强化创新引领 推进产业集群高质量发展实施方案》推进情况的通报"
+        widths = [xlsx.text_width(line) / 2 for line in lines]  # in characters of 二号
+        assert len(lines) == 3 and max(widths) <= 20 and max(widths) - min(widths) <= 4.5
         assert title.runs[0].font.size == Pt(22)
         assert (
             title.runs[0]._element.rPr.rFonts.get(
