@@ -3,8 +3,13 @@ python-docx: its GB/T 9704 frame, its 正文 and its 附件 list."""
 
 import datetime as dt
 import io
+import os
+import re
+import shutil
+import subprocess
 from dataclasses import replace
 from decimal import Decimal as D
+from pathlib import Path
 
 import pytest
 from docx import Document
@@ -177,3 +182,38 @@ class TestText:
 
     def test_the_same_data_gives_the_same_bytes(self):
         assert build_tongbao_docx(bulletin_data()) == build_tongbao_docx(bulletin_data())
+
+
+@pytest.mark.skipif(
+    shutil.which("libreoffice") is None or shutil.which("pdftotext") is None,
+    reason="LibreOffice test skipped: apt-get install libreoffice-writer poppler-utils fonts-noto-cjk",
+)
+def test_libreoffice_prints_it_on_a4_with_page_numbers_and_no_line_starting_with_a_comma(tmp_path):
+    source = tmp_path / "通报.docx"
+    source.write_bytes(build_tongbao_docx(bulletin_data(letter=Letter(addressees="各县（市、区）人民政府"))))
+    fonts = Path(__file__).resolve().parents[2] / "reports" / "builders" / "gongwen-fonts.conf"
+
+    subprocess.run(
+        [
+            "libreoffice",
+            f"-env:UserInstallation=file://{tmp_path}/profile",  # not another LibreOffice's profile
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(source),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+        env={**os.environ, "FONTCONFIG_FILE": str(fonts)},
+    )
+    pdf = tmp_path / "通报.pdf"
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+
+    assert re.search(r"Page size:\s+595\.\d+ x 841\.\d+", info)  # A4
+    assert "唐山市工业和信息化局文件" in text
+    assert re.search(r"—\s*1\s*—", text) and re.search(r"—\s*2\s*—", text)
+    assert not [line for line in text.splitlines() if line.strip()[:1] in ("、", "，", "。", "）", "；")]
