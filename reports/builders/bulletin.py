@@ -57,7 +57,7 @@ INDICATOR_HEADERS = (
     "状态",
     "牵头单位",
 )
-INDICATOR_WIDTHS = (5, 11, 17, 26, 5, 18, 9, 10, 8, 8, 11, 6, 15)
+INDICATOR_WIDTHS = (5, 11, 17, 26, 5, 18, 9, 10, 8, 8, 11, 6, 18)
 
 RANKING_HEADERS = ("排名", "单位", "类别", "得分", "较上季度", "按时报送率", "档次", "计分指标数")
 RANKING_WIDTHS = (8, 28, 12, 10, 10, 12, 10, 10)
@@ -423,7 +423,8 @@ def _unit_sheet(sheet: xlsx.Sheet, data: BulletinData, item: IndicatorRow, *, la
         sheet.share(row, 7 + shift, unit.progress)
         sheet.share(row, 8 + shift, None if unit.gap is None else unit.gap * 100, "百分点")
         sheet.light(row, 9 + shift, unit.light)
-        sheet.prose(row, 10 + shift, unit.note or "")
+        zero = unit.target_value is not None and unit.target_value == 0
+        sheet.prose(row, 10 + shift, unit.note or ("分解目标为0，不计分" if zero else ""))
         row += 1
     behind = item.units_behind
     text = (
