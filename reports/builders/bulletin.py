@@ -339,9 +339,9 @@ def _value_labels(number_format: str | None = None) -> DataLabelList:
 
 
 def cutoff_text(data: BulletinData) -> str:
-    """What the figures stand for and what they count: 数据截至2025年9月末（月报审核截至
-    2025年10月16日 09:30）: the month evaluated, and the build's moment for approvals."""
-    return f"数据{as_of_text(data).removeprefix('数据')}，计入{xlsx.datetime_label(data.header.generated_at)}前审核通过的月报"
+    """What the figures stand for and what they count: 数据截至2025年第三季度末，计入2025年
+    10月16日 09:30前审核通过的月报: the month evaluated, and the build's moment for approvals."""
+    return f"数据{as_of_text(data)}，计入{xlsx.datetime_label(data.header.generated_at)}前审核通过的月报"
 
 
 def _info(data: BulletinData) -> str:

@@ -17,14 +17,14 @@ LIST_LIMIT = 10  # names spelled out in the text before "等N项"
 
 def as_of_text(data: BulletinData) -> str:
     """What the figures stand for: 截至2025年第四季度末, or, for a quarter not yet over,
-    数据截至11月（本季度尚未结束）: the end of the last month evaluated, never the quarter's."""
+    截至2025年11月末（本季度尚未结束）: the end of the last month evaluated, never the quarter's."""
     if data.quarter_over:
         return f"截至{xlsx.quarter_label(data.year, data.quarter)}末"
-    return f"数据截至{data.evaluated_month}月（本季度尚未结束）"
+    return f"截至{data.year}年{data.evaluated_month}月末（本季度尚未结束）"
 
 
 def _unfinished(data: BulletinData) -> str:
-    return "" if data.quarter_over else f"（数据截至{data.evaluated_month}月，本季度尚未结束）"
+    return "" if data.quarter_over else f"（数据截至{data.year}年{data.evaluated_month}月末，本季度尚未结束）"
 
 
 def _progress_text(data: BulletinData) -> str:
@@ -35,9 +35,7 @@ def _progress_text(data: BulletinData) -> str:
     return f"{month}个月{xlsx.percent_text(month / 12)}"
 
 
-def area_word(city: str) -> str:
-    """全市 for a city, 全区 for a development zone or district, 全县 for a county."""
-    return "全" + (city[-1] if city[-1:] in ("市", "区", "县") else "市")
+area_word = xlsx.area_word
 
 
 def threshold_text(data: BulletinData) -> str:
@@ -151,7 +149,8 @@ def timeliness_text(data: BulletinData) -> str:
     )
     tardy = [t for t in items if t.late or t.missing]
     if tardy:
-        text += f"逾期或未报送的单位有：{_names(_tardiness(t) for t in tardy)}。"
+        more = "等{count}个单位（详见" + attachment_label(data, "timeliness") + "）"
+        text += f"逾期或未报送的单位有：{xlsx.listing([_tardiness(t) for t in tardy], LIST_LIMIT, more)}。"
     else:
         text += "各单位均按时报送。"
     return text

@@ -526,7 +526,8 @@ def explain_sheet(sheet: Sheet, header: ReportHeader, *, subject: str, as_of: st
     """说明: the formulas verbatim, the tolerance in force and the data cut-off."""
     width = 110
     sheet.widths([width])
-    lines = [line for line in header.formulas.splitlines() if line.strip()]
+    area = area_word(header.city)
+    lines = [line.replace("全市", area) for line in header.formulas.splitlines() if line.strip()]
     title = lines.pop(0) if lines and "说明" in lines[0] else "指标计算说明"
     sheet.put(1, 1, title, "标题")
     sheet.ws.row_dimensions[1].height = 30
@@ -621,6 +622,11 @@ def change_text(change: int | None) -> str:
     if not change:
         return DASH
     return f"↑{change}" if change > 0 else f"↓{-change}"
+
+
+def area_word(city: str) -> str:
+    """全市 for a city, 全区 for a development zone or district, 全县 for a county."""
+    return "全" + (city[-1] if city[-1:] in ("市", "区", "县") else "市")
 
 
 def issuer(city: str, lead_unit: str) -> str:
