@@ -13,8 +13,12 @@ class BulletinLetterForm(forms.ModelForm):
         model = Policy
         fields = LETTER_FIELDS
         widgets = {
+            "bulletin_doc_prefix": forms.TextInput(attrs={"class": "form-control", "placeholder": "唐工信"}),
+            "bulletin_issuer": forms.TextInput(attrs={"class": "form-control"}),
             "bulletin_addressees": forms.TextInput(attrs={"class": "form-control"}),
             "bulletin_copies_to": forms.TextInput(attrs={"class": "form-control"}),
+            "bulletin_commend_top": forms.CheckboxInput(attrs={"class": "form-check-input"}),
+            "bulletin_interview_bottom": forms.CheckboxInput(attrs={"class": "form-check-input"}),
             "bulletin_requirements": forms.Textarea(attrs={"class": "form-control", "rows": 4}),
         }
 
