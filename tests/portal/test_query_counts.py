@@ -44,7 +44,11 @@ QUERIES = {
     "reports:unit": (lambda w: {"code": w.a.county.code}, "", 24),
     "reports:concept": (lambda w: {"code": "high_tech_enterprise"}, "", 15),
     "reports:run_archive": (lambda w: {"policy": w.a.policy.code}, "", 10),  # +1: the 通报主送 from the reporting units
-    "reports:dispatch": (lambda w: {"policy": w.a.policy.code}, "", 29),  # + the units of the per-unit figures
+    "reports:dispatch": (
+        lambda w: {"policy": w.a.policy.code},
+        "",
+        27,
+    ),  # + the per-unit figures; issue 12: marks from the reports read once, no lead-unit query
 }
 
 
