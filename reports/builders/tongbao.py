@@ -455,13 +455,22 @@ def balanced_lines(text: str, per_line: float) -> list[str]:
     for index, char in enumerate(text):
         if used >= target and len(lines) < count - 1:
             cut = index
-            while cut > start + 1 and (text[cut] in xlsx.NO_LINE_START or text[cut - 1] in xlsx.NO_LINE_END):
+            while cut > start + 1 and (
+                text[cut] in xlsx.NO_LINE_START
+                or text[cut - 1] in xlsx.NO_LINE_END
+                or _joined(text[cut - 1], text[cut])
+            ):
                 cut -= 1
             lines.append(text[start:cut])
             start, used = cut, _width(text[cut:index])
         used += _width(char)
     lines.append(text[start:])
     return lines
+
+
+def _joined(before: str, after: str) -> bool:
+    """Characters a line may not part: the digits of a number, a dash between years."""
+    return (before.isascii() and before.isalnum() and after.isascii() and after.isalnum()) or "—" in (before, after)
 
 
 def _cn(number: int) -> str:

@@ -3,6 +3,7 @@ python-docx: its GB/T 9704 frame, its 正文 and its 附件 list."""
 
 import datetime as dt
 import io
+import itertools
 import os
 import re
 import shutil
@@ -89,6 +90,21 @@ class TestFrame:
             )
             == "方正小标宋简体"
         )
+
+    def test_a_long_title_never_parts_a_number_or_a_span_of_years(self):
+        data = bulletin_data(
+            header=replace(
+                bulletin_data().header,
+                policy_title="湖州市聚焦八大新兴产业链建设聚力打造湖州市先进制造业集群行动方案(2023—2027年)",
+                city="湖州市",
+            )
+        )
+
+        lines = read(data).paragraphs[2].text.split("\n")
+
+        assert len(lines) >= 3
+        assert not [(a, b) for a, b in itertools.pairwise(lines) if a[-1:].isdigit() and b[:1].isdigit()]
+        assert not [line for line in lines if line.startswith("—") or line.endswith("—")]
 
     def test_the_footer_numbers_pages_with_a_page_field_between_dashes(self, document):
         footer = document.sections[0].footer.paragraphs[0]
