@@ -54,9 +54,10 @@ class IndicatorRow:
 
     @property
     def units_behind(self) -> list[UnitFigure]:
-        """The units with a yellow or red light of their own, furthest behind first."""
+        """The units with a yellow or red light of their own, furthest behind first (those
+        equally behind in the order of units)."""
         behind = [u for u in self.units if u.light in ("yellow", "red")]
-        return sorted(behind, key=lambda u: (u.gap if u.gap is not None else -9, u.unit))
+        return sorted(behind, key=lambda u: u.gap if u.gap is not None else -9)
 
 
 @dataclass(frozen=True)
