@@ -327,7 +327,9 @@ def run_issue(*, run: ReportRun, by, doc_number: str = "", issued_on: dt.date | 
     doc_number = doc_number.strip()
     if run.kind == ReportRun.Kind.BULLETIN and run.document:
         if run.cutoff_at and selectors.data_cutoff(run.policy) > run.cutoff_at:
-            raise RunRefused(f"第{run.version}版生成后数据已有变化，请重新生成后再印发，以免通报与附件不一致。")
+            raise RunRefused(
+                f"第{run.version}版生成后数据或通报文头已有变化，请重新生成后再印发，以免通报与附件不一致。"
+            )
         files = build_files(
             run.kind,
             run.policy,
