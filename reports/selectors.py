@@ -88,7 +88,11 @@ def _unit_figures(policy: Policy, unit_results) -> dict[int, list[UnitFigure]]:
 
 
 def _rows(
-    results: list[IndicatorResult], period_values: dict[int, object], problems: dict[int, list], unit_figures=None
+    results: list[IndicatorResult],
+    period_values: dict[int, object],
+    problems: dict[int, list],
+    unit_figures=None,
+    at: Month | None = None,
 ) -> list:
     unit_figures = unit_figures or {}
     rows = []
@@ -104,7 +108,7 @@ def _rows(
                 responsible_units=problems.get(("units", r.indicator.pk), []),
                 indicator=r.indicator.name,
                 unit_of_measure=r.indicator.unit_of_measure,
-                target_text=r.target_with_explanation,
+                target_text=r.target_with_explanation + _closed(e, at),
                 # The value the light was judged against (a part year's, a milestone's).
                 target_value=e.target if e.target is not None else (r.target.value if r.target else None),
                 period_value=period_values.get(r.indicator.pk),
@@ -122,6 +126,15 @@ def _rows(
             )
         )
     return rows
+
+
+def _closed(evaluation, at: Month | None) -> str:
+    """A target whose window closed before the month evaluated keeps its figures of the
+    deadline (DESIGN: after the deadline, the value at the deadline), and says so."""
+    window = evaluation.window
+    if at is None or window is None or window[1] >= at or evaluation.progress is None:
+        return ""
+    return f"；已于{window[1][0]}年{window[1][1]}月截止，按截止时数据"
 
 
 def task_label(task) -> str:
@@ -198,7 +211,9 @@ def dispatch_data(policy: Policy, year: int, month: int, *, generated_at: dt.dat
         if r.first_submitted_at is not None and (r.progress_text or r.problems_text or r.next_steps_text)
     ]
     pending = _pending_values(awaiting)
-    rows = _rows(results, {r.indicator.pk: r.month_value for r in results}, problems, _unit_figures(policy, by_unit))
+    rows = _rows(
+        results, {r.indicator.pk: r.month_value for r in results}, problems, _unit_figures(policy, by_unit), at
+    )
     return DispatchData(
         header=_header(policy, data_cutoff(policy), generated_at),
         year=year,
@@ -340,7 +355,7 @@ def bulletin_data(
         header=_header(policy, data_cutoff(policy), generated_at),
         year=year,
         quarter=quarter,
-        rows=_rows(results, quarter_values, problems, _unit_figures(policy, by_unit[at])),
+        rows=_rows(results, quarter_values, problems, _unit_figures(policy, by_unit[at]), at),
         lights_by_section={name: dict(c) for name, c in sections.items()},
         standings=[
             UnitStanding(

@@ -2,9 +2,11 @@
 item behind time progress are those of the units that are themselves behind on it."""
 
 import datetime as dt
+from decimal import Decimal as D
 
 from reports import selectors
 from reports.builders.dispatch import month_cell
+from reports.metrics import Evaluation
 from targets.models import Target
 from targets.services import assignment_split, report_approve, report_get_or_create, report_save, report_submit
 from tests import factories as f
@@ -128,3 +130,10 @@ class TestDispatchPack:
         assert (early.missing_units, early.not_yet_due) == ([], [side.bureau.name])
         assert (late.missing_units, late.not_yet_due) == ([side.bureau.name], [])
         assert late.due_on == dt.date(2025, 10, 5)
+
+
+def test_a_target_past_its_deadline_says_it_keeps_the_deadlines_figures():
+    evaluation = Evaluation(((2022, 8), (2023, 12)), D(100), 1.0, 1.0, 0.0, "green", True, None)
+
+    assert selectors._closed(evaluation, (2025, 9)) == "；已于2023年12月截止，按截止时数据"
+    assert selectors._closed(evaluation, (2023, 12)) == ""
