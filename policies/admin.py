@@ -45,6 +45,20 @@ class PolicyAdmin(admin.ModelAdmin):
         (None, {"fields": ("code", "city", "title", "doc_number", "issuing_office", "issued_date", "script")}),
         (_("计划期与牵头单位"), {"fields": ("start_date", "end_date", "lead_unit", "lead_unit_note", "units")}),
         (_("月报设置"), {"fields": ("reporting_active", "due_day", "lock_day", "tolerance")}),
+        (
+            _("季通报文头"),
+            {
+                "fields": (
+                    "bulletin_doc_prefix",
+                    "bulletin_issuer",
+                    "bulletin_addressees",
+                    "bulletin_copies_to",
+                    "bulletin_commend_top",
+                    "bulletin_interview_bottom",
+                    "bulletin_requirements",
+                )
+            },
+        ),
         (_("原文"), {"fields": ("source_text",), "classes": ("collapse",)}),
     )
 

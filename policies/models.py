@@ -129,6 +129,26 @@ class Policy(models.Model):
     lock_day = models.PositiveSmallIntegerField(_("锁定日"), default=15)
     tolerance = models.DecimalField(_("黄灯容差（百分点）"), max_digits=5, decimal_places=2, default=10)
     reporting_active = models.BooleanField(_("启用月报"), default=True)
+    # The 公文 frame of the 季通报 (reports.builders.tongbao): blank means "not known", printed
+    # as a blank to fill in or derived (the issuer from the lead unit, 主送 from the units).
+    bulletin_doc_prefix = models.CharField(
+        _("通报文号代字"), max_length=30, blank=True, help_text=_("如“唐工信”，文号印作 唐工信〔2025〕12号")
+    )
+    bulletin_issuer = models.CharField(
+        _("通报发文机关"), max_length=120, blank=True, help_text=_("留空：城市名加牵头单位，如 唐山市工业和信息化局")
+    )
+    bulletin_addressees = models.CharField(
+        _("通报主送"),
+        max_length=300,
+        blank=True,
+        help_text=_("留空：按责任单位生成，如 各县（市、区）人民政府，市直有关部门"),
+    )
+    bulletin_copies_to = models.CharField(_("通报抄送"), max_length=300, blank=True)
+    bulletin_commend_top = models.BooleanField(_("通报表扬前三名"), default=False)
+    bulletin_interview_bottom = models.BooleanField(_("约谈督办后三名"), default=False)
+    bulletin_requirements = models.TextField(
+        _("下步工作要求"), blank=True, help_text=_("留空：按红灯事项自动起草；每段一行")
+    )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 

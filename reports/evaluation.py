@@ -93,7 +93,7 @@ class IndicatorResult:
             parts.append(note)
         if e.units:
             total, on_pace, met = e.units
-            parts.append(f"{on_pace}/{total}个单位达到序时进度，{met}个已完成")
+            parts.append(f"{on_pace}/{total}个单位达到时序进度，{met}个已完成")
         return "；".join(parts)
 
     @property

@@ -41,6 +41,10 @@ class ReportRun(models.Model):
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
     file = models.FileField(_("文件"), upload_to="runs/%Y/%m/", blank=True)
     checksum = models.CharField(_("SHA-256"), max_length=64, blank=True)
+    # A bulletin run's 通报 itself (.docx) beside its attachments (`file`, .xlsx).
+    document = models.FileField(_("通报文件"), upload_to="runs/%Y/%m/", blank=True)
+    document_checksum = models.CharField(_("通报 SHA-256"), max_length=64, blank=True)
+    doc_number = models.CharField(_("文号"), max_length=80, blank=True)
     issued_at = models.DateTimeField(_("印发时间"), null=True, blank=True)
     task_id = models.CharField(_("任务编号"), max_length=64, blank=True)
     # When its message last went to the broker (null: never, the broker was down), and how

@@ -6,29 +6,31 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from dataclasses import replace
 
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from policies.models import Policy, Responsibility, Unit
 from supervision import selectors as supervision_selectors
 from targets import calendar, completeness
 from targets.calendar import Month
-from targets.completeness import LATE, MISSING, ON_TIME
-from targets.models import Assignment, MonthlyReport, PeriodLock
+from targets.completeness import LATE, MISSING, ON_TIME, PENDING
+from targets.models import Assignment, MonthlyReport, PeriodLock, ReportValue
 
 from . import metrics
 from .builders.data import (
     BulletinData,
     DispatchData,
     IndicatorRow,
+    Letter,
     Narrative,
     ReportHeader,
     UnitFigure,
     UnitStanding,
     UnitTimeliness,
 )
-from .dashboard import reports_summary
+from .builders.xlsx import issuer as issuer_name
 from .evaluation import IndicatorResult, city_results, indicators_of, standings, unit_results, unit_results_at
 
 
@@ -87,7 +89,11 @@ def _unit_figures(policy: Policy, unit_results) -> dict[int, list[UnitFigure]]:
 
 
 def _rows(
-    results: list[IndicatorResult], period_values: dict[int, object], problems: dict[int, list], unit_figures=None
+    results: list[IndicatorResult],
+    period_values: dict[int, object],
+    problems: dict[int, list],
+    unit_figures=None,
+    at: Month | None = None,
 ) -> list:
     unit_figures = unit_figures or {}
     rows = []
@@ -97,13 +103,13 @@ def _rows(
         rows.append(
             IndicatorRow(
                 section=str(r.section),
-                task=str(r.indicator.task),
+                task=task_label(r.indicator.task),
                 lead_units=[x.unit.name for x in resps if x.role == Responsibility.Role.LEAD]
                 or ([r.indicator.policy.lead_unit.name] if r.indicator.policy.lead_unit else []),
                 responsible_units=problems.get(("units", r.indicator.pk), []),
                 indicator=r.indicator.name,
                 unit_of_measure=r.indicator.unit_of_measure,
-                target_text=r.target_with_explanation,
+                target_text=r.target_with_explanation + _closed(e, at),
                 # The value the light was judged against (a part year's, a milestone's).
                 target_value=e.target if e.target is not None else (r.target.value if r.target else None),
                 period_value=period_values.get(r.indicator.pk),
@@ -121,6 +127,26 @@ def _rows(
             )
         )
     return rows
+
+
+def _closed(evaluation, at: Month | None) -> str:
+    """A target whose window closed before the month evaluated keeps its figures of the
+    deadline (DESIGN: after the deadline, the value at the deadline), and says so."""
+    window = evaluation.window
+    if at is None or window is None or window[1] >= at or evaluation.progress is None:
+        return ""
+    return f"；已于{window[1][0]}年{window[1][1]}月截止，按截止时数据"
+
+
+def task_label(task) -> str:
+    """A task as documents number it: "1. 标题" for an item, "（二）标题" for a sub-heading's
+    paragraph (numbered 一、二… in the catalogue), never "二. 标题"."""
+    number = task.number.strip().strip("()（）")
+    if not number:
+        return task.title
+    if number.isdigit():
+        return f"{number}. {task.title}"
+    return f"（{number}）{task.title}"
 
 
 def _problems(policy: Policy, months: list[Month], indicator_ids, by_unit=None) -> dict:
@@ -162,40 +188,64 @@ def dispatch_data(policy: Policy, year: int, month: int, *, generated_at: dt.dat
     results = city_results(policy, at, indicators)
     by_unit = unit_results(policy, at, indicators)
     problems = _problems(policy, [at], [i.pk for i in indicators], by_unit)
-    summary = reports_summary(policy, at)
     reports = {
         r.unit_id: r
         for r in MonthlyReport.objects.filter(policy=policy, period__year=year, period__month=month).select_related(
             "unit"
         )
     }
-    lead_ids = set(
-        Responsibility.objects.filter(task__policy=policy, role=Responsibility.Role.LEAD).values_list(
-            "unit_id", flat=True
-        )
-    ) | ({policy.lead_unit_id} if policy.lead_unit_id else set())
+    due = completeness.due_date_of(policy, year, month)
+    today = timezone.localdate(generated_at)
+    expected = list(Unit.objects.reporting_for(policy).order_by("sort_order", "name"))
+    marks = {u.pk: completeness.mark(reports.get(u.pk), due, today) for u in expected}
+    counts = Counter(marks.values())
+    awaiting = [r for r in reports.values() if r.state == MonthlyReport.State.SUBMITTED]
     narratives = [
-        Narrative(r.unit.name, r.progress_text, r.problems_text, r.next_steps_text)
-        for r in sorted(reports.values(), key=lambda r: r.unit.sort_order)
-        if r.unit_id in lead_ids and (r.progress_text or r.problems_text or r.next_steps_text)
+        Narrative(
+            r.unit.name,
+            r.progress_text,
+            r.problems_text,
+            r.next_steps_text,
+            "待审核" if r.state == MonthlyReport.State.SUBMITTED else "",
+        )
+        for r in sorted(reports.values(), key=lambda r: (r.unit.sort_order, r.unit.name))
+        if r.first_submitted_at is not None and (r.progress_text or r.problems_text or r.next_steps_text)
     ]
-    expected = Unit.objects.reporting_for(policy).order_by("sort_order")
-    missing = [u.name for u in expected if u.pk not in reports or reports[u.pk].first_submitted_at is None]
+    pending = _pending_values(awaiting)
+    rows = _rows(
+        results, {r.indicator.pk: r.month_value for r in results}, problems, _unit_figures(policy, by_unit), at
+    )
     return DispatchData(
         header=_header(policy, data_cutoff(policy), generated_at),
         year=year,
         month=month,
-        rows=_rows(results, {r.indicator.pk: r.month_value for r in results}, problems, _unit_figures(policy, by_unit)),
+        rows=[replace(row, pending=pending.get(r.indicator.pk, [])) for row, r in zip(rows, results, strict=True)],
         lights=dict(Counter(r.light for r in results)),
-        reports_expected=summary["expected"],
-        reports_on_time=summary["on_time"],
-        reports_late=summary["late"],
-        reports_missing=summary["missing"],
+        reports_expected=len(expected),
+        reports_on_time=counts[ON_TIME],
+        reports_late=counts[LATE],
+        reports_missing=counts[MISSING],
         narratives=narratives,
-        missing_units=missing,
+        missing_units=[u.name for u in expected if marks[u.pk] == MISSING],
+        not_yet_due=[u.name for u in expected if marks[u.pk] == PENDING],
+        awaiting_review=[r.unit.name for r in sorted(awaiting, key=lambda r: (r.unit.sort_order, r.unit.name))],
+        due_on=due,
         ledger=supervision_selectors.ledger(policy, _month_end(at)),
         missing_visits=supervision_selectors.missing_visits(policy, [at]),
     )
+
+
+def _pending_values(reports: list[MonthlyReport]) -> dict[int, list[tuple[str, object]]]:
+    """Per indicator, the figures of the month's reports awaiting review: (unit, value)."""
+    names = {r.pk: r.unit.name for r in reports}
+    out: dict[int, list] = {}
+    for report_id, indicator_id, value in (
+        ReportValue.objects.filter(report_id__in=names, value__isnull=False)
+        .order_by("report__unit__sort_order")
+        .values_list("report_id", "indicator_id", "value")
+    ):
+        out.setdefault(indicator_id, []).append((names[report_id], value))
+    return out
 
 
 def _quarter_in_plan(policy: Policy, year: int, quarter: int) -> list[Month]:
@@ -225,9 +275,65 @@ def bulletin_month(policy: Policy, year: int, quarter: int, on: dt.datetime) -> 
     return None
 
 
-def bulletin_data(policy: Policy, year: int, quarter: int, *, generated_at: dt.datetime) -> BulletinData:
+def addressees_of(policy: Policy) -> str:
+    """主送 as the units the policy names or that report for it call for it (the issuing
+    bureau aside): 各县（市、区）人民政府、开发区管委会，市直有关部门; a zone's own towns and
+    streets by name."""
+    named = Unit.objects.filter(Q(pk__in=Unit.objects.reporting_for(policy).values("pk")) | Q(policies=policy))
+    units = list(named.exclude(pk=policy.lead_unit_id).distinct().order_by("sort_order", "name").only("name", "kind"))
+    kinds = {u.kind for u in units}
+    divisions = []
+    words = [
+        w
+        for kind, w in ((Unit.Kind.COUNTY, "县"), (Unit.Kind.COUNTY_CITY, "市"), (Unit.Kind.DISTRICT, "区"))
+        if kind in kinds
+    ]
+    if words:
+        divisions.append(f"各{words[0]}" + (f"（{'、'.join(words[1:])}）" if words[1:] else "") + "人民政府")
+    zones = [u.name for u in units if u.kind == Unit.Kind.ZONE]
+    if len(zones) <= 2 and zones:
+        divisions.append(f"{'、'.join(zones)}管委会")
+    elif zones:
+        divisions.append("各开发区（管理区）管委会")
+    for unit in units:
+        if unit.kind == Unit.Kind.TOWN:
+            divisions.append(unit.name + ("办事处" if unit.name.endswith("街道") else "人民政府"))
+    parts = ["、".join(divisions)] if divisions else []
+    if Unit.Kind.BUREAU in kinds or Unit.Kind.OTHER in kinds:
+        city = policy.city.name
+        parts.append(f"{city[-1] if city[-1:] in ('市', '区', '县') else '市'}直有关部门")
+    return "，".join(parts) or "各有关单位"
+
+
+def letter_of(policy: Policy, *, doc_number: str = "", issued_on: dt.date | None = None) -> Letter:
+    """The 通报's 公文 frame from the policy's settings (blank ones derived or left blank)
+    and the run's own 文号 and date of issue."""
+    return Letter(
+        doc_number=doc_number,
+        doc_prefix=policy.bulletin_doc_prefix,
+        issuer=policy.bulletin_issuer
+        or issuer_name(policy.city.name, policy.lead_unit.name if policy.lead_unit else ""),
+        addressees=policy.bulletin_addressees or addressees_of(policy),
+        copies_to=policy.bulletin_copies_to,
+        issued_on=issued_on,
+        commend_top=policy.bulletin_commend_top,
+        interview_bottom=policy.bulletin_interview_bottom,
+        requirements=policy.bulletin_requirements,
+    )
+
+
+def bulletin_data(
+    policy: Policy,
+    year: int,
+    quarter: int,
+    *,
+    generated_at: dt.datetime,
+    doc_number: str = "",
+    issued_on: dt.date | None = None,
+) -> BulletinData:
     """The quarter's bulletin, evaluated at its last month, or at its last locked month
-    while the quarter is not over (bulletin_month); it says which."""
+    while the quarter is not over (bulletin_month); it says which. `doc_number` and
+    `issued_on` are the run's once it is issued."""
     at = bulletin_month(policy, year, quarter, generated_at)
     if at is None:
         raise ValueError(f"{year}Q{quarter}: no month of the quarter is locked yet")
@@ -252,7 +358,7 @@ def bulletin_data(policy: Policy, year: int, quarter: int, *, generated_at: dt.d
         header=_header(policy, data_cutoff(policy), generated_at),
         year=year,
         quarter=quarter,
-        rows=_rows(results, quarter_values, problems, _unit_figures(policy, by_unit[at])),
+        rows=_rows(results, quarter_values, problems, _unit_figures(policy, by_unit[at]), at),
         lights_by_section={name: dict(c) for name, c in sections.items()},
         standings=[
             UnitStanding(
@@ -269,11 +375,20 @@ def bulletin_data(policy: Policy, year: int, quarter: int, *, generated_at: dt.d
             for s in ranking
         ],
         timeliness=_timeliness(policy, at),
-        completed_for_year=[r.indicator.name for r in results if r.evaluation.met],
+        completed_for_year=[r.indicator.name for r in results if r.evaluation.met and _ends_by(r, at[0])],
+        completed_ahead=[r.indicator.name for r in results if r.evaluation.met and not _ends_by(r, at[0])],
         month=at[1],
         quarter_over=at == _quarter_in_plan(policy, year, quarter)[-1],
         ledger_counts=supervision_selectors.unit_counts(policy, _month_end(at)),
+        letter=letter_of(policy, doc_number=doc_number, issued_on=issued_on),
     )
+
+
+def _ends_by(result: IndicatorResult, year: int) -> bool:
+    """Whether the target met is one of `year` (its window ends in it, or it is a standing
+    rule without a window): 已完成年度目标 names only those."""
+    window = result.evaluation.window
+    return window is None or window[1][0] <= year
 
 
 def _month_end(month: Month) -> dt.date:

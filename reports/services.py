@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from policies.models import Membership, Policy
 from targets import calendar, completeness
+from targets.audit import audit_record, field_changes, snapshot
 from targets.calendar import Month
 from targets.notifications import notify
 from targets.worklists import policy_asks_for
@@ -65,19 +66,39 @@ def parse_quarter_label(label: str) -> tuple[int, int]:
 
 
 def build_file(kind: str, policy: Policy, label: str, generated_at: dt.datetime) -> tuple[bytes, str]:
-    """Build a dispatch or bulletin file (no archive): used by runs and by the commands."""
+    """Build a dispatch or bulletin workbook (no archive): used by runs and by the commands."""
+    return build_files(kind, policy, label, generated_at)[0]
+
+
+def build_files(
+    kind: str,
+    policy: Policy,
+    label: str,
+    generated_at: dt.datetime,
+    *,
+    doc_number: str = "",
+    issued_on: dt.date | None = None,
+) -> list[tuple[bytes, str]]:
+    """A run's files, each (bytes, name): a dispatch's workbook; a bulletin's workbook (its
+    attachments) and its 通报 (.docx), from one read of the data."""
     from .builders.bulletin import build_bulletin_xlsx, bulletin_filename
     from .builders.dispatch import build_dispatch_xlsx, dispatch_filename
+    from .builders.tongbao import build_tongbao_docx, tongbao_filename
 
     _check_in_plan(kind, policy, label)
     if kind == ReportRun.Kind.DISPATCH:
         year, month = parse_month_label(label)
         data = selectors.dispatch_data(policy, year, month, generated_at=generated_at)
-        return build_dispatch_xlsx(data), dispatch_filename(data)
+        return [(build_dispatch_xlsx(data), dispatch_filename(data))]
     year, quarter = parse_quarter_label(label)
     _check_bulletin_ready(policy, year, quarter, generated_at)
-    data = selectors.bulletin_data(policy, year, quarter, generated_at=generated_at)
-    return build_bulletin_xlsx(data), bulletin_filename(data)
+    data = selectors.bulletin_data(
+        policy, year, quarter, generated_at=generated_at, doc_number=doc_number, issued_on=issued_on
+    )
+    return [
+        (build_bulletin_xlsx(data), bulletin_filename(data)),
+        (build_tongbao_docx(data), tongbao_filename(data)),
+    ]
 
 
 def _check_bulletin_ready(policy: Policy, year: int, quarter: int, on: dt.datetime) -> Month:
@@ -246,18 +267,16 @@ def run_execute(*, run_id: int) -> ReportRun:
         _progress(run, 20)
         if settings.REPORTS_BUILD_PAUSE:
             time.sleep(settings.REPORTS_BUILD_PAUSE)
-        data, name = build_file(run.kind, run.policy, run.period_label, timezone.now())
+        files = build_files(run.kind, run.policy, run.period_label, started)
         _progress(run, 80)
-        stored = run.file.storage.save(run.file.field.generate_filename(run, name), ContentFile(data))
-        finished = mine.update(
-            file=stored,
-            checksum=hashlib.sha256(data).hexdigest(),
-            status=ReportRun.Status.DONE,
-            progress=100,
-            finished_at=timezone.now(),
-        )
-        if not finished:  # the sweeper gave this build up meanwhile: its file is not the archive
-            run.file.storage.delete(stored)
+        stored = [_store(run, data, name) for data, name in files]
+        fields = {"file": stored[0], "checksum": hashlib.sha256(files[0][0]).hexdigest()}
+        if len(files) > 1:
+            fields |= {"document": stored[1], "document_checksum": hashlib.sha256(files[1][0]).hexdigest()}
+        finished = mine.update(**fields, status=ReportRun.Status.DONE, progress=100, finished_at=timezone.now())
+        if not finished:  # the sweeper gave this build up meanwhile: its files are not the archive
+            for name in stored:
+                run.file.storage.delete(name)
             return ReportRun.objects.get(pk=run.pk)
     except Exception as exc:
         log.exception("report run %s failed", run_id)
@@ -315,14 +334,80 @@ def runs_sweep(*, now: dt.datetime | None = None) -> dict[str, int]:
     return {"failed": failed, "requeued": len(requeued), "sent": sent}
 
 
+def _store(run: ReportRun, data: bytes, name: str) -> str:
+    return run.file.storage.save(run.file.field.generate_filename(run, name), ContentFile(data))
+
+
 @transaction.atomic
-def run_issue(*, run: ReportRun, by) -> ReportRun:
+def run_issue(*, run: ReportRun, by, doc_number: str = "", issued_on: dt.date | None = None) -> ReportRun:
+    """Mark a finished version issued. A bulletin's 通报 is dated then: its document is made
+    again from the same data with the 文号 and the date of issue (the workbook, which
+    carries no date of issue, stays as built); refused when the data changed since the
+    build, so that the 通报 and its attachments say the same."""
+    run = ReportRun.objects.select_for_update().select_related("policy__city", "policy__lead_unit").get(pk=run.pk)
     if run.status != ReportRun.Status.DONE:
         raise RunRefused(_("只有已完成的版本可以印发"))
-    if run.issued_at is None:
-        run.issued_at = timezone.now()
-        run.save(update_fields=["issued_at"])
+    if run.issued_at is not None:
+        return run
+    now = timezone.now()
+    issued_on = issued_on or timezone.localdate(now)
+    doc_number = doc_number.strip()
+    if run.kind == ReportRun.Kind.BULLETIN and run.document:
+        if run.cutoff_at and selectors.data_cutoff(run.policy) > run.cutoff_at:
+            raise RunRefused(
+                _("第%(version)s版生成后数据或通报文头已有变化，请重新生成后再印发，以免通报与附件不一致。")
+                % {"version": run.version}
+            )
+        files = build_files(
+            run.kind,
+            run.policy,
+            run.period_label,
+            run.started_at or run.requested_at,
+            doc_number=doc_number,
+            issued_on=issued_on,
+        )
+        data, name = files[1]
+        run.document = _store(run, data, name)  # the undated draft stays in storage beside it
+        run.document_checksum = hashlib.sha256(data).hexdigest()
+    run.doc_number = doc_number
+    run.issued_at = now
+    run.save(update_fields=["issued_at", "doc_number", "document", "document_checksum"])
+    audit_record(
+        by=by,
+        action="印发",
+        obj=run,
+        changes={"issued_at": [None, str(now)], "doc_number": ["", doc_number], "issued_on": [None, str(issued_on)]},
+    )
     return run
+
+
+LETTER_FIELDS = (
+    "bulletin_doc_prefix",
+    "bulletin_issuer",
+    "bulletin_addressees",
+    "bulletin_copies_to",
+    "bulletin_commend_top",
+    "bulletin_interview_bottom",
+    "bulletin_requirements",
+)
+
+
+@transaction.atomic
+def bulletin_letter_update(*, policy: Policy, by, values: dict) -> Policy:
+    """The 通报's frame of a policy (文号代字, 发文机关, 主送, 抄送, 通报表扬/约谈督办,
+    下步工作要求), set by its reviewer before issuing; audited. The policy's change moves
+    the data cut-off, so the next build makes a new version with it."""
+    policy = Policy.objects.select_for_update().get(pk=policy.pk)
+    before = snapshot(policy)
+    for name in LETTER_FIELDS:
+        if name in values:
+            value = values[name]
+            setattr(policy, name, value.strip() if isinstance(value, str) else bool(value))
+    changes = field_changes(before, snapshot(policy))
+    if changes:
+        policy.save(update_fields=[*LETTER_FIELDS, "updated_at"])
+        audit_record(by=by, action="通报文头", obj=policy, changes=changes)
+    return policy
 
 
 def scheduled_labels(policy: Policy, on_date: dt.date) -> list[tuple[str, str]]:

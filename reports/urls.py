@@ -14,4 +14,5 @@ urlpatterns = [
     path("<slug:policy>/archive/", views.RunArchiveView.as_view(), name="run_archive"),
     path("<slug:policy>/dispatch/", views.DispatchPageView.as_view(), name="dispatch"),
     path("<slug:policy>/assessment/", views.AssessmentView.as_view(), name="assessment"),
+    path("<slug:policy>/letter/", views.BulletinLetterView.as_view(), name="bulletin_letter"),
 ]

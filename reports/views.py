@@ -16,6 +16,7 @@ from django_tables2 import RequestConfig
 from django_tables2.export import TableExport
 
 from policies import numbers
+from policies.models import Policy
 from policies.scope import ScopedMixin
 from policies.textguard import GuardedTableExport
 from supervision import selectors as supervision_selectors
@@ -25,6 +26,7 @@ from targets.models import Concept, Indicator
 from . import assessment, dashboard, selectors, services
 from .builders.assessment import assessment_xlsx
 from .columns import light_label
+from .forms import BulletinLetterForm, IssueForm
 from .metrics import LIGHT_LABELS
 from .models import ReportRun
 from .tables import IndicatorResultTable
@@ -198,7 +200,7 @@ class RunArchiveView(DashboardMixin, TemplateView):
     template_name = "reports/run_archive.html"
 
     def get_policy(self, code):
-        return get_object_or_404(self.scope.overseen_policies().select_related("city"), code=code)
+        return get_object_or_404(self.scope.overseen_policies().select_related("city", "lead_unit"), code=code)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -215,6 +217,9 @@ class RunArchiveView(DashboardMixin, TemplateView):
             quarters=quarters,
             can_review=self.scope.can_review(policy.pk),
             watch=self.request.GET.get("watch"),
+            letter_form=BulletinLetterForm(instance=policy),
+            letter=selectors.letter_of(policy),
+            issue_form=IssueForm(),
         )
         return context
 
@@ -268,12 +273,17 @@ class RunProgressView(DashboardMixin, TemplateView):
 
 
 class RunDownloadView(DashboardMixin, View):
+    """A run's workbook, or with ?file=document a bulletin's 通报 (.docx)."""
+
     def get(self, request, pk):
         run = get_object_or_404(
             ReportRun.objects.filter(policy__in=self.scope.overseen_policies(), status=ReportRun.Status.DONE), pk=pk
         )
-        name = run.file.name.rsplit("/", 1)[-1]
-        return FileResponse(run.file.open("rb"), as_attachment=True, filename=name)
+        stored = run.document if request.GET.get("file") == "document" else run.file
+        if not stored:
+            raise Http404("该版本没有这个文件")
+        name = stored.name.rsplit("/", 1)[-1]
+        return FileResponse(stored.open("rb"), as_attachment=True, filename=name)
 
 
 class RunIssueView(DashboardMixin, View):
@@ -285,12 +295,39 @@ class RunIssueView(DashboardMixin, View):
             # 印发 cannot be undone: only the form that asked "确认印发" issues.
             messages.error(request, _("印发前请先确认。"))
             return redirect("reports:run_archive", run.policy.code)
+        form = IssueForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("成文日期应为有效日期（如 2025-10-15），未印发。"))
+            return redirect("reports:run_archive", run.policy.code)
         try:
-            services.run_issue(run=run, by=request.user)
+            services.run_issue(
+                run=run,
+                by=request.user,
+                doc_number=form.cleaned_data["doc_number"],
+                issued_on=form.cleaned_data["issued_on"],
+            )
             messages.success(request, _("第%(version)s版已标记为印发，文件不再改变。") % {"version": run.version})
         except services.RunRefused as exc:
             messages.error(request, str(exc))
         return redirect("reports:run_archive", run.policy.code)
+
+
+class BulletinLetterView(DashboardMixin, View):
+    """The reviewer's 通报 frame of a policy (文号代字, 发文机关, 主送 …), saved through
+    reports.services.bulletin_letter_update; a bad entry is shown again with its message."""
+
+    def post(self, request, policy):
+        policy = get_object_or_404(self.scope.overseen_policies(), code=policy)
+        if not self.scope.can_review(policy.pk):
+            raise PermissionDenied("只有审核员可以修改通报文头")
+        form = BulletinLetterForm(request.POST, instance=Policy.objects.get(pk=policy.pk))
+        if not form.is_valid():
+            errors = "；".join(f"{form.fields[f].label}：{e[0]}" for f, e in form.errors.items() if f in form.fields)
+            messages.error(request, f"通报文头未保存：{errors or '请检查填写内容'}")
+            return redirect("reports:run_archive", policy.code)
+        services.bulletin_letter_update(policy=policy, by=request.user, values=form.cleaned_data)
+        messages.success(request, "通报文头已保存，下次生成季通报时使用。")
+        return redirect("reports:run_archive", policy.code)
 
 
 class DispatchPageView(DashboardMixin, TemplateView):

@@ -14,6 +14,7 @@ from openpyxl.chart.shapes import GraphicalProperties
 from openpyxl.drawing.spreadsheet_drawing import AnchorMarker, TwoCellAnchor
 from openpyxl.worksheet.pagebreak import Break
 
+from policies.textguard import safe_sheet_title
 from reports.builders import ledger, xlsx
 from reports.builders.data import BulletinData, IndicatorRow, UnitTimeliness
 from reports.builders.dispatch import SLOW_HEADERS, SLOW_WIDTHS, write_behind_row
@@ -24,9 +25,17 @@ from .bulletin_text import (
     _light_counts,
     _unfinished,
     _year_to_date,
+    area_word,
+    as_of_text,
+    attachment_label,
+    attachments,
+    behind_text,
+    class_label,
+    key_rows,
     lagging_text,
     overall_text,
     ranking_text,
+    ranking_title,
     timeliness_text,
 )
 
@@ -48,7 +57,7 @@ INDICATOR_HEADERS = (
     "状态",
     "牵头单位",
 )
-INDICATOR_WIDTHS = (5, 11, 17, 26, 5, 18, 9, 10, 8, 8, 11, 6, 15)
+INDICATOR_WIDTHS = (5, 11, 17, 26, 5, 18, 9, 10, 8, 8, 11, 6, 18)
 
 RANKING_HEADERS = ("排名", "单位", "类别", "得分", "较上季度", "按时报送率", "档次", "计分指标数")
 RANKING_WIDTHS = (8, 28, 12, 10, 10, 12, 10, 10)
@@ -56,12 +65,28 @@ RANKING_WIDTHS = (8, 28, 12, 10, 10, 12, 10, 10)
 TIMELINESS_HEADERS = ("序号", "单位", "应报（份）", "按时（份）", "逾期（份）", "未报（份）", "按时报送率")
 TIMELINESS_WIDTHS = (7, 28, 11, 11, 11, 11, 12)
 
-ATTACHMENTS = (
-    ("指标完成情况", "指标完成情况表"),
-    ("县区部门排名", "县区部门排名表"),
-    ("报送情况", "报送情况表"),
-    ("滞后事项", "滞后事项清单"),
+SHEET_NAMES = {
+    "indicators": "指标完成情况",
+    "ranking": "县区部门排名",
+    "timeliness": "报送情况",
+    "lagging": "滞后事项",
+    "explain": "说明",
+}
+
+UNIT_HEADERS = (
+    "序号",
+    "单位",
+    "类别",
+    "目标",
+    "累计/当前值",
+    "完成率",
+    "时序进度",
+    "与时序进度差距\n（百分点）",
+    "状态",
+    "说明",
 )
+UNIT_WIDTHS = (5, 24, 10, 13, 12, 9, 9, 12, 7, 30)
+BASELINE_HEADER, BASELINE_WIDTH = "基数", 11
 
 # The summary prints at a fixed 85% rather than fit-to-width: its width fits the page at
 # 85% in Excel and in LibreOffice (whose columns come out wider) alike, so both put the same
@@ -89,19 +114,28 @@ def build_bulletin_xlsx(data: BulletinData) -> bytes:
     header = data.header
     book = xlsx.Book(
         title=bulletin_title(data).replace("\n", ""),
-        author=xlsx.issuer(header.city, header.lead_unit),
+        author=data.letter.issuer or xlsx.issuer(header.city, header.lead_unit),
         stamp=header.generated_at,
     )
     summary = book.sheet("总体情况", row_height=None)  # a document page: its rows have their own heights
-    sheets = {name: book.sheet(name) for name, _ in ATTACHMENTS}
-    sheets["说明"] = book.sheet("说明")
-
-    _indicator_sheet(sheets["指标完成情况"], data, label="附件1")
-    ranked = _ranking_sheet(sheets["县区部门排名"], data, label="附件2")
-    _timeliness_sheet(sheets["报送情况"], data, label="附件3")
-    _lagging_sheet(sheets["滞后事项"], data, label="附件4")
-    xlsx.explain_sheet(sheets["说明"], header, subject=xlsx.quarter_label(data.year, data.quarter) + _unfinished(data))
-    _summary_sheet(summary, data, ranking=sheets["县区部门排名"], ranked=ranked)
+    labels = {key: attachment_label(data, key) for key, _ in attachments(data)}
+    _indicator_sheet(book.sheet(SHEET_NAMES["indicators"]), data, label=labels["indicators"])
+    taken = [summary.ws.title, *SHEET_NAMES.values()]
+    for number, row in enumerate(key_rows(data), start=1):
+        name = safe_sheet_title(f"分单位{number}-{row.indicator}", taken)
+        taken.append(name)
+        _unit_sheet(book.sheet(name), data, row, label=f"{labels['units']}（{number}）")
+    ranking = book.sheet(SHEET_NAMES["ranking"])
+    ranked = _ranking_sheet(ranking, data, label=labels["ranking"])
+    _timeliness_sheet(book.sheet(SHEET_NAMES["timeliness"]), data, label=labels["timeliness"])
+    _lagging_sheet(book.sheet(SHEET_NAMES["lagging"]), data, label=labels["lagging"])
+    xlsx.explain_sheet(
+        book.sheet(SHEET_NAMES["explain"]),
+        header,
+        subject=xlsx.quarter_label(data.year, data.quarter) + _unfinished(data),
+        as_of=as_of_text(data),
+    )
+    _summary_sheet(summary, data, ranking=ranking, ranked=ranked)
     if data.ledger_counts:
         title = f"{data.header.city}{xlsx.quarter_label(data.year, data.quarter)}问题办理情况表"
         ledger.write_counts_sheet(book.sheet("问题办理"), data.ledger_counts, title=title, info=_info(data))
@@ -121,10 +155,11 @@ def _summary_sheet(sheet: xlsx.Sheet, data: BulletinData, *, ranking: xlsx.Sheet
     sheet.widths(SUMMARY_WIDTHS)
     title = bulletin_title(data)
     sheet.merged(1, 1, last, title, "标题", height=xlsx.paragraph_height(title, width, 16))
-    issued = f"{xlsx.issuer(header.city, header.lead_unit)}　　{xlsx.date_label(header.generated_at)}"
+    issuer = data.letter.issuer or xlsx.issuer(header.city, header.lead_unit)
+    issued = issuer + (f"　　{xlsx.date_label(data.letter.issued_on)}" if data.letter.issued_on else "")
     sheet.merged(2, 1, last, issued, "副标题", height=22)
-    note = f"（数据截至{xlsx.datetime_label(header.cutoff_at)}，黄灯容差{header.tolerance:g}个百分点）"
-    sheet.merged(3, 1, last, note, "副标题", height=20)
+    note = f"（{cutoff_text(data)}；黄灯容差{header.tolerance:g}个百分点）"
+    sheet.merged(3, 1, last, note, "副标题", height=xlsx.paragraph_height(note, width))
     row, page_top = 4, 1
 
     def keep_together(height: float) -> None:
@@ -151,12 +186,12 @@ def _summary_sheet(sheet: xlsx.Sheet, data: BulletinData, *, ranking: xlsx.Sheet
     expected = sum(t.expected for t in data.timeliness)
     figures = (
         ("目标任务（项）", total, "计数"),
-        ("达到序时进度（项）", counts[GREEN], "计数"),
-        ("达到序时进度占比", counts[GREEN] / total if total else None, "居中百分比"),
-        ("已完成年度目标（项）", len(data.completed_for_year), "计数"),
+        ("达到时序进度（项）", counts[GREEN], "计数"),
+        ("达到时序进度占比", counts[GREEN] / total if total else None, "居中百分比"),
+        (f"已完成{data.year}年度目标（项）", len(data.completed_for_year), "计数"),
         ("黄灯（项）", counts[YELLOW], "计数"),
         ("红灯（项）", counts[RED], "计数"),
-        ("无数据（项）", counts[GREY], "计数"),
+        ("灰灯（项）", counts[GREY], "计数"),
         ("按时报送率", on_time_rate(expected, sum(t.on_time for t in data.timeliness)), "居中百分比"),
     )
     labels_height = max(24, *(xlsx.wrapped_height(label, SUMMARY_WIDTHS[0]) for label, _, _ in figures))
@@ -174,7 +209,7 @@ def _summary_sheet(sheet: xlsx.Sheet, data: BulletinData, *, ranking: xlsx.Sheet
     for offset, light in enumerate(xlsx.LIGHTS):
         sheet.put(row, 3 + offset, LIGHT_LABELS[light], f"灯头_{light}")
     sheet.put(row, 7, "合计", "表头")
-    sheet.put(row, 8, "达到序时进度占比", "表头")
+    sheet.put(row, 8, "达到时序进度占比", "表头")
     heights[row].height = 22
     row += 1
     for name, lights in sections:
@@ -188,10 +223,11 @@ def _summary_sheet(sheet: xlsx.Sheet, data: BulletinData, *, ranking: xlsx.Sheet
     section(f"二、{ranking_title(data)}", ranking_text(data))
     section("三、报送情况", timeliness_text(data))
     section("四、滞后事项", lagging_text(data))
-    titles = [f"{ranking_title(data)}表" if name == "县区部门排名" else title for name, title in ATTACHMENTS]
-    names = "　".join(f"{n}. {title}" for n, title in enumerate(titles, start=1))
-    keep_together(22)
-    sheet.merged(row, 1, last, f"附件：{names}　5. 指标计算说明", "正文", height=22)
+    names = "；".join(f"{n}．{title}" for n, (_key, title) in enumerate(attachments(data), start=1))
+    listed = f"附件：{names}"
+    height = xlsx.paragraph_height(listed, width)
+    keep_together(height)
+    sheet.merged(row, 1, last, listed, "正文", height=height)
     row += 1
 
     # The two charts side by side below the text, on the next page unless they fit.
@@ -305,12 +341,15 @@ def _value_labels(number_format: str | None = None) -> DataLabelList:
 # Attachments ------------------------------------------------------------------------------
 
 
+def cutoff_text(data: BulletinData) -> str:
+    """What the figures stand for and what they count: 数据截至2025年第三季度末，计入2025年
+    10月16日 09:30前审核通过的月报: the month evaluated, and the build's moment for approvals."""
+    return f"数据{as_of_text(data)}，计入{xlsx.datetime_label(data.header.generated_at)}前审核通过的月报"
+
+
 def _info(data: BulletinData) -> str:
     header = data.header
-    return (
-        f"{xlsx.issuer(header.city, header.lead_unit)}　　数据截至：{xlsx.datetime_label(header.cutoff_at)}"
-        + _unfinished(data)
-    )
+    return f"{data.letter.issuer or xlsx.issuer(header.city, header.lead_unit)}　　{cutoff_text(data)}"
 
 
 def _attachment_title(data: BulletinData, name: str) -> str:
@@ -318,38 +357,88 @@ def _attachment_title(data: BulletinData, name: str) -> str:
 
 
 def _indicator_sheet(sheet: xlsx.Sheet, data: BulletinData, *, label: str) -> None:
+    baseline = any(item.baseline is not None for item in data.rows)
+    headers, widths = list(INDICATOR_HEADERS), list(INDICATOR_WIDTHS)
+    if baseline:
+        headers.insert(6, BASELINE_HEADER)
+        widths.insert(6, BASELINE_WIDTH)
     _, row = xlsx.table_top(
         sheet,
         label=label,
         title=_attachment_title(data, "指标完成情况表"),
         info=_info(data),
-        headers=INDICATOR_HEADERS,
-        widths=INDICATOR_WIDTHS,
+        headers=headers,
+        widths=widths,
     )
     if not data.rows:
-        xlsx.empty_row(sheet, row, len(INDICATOR_HEADERS), "本季度无调度指标")
+        xlsx.empty_row(sheet, row, len(headers), "本季度无调度指标")
     put, number, share = sheet.put, sheet.number, sheet.share
+    shift = 1 if baseline else 0
     for index, item in enumerate(data.rows, start=1):
         put(row, 1, index, "居中")
         put(row, 2, item.section)
         put(row, 3, item.task)
         put(row, 4, item.indicator)
         put(row, 5, item.unit_of_measure, "居中")
-        put(row, 6, item.target_text)
-        number(row, 7, item.period_value)
-        number(row, 8, item.to_date)
-        share(row, 9, item.completion)
-        share(row, 10, item.progress)
-        share(row, 11, None if item.gap is None else item.gap * 100, "百分点")
-        sheet.light(row, 12, item.light)
-        put(row, 13, "、".join(item.lead_units) or xlsx.DASH)
+        sheet.prose(row, 6, item.target_text)
+        if baseline:
+            number(row, 7, item.baseline)
+        number(row, 7 + shift, item.period_value)
+        number(row, 8 + shift, item.to_date)
+        share(row, 9 + shift, item.completion)
+        share(row, 10 + shift, item.progress)
+        share(row, 11 + shift, None if item.gap is None else item.gap * 100, "百分点")
+        sheet.light(row, 12 + shift, item.light)
+        sheet.prose(row, 13 + shift, "、".join(item.lead_units) or xlsx.DASH)
         row += 1
+    if baseline:
+        note = "注：基数为计算完成率所用的基期值，存量类指标完成率 =（当前值 − 基数）÷（目标 − 基数）。"
+        sheet.merged(row, 1, len(headers), note, "注释", height=xlsx.paragraph_height(note, sum(widths), 9))
 
 
-def ranking_title(data: BulletinData) -> str:
-    """排名 named for the classes it holds: Taizhou's four bureaus are not 县区."""
-    classes = [k for k in dict.fromkeys(s.klass for s in data.standings) if k]
-    return f"{'和'.join(classes)}排名" if classes else "县区部门排名"
+def _unit_sheet(sheet: xlsx.Sheet, data: BulletinData, item: IndicatorRow, *, label: str) -> None:
+    """One key indicator unit by unit: each unit's own target, figure, completion and gap,
+    who is behind and by how much."""
+    baseline = any(u.baseline is not None for u in item.units)
+    headers, widths = list(UNIT_HEADERS), list(UNIT_WIDTHS)
+    if baseline:
+        headers.insert(4, BASELINE_HEADER)
+        widths.insert(4, BASELINE_WIDTH)
+    _, row = xlsx.table_top(
+        sheet,
+        label=label,
+        title=_attachment_title(data, f"{item.indicator}分单位完成情况表（{item.unit_of_measure}）"),
+        info=_info(data),
+        headers=headers,
+        widths=widths,
+    )
+    xlsx.fit_on_one_page(sheet.ws, len(item.units) + 2)
+    shift = 1 if baseline else 0
+    for index, unit in enumerate(item.units, start=1):
+        sheet.put(row, 1, index, "居中")
+        sheet.put(row, 2, unit.unit)
+        sheet.put(row, 3, unit.klass or xlsx.DASH, "居中")
+        sheet.number(row, 4, unit.target_value)
+        if baseline:
+            sheet.number(row, 5, unit.baseline)
+        sheet.number(row, 5 + shift, unit.to_date)
+        sheet.share(row, 6 + shift, unit.completion)
+        sheet.share(row, 7 + shift, unit.progress)
+        sheet.share(row, 8 + shift, None if unit.gap is None else unit.gap * 100, "百分点")
+        sheet.light(row, 9 + shift, unit.light)
+        zero = unit.target_value is not None and unit.target_value == 0
+        sheet.prose(row, 10 + shift, unit.note or ("分解目标为0，不计分" if zero else ""))
+        row += 1
+    behind = item.units_behind
+    text = (
+        f"低于时序进度的单位{len(behind)}个：" + "；".join(behind_text(u, u.unit) for u in behind) + "。"
+        if behind
+        else "各单位均达到时序进度。"
+    )
+    text = (
+        f"{area_word(data.header.city)}合计：目标{item.target_text}，完成率{xlsx.percent_text(item.completion)}。{text}"
+    )
+    sheet.merged(row, 1, len(headers), text, "注释", height=xlsx.paragraph_height(text, sum(widths), 9))
 
 
 def _ranking_sheet(sheet: xlsx.Sheet, data: BulletinData, *, label: str) -> int:
@@ -371,7 +460,7 @@ def _ranking_sheet(sheet: xlsx.Sheet, data: BulletinData, *, label: str) -> int:
         tier_style = {"前三": "前三", "后三": "后三"}.get(standing.tier, "居中")
         sheet.put(row, 1, standing.rank if standing.rank is not None else xlsx.DASH, "居中")
         sheet.put(row, 2, standing.unit)
-        sheet.put(row, 3, standing.klass or standing.kind or xlsx.DASH, "居中")
+        sheet.put(row, 3, class_label(data, standing.klass) or standing.kind or xlsx.DASH, "居中")
         sheet.share(row, 4, standing.score, "得分")
         sheet.put(row, 5, xlsx.change_text(standing.change), "居中")
         sheet.share(row, 6, standing.on_time_rate, "居中百分比")

@@ -49,12 +49,15 @@ class IndicatorRow:
     measure: str = "flow"  # flow / level
     note: str = ""  # what the light rests on (evaluation.IndicatorResult.explanation)
     units: list[UnitFigure] = field(default_factory=list)  # every assigned unit, in unit order
+    # The month's figures submitted and not yet approved (dispatch): (unit, value), not in A yet.
+    pending: list[tuple[str, Decimal | None]] = field(default_factory=list)
 
     @property
     def units_behind(self) -> list[UnitFigure]:
-        """The units with a yellow or red light of their own, furthest behind first."""
+        """The units with a yellow or red light of their own, furthest behind first (those
+        equally behind in the order of units)."""
         behind = [u for u in self.units if u.light in ("yellow", "red")]
-        return sorted(behind, key=lambda u: (u.gap if u.gap is not None else -9, u.unit))
+        return sorted(behind, key=lambda u: u.gap if u.gap is not None else -9)
 
 
 @dataclass(frozen=True)
@@ -85,6 +88,7 @@ class Narrative:
     progress: str  # 工作进展
     problems: str  # 存在问题
     next_steps: str  # 下步计划
+    state: str = ""  # "待审核" while the report awaits review
 
 
 @dataclass(frozen=True)
@@ -112,8 +116,11 @@ class DispatchData:
     reports_on_time: int
     reports_late: int
     reports_missing: int
-    narratives: list[Narrative]  # the lead units' texts for the month
-    missing_units: list[str]  # units that did not report
+    narratives: list[Narrative]  # every reporting unit's texts for the month
+    missing_units: list[str]  # units past the due day that did not report
+    not_yet_due: list[str] = field(default_factory=list)  # not reported, but the due day is still ahead
+    awaiting_review: list[str] = field(default_factory=list)  # submitted, not yet approved
+    due_on: dt.date | None = None  # the month's due day, as stored with its period
     ledger: object = None  # supervision.selectors.Ledger at the month's end: open and overdue items
     missing_visits: list = field(default_factory=list)  # supervision.selectors.MissingVisit of the month
 
@@ -125,6 +132,7 @@ class Letter:
     in, never as "（）"."""
 
     doc_number: str = ""  # 文号: 唐工信〔2025〕12号
+    doc_prefix: str = ""  # 代字 for a 文号 not yet given: 唐工信 → 唐工信〔2025〕＿＿号
     issuer: str = ""  # 发文机关, for the 红头 and the 落款: 唐山市工业和信息化局
     addressees: str = ""  # 主送: 各县(市、区)人民政府、开发区管委会，市直有关部门：
     copies_to: str = ""  # 抄送
@@ -132,6 +140,16 @@ class Letter:
     commend_top: bool = False  # 通报表扬 the first three of each class
     interview_bottom: bool = False  # 约谈督办 the last three of each class
     requirements: str = ""  # 下步工作要求; blank: drafted from the red items
+
+
+@dataclass(frozen=True)
+class ProblemItem:
+    """One item of the problem ledger (督查督办) as the 通报's 问题办理 section names it."""
+
+    title: str  # the problem as raised
+    units: list[str]  # who must answer it
+    state: str  # 办理中 / 已办结 / 逾期
+    overdue_days: int = 0  # days past its deadline, 0 when not overdue
 
 
 @dataclass(frozen=True)
@@ -146,10 +164,14 @@ class BulletinData:
     lights_by_section: dict[str, dict[str, int]]  # section → light → count
     standings: list[UnitStanding]  # ordered by rank, with change since last quarter
     timeliness: list[UnitTimeliness]  # months in the quarter
-    completed_for_year: list[str] = field(default_factory=list)  # indicators already met
+    completed_for_year: list[str] = field(default_factory=list)  # met, the target of the year evaluated
+    completed_ahead: list[str] = field(default_factory=list)  # met ahead of a later year's target
     month: int | None = None  # the month evaluated (None: the quarter's last)
     quarter_over: bool = True  # False: evaluated at `month` before the quarter's last month is locked
-    letter: Letter = field(default_factory=Letter)  # the 通报's frame (reports.builders.document)
+    letter: Letter = field(default_factory=Letter)  # the 通报's frame (reports.builders.tongbao)
+    # 问题办理: the supervision ledger's items for the quarter, filled by that app's selector
+    # once it exists; the 通报 prints its section only when there is something in it.
+    problems: list[ProblemItem] = field(default_factory=list)
     ledger_counts: list = field(default_factory=list)  # supervision.selectors.UnitLedgerCount per unit
 
     @property

@@ -35,6 +35,7 @@ from openpyxl.drawing.text import Font as TextFont
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
@@ -129,6 +130,7 @@ def _style_specs() -> list[NamedStyle]:
 
 
 STYLE_SIZES = {spec.name: spec.font.sz for spec in _style_specs()}
+PROSE_STYLES = ("正文", "注释")  # paragraphs the builders write, broken into lines here
 
 
 class Sheet:
@@ -148,6 +150,12 @@ class Sheet:
         self._lines: dict[int, float] = {}  # row → lines × font size of its tallest cell
         self._minimum: dict[int, float] = {}
         self._fitted: dict[tuple, float] = {}  # the same texts recur down a column
+        self._blocks: list[tuple[int, int, int, int, str, str]] = []  # merged text: rows, columns, text, style
+        self._groups: list[tuple[int, int]] = []  # row ranges printed on one page
+
+    def prose(self, row: int, column: int, text: str, style: str = "文本"):
+        """Generated text in a wrapped cell, broken into lines that keep 避头尾."""
+        return self.put(row, column, prose_lines(text, self.column_width(column), STYLE_SIZES[style]), style)
 
     def put(self, row: int, column: int, value, style: str = "文本", *, fit: bool = True):
         # The cell is made and registered directly, as openpyxl's own reader does, and shares
@@ -210,18 +218,39 @@ class Sheet:
             style = styles if isinstance(styles, str) else styles[offset]
             self.put(row, offset + 1, value, style)
 
-    def merged(self, row: int, first: int, last: int, value, style: str, *, height: float | None = None, to_row=None):
+    def merged(
+        self,
+        row: int,
+        first: int,
+        last: int,
+        value,
+        style: str,
+        *,
+        height: float | None = None,
+        to_row=None,
+        prose=False,
+    ):
         """A merged block (titles, paragraphs, group rows). Every cell of the block gets the
         style so that borders and fills run along it. A block's height is given, not fitted."""
         end = to_row or row
         single = last == first and end == row
+        if (prose or style in PROSE_STYLES) and isinstance(value, str):
+            value = prose_lines(value, sum(self.column_width(c) for c in range(first, last + 1)), STYLE_SIZES[style])
         for r in range(row, end + 1):
             for column in range(first, last + 1):
                 self.put(r, column, value if (r, column) == (row, first) else None, style, fit=single)
         if not single:
             self.ws.merge_cells(start_row=row, start_column=first, end_row=end, end_column=last)
+            if isinstance(value, str) and value:
+                self._blocks.append((row, end, first, last, clean_text(value), style))
+            if end > row:
+                self._groups.append((row, end))
         if height:
             self.ws.row_dimensions[row].height = height
+
+    def keep_together(self, first: int, last: int) -> None:
+        """Rows `first`–`last` print on one page (a page break goes before them if need be)."""
+        self._groups.append((first, last))
 
     def widths(self, widths: Sequence[float]) -> None:
         for index, width in enumerate(widths, start=1):
@@ -245,6 +274,110 @@ class Sheet:
                 height = max(fitted, base, self._minimum.get(row, 0))
                 if height:
                     dimension.height = height
+        self._fit_blocks()
+        self._keep_groups()
+
+    def column_width(self, column: int) -> float:
+        return self._widths.get(column) or self.ws.column_dimensions[get_column_letter(column)].width or 8.43
+
+    def _fit_blocks(self) -> None:
+        """A merged block's rows together as high as its text needs at the block's width:
+        neither application grows them, so a short block would clip its first and last lines."""
+        dimensions = self.ws.row_dimensions
+        for top, bottom, first, last, text, style in self._blocks:
+            width = sum(self.column_width(c) for c in range(first, last + 1))
+            need = block_height(text, width, STYLE_SIZES[style])
+            rows = range(top, bottom + 1)
+            have = sum(dimensions[r].height or DEFAULT_ROW_HEIGHT for r in rows)
+            if need > have + 0.05:
+                extra = (need - have) / len(rows)
+                for r in rows:
+                    dimensions[r].height = round((dimensions[r].height or DEFAULT_ROW_HEIGHT) + extra, 1)
+
+    def _keep_groups(self) -> None:
+        """No merged cell cut at the foot of a page: a group of rows (a task's indicators
+        under its merged task cell) that would run over it goes to the next page whole when
+        it is short; a long one is split there, its merged cells ending on this page and
+        beginning again on the next with their text, each part as high as the text needs.
+        Pages are reckoned at the scale Excel fits the width to; LibreOffice, whose columns
+        come out wider, fits more on a page, so the breaks hold in both."""
+        ws = self.ws
+        fitted = ws.sheet_properties.pageSetUpPr is not None and ws.sheet_properties.pageSetUpPr.fitToPage
+        if not self._groups or not fitted or ws.page_setup.fitToHeight == 1:
+            return
+        width_points = sum((self.column_width(c) * 7 + 5) * 0.75 for c in range(1, ws.max_column + 1))
+        capacity = PAGE_HEIGHT / min(1.0, PAGE_WIDTH / width_points) - 4
+        breaks: set[int] = set()
+        for _ in range(50):  # each pass splits at most one group; a handful do in practice
+            if not self._paginate(capacity, breaks):
+                break
+        for row in sorted(breaks):
+            ws.row_breaks.append(Break(id=row - 1))
+
+    def _paginate(self, capacity: float, breaks: set[int]) -> bool:
+        """One pass over the pages: the breaks before short groups; True after splitting a
+        long group (the heights changed: the pass is made again)."""
+        ws = self.ws
+        heights = {r: ws.row_dimensions[r].height or DEFAULT_ROW_HEIGHT for r in range(1, ws.max_row + 1)}
+        repeated = 0.0
+        if ws.print_title_rows:
+            first, last = (int(n) for n in re.findall(r"\d+", ws.print_title_rows)[:2])
+            repeated = sum(heights.get(r, 0) for r in range(first, last + 1))
+        groups: dict[int, int] = {}
+        for first, last in self._groups:
+            groups[first] = max(groups.get(first, first), last)
+        used = 0.0
+        for row in range(1, ws.max_row + 1):
+            if row in breaks:
+                used = repeated
+            elif row in groups:
+                block = sum(heights[r] for r in range(row, groups[row] + 1))
+                if used + block > capacity and used > repeated:
+                    if block <= (capacity - repeated) * 0.4:
+                        breaks.add(row)
+                        used = repeated
+                    else:
+                        cut, room = row, used
+                        while cut <= groups[row] and room + heights[cut] <= capacity:
+                            room += heights[cut]
+                            cut += 1
+                        if cut == row:  # not even its first row fits: the group starts the next page
+                            breaks.add(row)
+                            used = repeated
+                        else:
+                            self._split_group(row, groups[row], cut)
+                            breaks.add(cut)
+                            return True
+            elif used + heights[row] > capacity:  # the application's own break
+                used = repeated
+            used += heights[row]
+        return False
+
+    def _split_group(self, top: int, bottom: int, cut: int) -> None:
+        """The merged blocks of rows top–bottom end at row cut − 1 and start again at cut,
+        each part with the text and as high as it needs."""
+        ws = self.ws
+        self._groups = [(a, b) for a, b in self._groups if (a, b) != (top, bottom)] + [(top, cut - 1), (cut, bottom)]
+        blocks = []
+        for block in self._blocks:
+            first_row, last_row, first, last, text, style = block
+            if first_row < cut <= last_row:
+                style_array = StyleArray(ws.cell(first_row, first)._style)
+                ws.unmerge_cells(start_row=first_row, start_column=first, end_row=last_row, end_column=last)
+                for r in range(first_row, last_row + 1):  # unmerging drops the covered cells
+                    for c in range(first, last + 1):
+                        cell = ws.cell(r, c)
+                        cell._style = StyleArray(style_array)
+                        if (r, c) == (cut, first):
+                            cell._value, cell.data_type = text, "s"
+                for part in ((first_row, cut - 1), (cut, last_row)):
+                    if part[1] > part[0] or last > first:
+                        ws.merge_cells(start_row=part[0], start_column=first, end_row=part[1], end_column=last)
+                    blocks.append((part[0], part[1], first, last, text, style))
+            else:
+                blocks.append(block)
+        self._blocks = blocks
+        self._fit_blocks()
 
 
 def light_key(light: str) -> str:
@@ -313,6 +446,7 @@ def restamp_zip(data: bytes, when: dt.datetime) -> bytes:
 
 
 PAGE_HEIGHT = 595 - 72 * (0.5 + 0.6)  # points of an A4 landscape page between the margins set below
+PAGE_WIDTH = 842 - 72 * (0.5 + 0.5)
 
 
 def print_setup(
@@ -388,27 +522,28 @@ def empty_row(sheet: Sheet, row: int, columns: int, text: str = "无") -> None:
     sheet.merged(row, 1, columns, text, "居中")
 
 
-def explain_sheet(sheet: Sheet, header: ReportHeader, *, subject: str) -> None:
+def explain_sheet(sheet: Sheet, header: ReportHeader, *, subject: str, as_of: str = "") -> None:
     """说明: the formulas verbatim, the tolerance in force and the data cut-off."""
     width = 110
     sheet.widths([width])
-    lines = [line for line in header.formulas.splitlines() if line.strip()]
+    area = area_word(header.city)
+    lines = [line.replace("全市", area) for line in header.formulas.splitlines() if line.strip()]
     title = lines.pop(0) if lines and "说明" in lines[0] else "指标计算说明"
     sheet.put(1, 1, title, "标题")
     sheet.ws.row_dimensions[1].height = 30
     row = 2
     for line in lines:
-        sheet.put(row, 1, line, "正文")
+        sheet.prose(row, 1, line, "正文")
         row += 1
     tolerance = f"{header.tolerance:g}"
     notes = [
         f"本期黄灯容差：{tolerance}个百分点（完成率低于时序进度不超过{tolerance}个百分点为黄灯，超过为红灯）。",
-        f"统计期：{subject}；数据截至：{datetime_label(header.cutoff_at)}；"
+        f"统计期：{subject}；{as_of + '，' if as_of else ''}计入{datetime_label(header.generated_at)}前审核通过的月报；"
         f"生成时间：{datetime_label(header.generated_at)}。",
-        f"政策文件：《{header.policy_title}》（{header.doc_number}）。",
+        f"政策文件：《{header.policy_title}》" + (f"（{header.doc_number}）。" if header.doc_number else "。"),
     ]
     for line in notes:
-        sheet.put(row, 1, line, "正文")
+        sheet.prose(row, 1, line, "正文")
         row += 1
     print_setup(sheet.ws)
 
@@ -489,11 +624,19 @@ def change_text(change: int | None) -> str:
     return f"↑{change}" if change > 0 else f"↓{-change}"
 
 
+def area_word(city: str) -> str:
+    """全市 for a city, 全区 for a development zone or district, 全县 for a county."""
+    return "全" + (city[-1] if city[-1:] in ("市", "区", "县") else "市")
+
+
 def issuer(city: str, lead_unit: str) -> str:
-    """ "市工业和信息化局" of 唐山市 signs as "唐山市工业和信息化局"."""
-    if lead_unit.startswith("市") and city.endswith("市"):
+    """ "市工业和信息化局" of 唐山市 signs as "唐山市工业和信息化局", "发展和改革局" of
+    芦台经济开发区 as "芦台经济开发区发展和改革局"."""
+    if not lead_unit or lead_unit.startswith(city):
+        return lead_unit or city
+    if lead_unit[0] in ("市", "区", "县") and city.endswith(lead_unit[0]):
         return city + lead_unit[1:]
-    return lead_unit
+    return city + lead_unit
 
 
 _UNSAFE_IN_NAMES = re.compile(r'[\\/:*?"<>|\s\x00-\x1f]+')
@@ -519,6 +662,48 @@ def text_width(text: str) -> float:
     return wide * 2 + (len(text) - wide) * 1.1
 
 
+# 避头尾: what may not begin a line, and what may not end one. Neither Excel nor LibreOffice
+# Calc keeps to it when wrapping a cell, so generated prose is broken into lines here.
+NO_LINE_START = frozenset("、，。．）》」』”’；：！？％…,.;:!?)%")
+NO_LINE_END = frozenset("（《「『“‘(")
+BREAK_AFTER = frozenset("、，；。：")
+
+
+def _per_line(width_units: float, size: float) -> float:
+    return max((width_units * 7 - 14) / (size * 96 / 72 / 2), 4)
+
+
+def prose_lines(text: str, width_units: float, size: float = 10.5) -> str:
+    """`text` broken into the lines it wraps into at `width_units` (as `line_count` reckons,
+    which errs on the narrow side), moved so that no line begins with closing punctuation
+    or ends with an opening bracket, and no number is cut in two."""
+    per_line = _per_line(width_units, size)
+    out = []
+    for paragraph in text.split("\n"):
+        start, used = 0, 0.0
+        for index, char in enumerate(paragraph):
+            width = 2 if 0x800 <= ord(char) <= 0xFFFF else 1.1  # as text_width counts
+            if used + width > per_line and index > start:
+                cut = index
+                # After a separator close by, rather than through a name ("市工业和信息化/局").
+                for back in range(index, max(start + 1, index - 6), -1):
+                    if paragraph[back - 1] in BREAK_AFTER and paragraph[back] not in NO_LINE_START:
+                        cut = back
+                        break
+                while cut > start + 1 and (
+                    paragraph[cut] in NO_LINE_START
+                    or paragraph[cut - 1] in NO_LINE_END
+                    or (paragraph[cut].isascii() and paragraph[cut].isalnum() and paragraph[cut - 1] in "0123456789.")
+                ):
+                    cut -= 1
+                out.append(paragraph[start:cut])
+                start = cut
+                used = text_width(paragraph[start:index])
+            used += width
+        out.append(paragraph[start:])
+    return "\n".join(out)
+
+
 def line_count(text: str, width_units: float, size: float = 10.5) -> int:
     """Lines a wrapped text needs in a column (or merged block) `width_units` wide."""
     # A width unit is a Calibri digit, 7 px in Excel (LibreOffice, substituting its own
@@ -531,6 +716,12 @@ def line_count(text: str, width_units: float, size: float = 10.5) -> int:
 
 def wrapped_height(text: str, width_units: float, size: float = 10.5) -> float:
     """Row height in points for a wrapped `text` in one cell `width_units` wide."""
+    return round(line_count(text, width_units, size) * LINE_HEIGHT * size + 4, 1)
+
+
+def block_height(text: str, width_units: float, size: float = 10.5) -> float:
+    """Height in points a merged block needs for its wrapped `text` (the indent of text cells
+    and the cell padding counted, as for one cell)."""
     return round(line_count(text, width_units, size) * LINE_HEIGHT * size + 4, 1)
 
 

@@ -335,6 +335,12 @@ ACTIONS = [
         writes=False,
     ),
     Action(
+        "reports:bulletin_letter",
+        lambda w, s: {"policy": s.policy.code},
+        lambda w, s: {"bulletin_doc_prefix": "甲工信", "bulletin_commend_top": "on"},
+        {**REVIEWER_ONLY, "admin": 302},
+    ),
+    Action(
         "catalogue:ingest_upload",
         lambda w, s: {},
         lambda w, s: {"text": "一、主要目标\n到2025年底，全市高新技术企业达到100家。", "city": s.city.code},

@@ -87,6 +87,7 @@ MATRIX = {
     "supervision:urge_list": (lambda w: {"policy": w.a.policy.code}, OVERSEERS),
     "supervision:explanation_request": (lambda w: {"policy": w.a.policy.code}, REVIEWERS),
     "supervision:visit_list": (lambda w: {"policy": w.a.policy.code}, OVERSEERS),
+    "reports:bulletin_letter": (lambda w: {"policy": w.a.policy.code}, POST_ONLY),
     "catalogue:ingest_upload": (lambda w: {}, ADMINS),
     "catalogue:ingest_review": (lambda w: {"pk": draft_of(w).pk}, ADMINS),
     "tokens:list": (lambda w: {}, EVERYONE),

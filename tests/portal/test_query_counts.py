@@ -52,10 +52,10 @@ QUERIES = {
     "reports:unit": (lambda w: {"code": w.a.county.code}, "", 24),
     # 15, + city B's policy, now compared on the concept (its evaluation: 3 queries per policy)
     "reports:concept": (lambda w: {"code": "high_tech_enterprise"}, "", 18),
-    "reports:run_archive": (lambda w: {"policy": w.a.policy.code}, "", 9),
-    # + the units of the per-unit figures; + the ledger's open items, its pending count and
-    # the 包联 roster (supervision.selectors.ledger, missing_visits)
-    "reports:dispatch": (lambda w: {"policy": w.a.policy.code}, "", 32),
+    "reports:run_archive": (lambda w: {"policy": w.a.policy.code}, "", 10),  # +1: the 通报主送 from the reporting units
+    # + the per-unit figures; issue 12: marks from the reports read once, no lead-unit query; + the
+    # ledger's open items, its pending count and the 包联 roster (supervision.selectors.ledger, missing_visits)
+    "reports:dispatch": (lambda w: {"policy": w.a.policy.code}, "", 30),
     "supervision:index": (lambda w: {}, "", 8),
     "reports:assessment": (lambda w: {"policy": w.a.policy.code}, "?year=2025", 23),
     "supervision:problem_list": (lambda w: {"policy": w.a.policy.code}, "", 16),

@@ -44,7 +44,7 @@ class TestCurrentQuarter:
         assert (row.period_value, row.to_date) == (5, 5)  # October 2 + November 3
         assert row.progress == pytest.approx(11 / 12)  # not 100%: eleven months of the year
         text = overall_text(data)
-        assert text.startswith("数据截至11月（本季度尚未结束），全市共有目标任务2项")
+        assert text.startswith("截至2025年11月末（本季度尚未结束），全市共有目标任务2项")
         assert "年度目标11个月91.7%" in text
         assert "第四季度末" not in text
 
@@ -54,7 +54,7 @@ class TestCurrentQuarter:
         row = flow_row(data, autumn)
         assert data.month == 10
         assert (row.period_value, row.progress) == (2, pytest.approx(10 / 12))
-        assert overall_text(data).startswith("数据截至10月（本季度尚未结束）")
+        assert overall_text(data).startswith("截至2025年10月末（本季度尚未结束）")
 
     def test_a_bulletin_asked_again_after_the_next_month_locks_is_built_again(self, monkeypatch, autumn):
         monkeypatch.setattr(services, "_enqueue", lambda run_id: True)

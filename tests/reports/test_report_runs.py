@@ -2,15 +2,20 @@
 new data, failures kept with their reason, nothing left running forever."""
 
 import datetime as dt
+import hashlib
+import io
 import runpy
 
 import pytest
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
+from docx import Document
 
 from reports import services, tasks
 from reports.models import ReportRun
+from targets.models import AuditEntry
+from tests import factories as f
 from tests.reports.test_dashboards import approve
 
 pytestmark = pytest.mark.usefixtures("no_queue")
@@ -105,9 +110,54 @@ class TestRunExecute:
         assert run.period_label == "2025Q3"
         assert run.file.name.endswith(".xlsx")
 
+    def test_a_bulletin_run_keeps_the_tongbao_and_its_workbook_each_with_its_checksum(self, world, client):
+        data(world)
+        run, _ = services.run_request(kind="bulletin", policy=world.a.policy, label="2025Q3")
+
+        run = services.run_execute(run_id=run.pk)
+
+        assert run.document.name.endswith(".docx") and run.file.name.endswith(".xlsx")
+        with run.file.open("rb") as book, run.document.open("rb") as letter:
+            assert run.checksum == hashlib.sha256(book.read()).hexdigest()
+            assert run.document_checksum == hashlib.sha256(letter.read()).hexdigest()
+        client.force_login(world.users["reviewer"])
+        page = client.get(reverse("reports:run_archive", args=[world.a.policy.code])).content.decode()
+        download = reverse("reports:run_download", args=[run.pk])
+        assert f'href="{download}?file=document"' in page and f'href="{download}"' in page
+        response = client.get(download + "?file=document")
+        assert response["Content-Disposition"].endswith(".docx")
+
+    def test_issuing_a_bulletin_dates_its_tongbao_with_its_doc_number(self, world):
+        data(world)
+        run, _ = services.run_request(kind="bulletin", policy=world.a.policy, label="2025Q3")
+        run = services.run_execute(run_id=run.pk)
+        workbook, draft = run.checksum, run.document_checksum
+
+        run = services.run_issue(
+            run=run, by=world.users["reviewer"], doc_number="甲工信〔2025〕3号", issued_on=dt.date(2025, 10, 20)
+        )
+
+        with run.document.open("rb") as stored:
+            text = [p.text for p in Document(io.BytesIO(stored.read())).paragraphs]
+        assert "甲工信〔2025〕3号" in text and "2025年10月20日" in text
+        assert run.checksum == workbook and run.document_checksum != draft
+        assert AuditEntry.objects.filter(action="印发", object_id=str(run.pk)).exists()
+
+    def test_a_bulletin_is_not_issued_when_its_data_changed_since_the_build(self, world):
+        data(world)
+        run, _ = services.run_request(kind="bulletin", policy=world.a.policy, label="2025Q3")
+        run = services.run_execute(run_id=run.pk)
+        data(world, month=8, value="5")
+
+        with pytest.raises(services.RunRefused, match="重新生成"):
+            services.run_issue(run=run, by=world.users["reviewer"])
+
+        run.refresh_from_db()
+        assert run.issued_at is None
+
     def test_a_failure_is_kept_with_its_reason(self, world, monkeypatch):
         run, _ = services.run_request(kind="dispatch", policy=world.a.policy, label="2025-09")
-        monkeypatch.setattr(services, "build_file", lambda *a: (_ for _ in ()).throw(ValueError("磁盘已满")))
+        monkeypatch.setattr(services, "build_files", lambda *a, **k: (_ for _ in ()).throw(ValueError("磁盘已满")))
 
         with pytest.raises(ValueError):
             services.run_execute(run_id=run.pk)
@@ -119,14 +169,14 @@ class TestRunExecute:
         data(world)
         run, _ = services.run_request(kind="dispatch", policy=world.a.policy, label="2025-09")
         run = services.run_execute(run_id=run.pk)
-        monkeypatch.setattr(services, "build_file", _must_not_build)
+        monkeypatch.setattr(services, "build_files", _must_not_build)
 
         again = services.run_execute(run_id=run.pk)
 
         assert (again.status, again.file.name, again.attempts) == ("done", run.file.name, 1)
 
 
-def _must_not_build(*args):
+def _must_not_build(*args, **kwargs):
     raise AssertionError("built a run that another build had already claimed or finished")
 
 
@@ -185,7 +235,7 @@ class TestWhatTheBrokerLost:
     def test_a_second_message_during_a_live_build_builds_nothing(self, world, monkeypatch):
         run, _ = services.run_request(kind="dispatch", policy=world.a.policy, label="2025-09")
         ReportRun.objects.filter(pk=run.pk).update(status="running", started_at=timezone.now(), attempts=1)
-        monkeypatch.setattr(services, "build_file", _must_not_build)
+        monkeypatch.setattr(services, "build_files", _must_not_build)
 
         assert services.run_execute(run_id=run.pk).status == "running"
         assert services.runs_sweep()["requeued"] == 0
@@ -205,7 +255,7 @@ class TestWhatTheBrokerLost:
     def test_a_failed_run_is_not_rebuilt_when_its_message_returns(self, world, monkeypatch):
         run, _ = services.run_request(kind="dispatch", policy=world.a.policy, label="2025-09")
         ReportRun.objects.filter(pk=run.pk).update(status="failed", error="x")
-        monkeypatch.setattr(services, "build_file", _must_not_build)
+        monkeypatch.setattr(services, "build_files", _must_not_build)
 
         assert services.run_execute(run_id=run.pk).status == "failed"
 
@@ -301,3 +351,46 @@ class TestArchivePage:
         )
 
         assert response.status_code == 403
+
+
+class TestBulletinLetter:
+    def test_the_reviewer_sets_the_frame_of_the_tongbao_and_the_change_is_audited(self, client, world):
+        client.force_login(world.users["reviewer"])
+
+        response = client.post(
+            reverse("reports:bulletin_letter", args=[world.a.policy.code]),
+            {"bulletin_doc_prefix": " 甲工信 ", "bulletin_addressees": "各县人民政府", "bulletin_commend_top": "on"},
+            follow=True,
+        )
+
+        world.a.policy.refresh_from_db()
+        assert "通报文头已保存" in response.content.decode()
+        assert (world.a.policy.bulletin_doc_prefix, world.a.policy.bulletin_commend_top) == ("甲工信", True)
+        entry = AuditEntry.objects.get(action="通报文头")
+        assert entry.changes["bulletin_doc_prefix"] == ["", "甲工信"]
+        letter = services.selectors.letter_of(world.a.policy)
+        assert (letter.doc_prefix, letter.addressees, letter.commend_top) == ("甲工信", "各县人民政府", True)
+
+    def test_an_entry_too_long_is_refused_with_a_message_and_nothing_changes(self, client, world):
+        client.force_login(world.users["reviewer"])
+
+        response = client.post(
+            reverse("reports:bulletin_letter", args=[world.a.policy.code]),
+            {"bulletin_doc_prefix": "字" * 40},
+            follow=True,
+        )
+
+        world.a.policy.refresh_from_db()
+        assert "通报文头未保存：通报文号代字" in response.content.decode()
+        assert world.a.policy.bulletin_doc_prefix == ""
+        assert not AuditEntry.objects.filter(action="通报文头").exists()
+
+    def test_the_addressees_follow_the_kinds_of_the_units_without_the_issuing_bureau(self, world):
+        alone = services.selectors.letter_of(world.a.policy)
+        world.a.policy.units.add(f.UnitFactory(city=world.a.city, kind="bureau"))
+
+        letter = services.selectors.letter_of(world.a.policy)
+
+        assert alone.addressees == "各县人民政府"
+        assert letter.addressees == "各县人民政府，市直有关部门"
+        assert letter.issuer == world.a.city.name + world.a.bureau.name.removeprefix(world.a.city.name)

@@ -19,7 +19,8 @@ SHARE = 0.8125  # 13 of 16
 
 def _texts(workbook_bytes: bytes) -> list[str]:
     book = openpyxl.load_workbook(io.BytesIO(workbook_bytes))
-    return [c.value for ws in book for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+    # Prose is broken into lines (避头尾): a phrase is looked for across the breaks.
+    return [c.value.replace("\n", "") for ws in book for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
 
 
 class TestHalfUp:
