@@ -25,6 +25,7 @@ from .builders.data import (
     IndicatorRow,
     Letter,
     Narrative,
+    ProblemItem,
     ReportHeader,
     UnitFigure,
     UnitStanding,
@@ -380,8 +381,19 @@ def bulletin_data(
         month=at[1],
         quarter_over=at == _quarter_in_plan(policy, year, quarter)[-1],
         ledger_counts=supervision_selectors.unit_counts(policy, _month_end(at)),
+        problems=_overdue_problems(policy, at),
         letter=letter_of(policy, doc_number=doc_number, issued_on=issued_on),
     )
+
+
+def _overdue_problems(policy: Policy, at: Month) -> list[ProblemItem]:
+    """The 通报 names the ledger's items still open past their due date at the month's end."""
+    return [
+        ProblemItem(
+            title=item.title, units=[item.unit] if item.unit else [], state=item.state, overdue_days=item.days_late
+        )
+        for item in supervision_selectors.ledger(policy, _month_end(at)).overdue_items
+    ]
 
 
 def _ends_by(result: IndicatorResult, year: int) -> bool:

@@ -9,6 +9,7 @@ from collections import Counter
 from policies import numbers
 from reports.builders import xlsx
 from reports.builders.data import BulletinData, IndicatorRow, UnitFigure, UnitStanding, UnitTimeliness
+from reports.builders.ledger import counts_sentence
 from reports.metrics import GREEN, GREY, RED, YELLOW
 from targets.calendar import on_time_rate
 
@@ -133,6 +134,16 @@ def _class_ranking_text(klass: str, standings: list[UnitStanding]) -> str:
 def _year_to_date(data: BulletinData) -> str:
     """The months the on-time rate counts: January to the month evaluated, as in the ranking."""
     return f"{data.year}年1—{data.evaluated_month}月"
+
+
+def problems_text(data: BulletinData) -> str:
+    """问题办理: the ledger's counts at the month evaluated, and the units with items past due."""
+    text = f"{as_of_text(data)}，{counts_sentence(data.ledger_counts)}。"
+    late = [c for c in data.ledger_counts if c.overdue]
+    if late:
+        named = "、".join(f"{c.unit}（{c.overdue}件）" for c in sorted(late, key=lambda c: -c.overdue))
+        text += f"超期办理的单位有：{named}。"
+    return text
 
 
 def timeliness_text(data: BulletinData) -> str:

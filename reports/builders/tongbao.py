@@ -35,6 +35,7 @@ from reports.builders.bulletin_text import (
     attachments,
     lagging_items,
     overall_text,
+    problems_text,
     ranking_items,
     requirements_items,
     timeliness_text,
@@ -156,8 +157,11 @@ def build_tongbao_docx(data: BulletinData) -> bytes:
     _heading(document, f"{next(number_of)}、报送情况")
     _body(document, timeliness_text(data))
 
-    if data.problems:
+    collected = sum(c.collected for c in data.ledger_counts)
+    if data.problems or collected:
         _heading(document, f"{next(number_of)}、问题办理情况")
+        if collected:
+            _body(document, problems_text(data))
         for index, item in enumerate(data.problems, start=1):
             state = item.state + (f"，逾期{item.overdue_days}天" if item.overdue_days else "")
             _body(

@@ -20,6 +20,7 @@ from reports.builders import xlsx
 from reports.builders.bulletin_text import attachments, overall_text
 from reports.builders.data import Letter, ProblemItem, UnitFigure
 from reports.builders.tongbao import build_tongbao_docx, tongbao_filename
+from supervision.selectors import UnitLedgerCount
 from tests.reports.builder_data import bulletin_data
 
 COUNTY = "县(市、区)"
@@ -189,6 +190,19 @@ class TestText:
         assert not any("问题办理情况" in line for line in lines(document))
         assert "五、问题办理情况" in lines(with_ledger)
         assert "1．高新技术企业认定进度慢（责任单位：迁西县；办理中，逾期5天）。" in lines(with_ledger)
+
+    def test_the_problem_section_counts_the_ledger_and_names_the_units_past_due(self):
+        counts = [
+            UnitLedgerCount(unit_id=1, unit="迁西县", collected=4, closed=3, overdue=1, open=1),
+            UnitLedgerCount(unit_id=2, unit="滦州市", collected=2, closed=2, overdue=0, open=0),
+        ]
+
+        text = lines(read(bulletin_data(ledger_counts=counts)))
+
+        assert "五、问题办理情况" in text
+        assert any(
+            "收集问题6件、已办结5件、办结率83.3%、超期1件。超期办理的单位有：迁西县（1件）。" in line for line in text
+        )
 
     def test_the_file_is_named_for_the_city_policy_and_quarter(self):
         assert (
