@@ -61,7 +61,7 @@ eval-ingest: setup
 # The fault and abuse drills on the production stack, on loopback only (README "Deploying"):
 # its own PostgreSQL cluster and redis-server on free ports, gunicorn, a worker and beat.
 # DRILLS_ARGS=--short for a few minutes; DRILLS_ARGS="--only soak" for one drill.
-drills: $(VENV)/.installed
+drills: setup
 	$(PY) scripts/drills/run.py $(DRILLS_ARGS)
 
 clean:
