@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
+from django.utils.translation import gettext as _
 
 MAX_BYTES = 10 * 1024 * 1024
 
@@ -69,10 +70,11 @@ def sniff(upload) -> FileKind:
     """The kind of an uploaded file from its content; refuses what is not accepted."""
     size = getattr(upload, "size", None)
     if not size:
-        raise EvidenceRefused("文件是空的，请重新选择。")
+        raise EvidenceRefused(_("文件是空的，请重新选择。"))
     if size > MAX_BYTES:
         raise EvidenceRefused(
-            f"文件过大（{size / 1024 / 1024:.1f} MB），单个文件不超过 {MAX_BYTES // 1024 // 1024} MB。"
+            _("文件过大（%(size).1f MB），单个文件不超过 %(max)s MB。")
+            % {"size": size / 1024 / 1024, "max": MAX_BYTES // 1024 // 1024}
         )
     upload.seek(0)
     head = upload.read(16)
@@ -94,5 +96,7 @@ def sniff(upload) -> FileKind:
         kind = _ooxml(upload)
         upload.seek(0)
     if kind is None:
-        raise EvidenceRefused(f"不支持该文件类型（按文件内容识别，与扩展名无关）。可上传：{ACCEPTED}。")
+        raise EvidenceRefused(
+            _("不支持该文件类型（按文件内容识别，与扩展名无关）。可上传：%(accepted)s。") % {"accepted": ACCEPTED}
+        )
     return kind

@@ -30,20 +30,7 @@ NOT_PAGES = {
     "reports:run_download",
     "targets:excel_template",
     "targets:policy_excel",
-}
-# Translated on the entry branch (issue 15, part A: the entry page, the review queue and the
-# report pages under templates/targets/); remove from here when it is merged.
-ENTRY_BRANCH = {
-    "targets:report_entry",
-    "targets:report_preview",
-    "targets:report_history",
-    "targets:review_queue",
-    "targets:excel_upload",
-    "targets:policy_upload",
-    "targets:timeliness",
-    "targets:assignment_split",
-    "targets:notifications",
-    "targets:indicator_history",
+    "supervision:evidence_download",
 }
 ADMIN_PAGES = [
     ("admin:index", {}),
@@ -64,9 +51,7 @@ def _role_for(expected: dict) -> str | None:
 
 
 PAGES = sorted(
-    name
-    for name, (_kwargs, expected) in MATRIX.items()
-    if name not in NOT_PAGES | ENTRY_BRANCH and _role_for(expected) is not None
+    name for name, (_kwargs, expected) in MATRIX.items() if name not in NOT_PAGES and _role_for(expected) is not None
 )
 
 
