@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 MAX_BYTES = 10 * 1024 * 1024
 
@@ -38,11 +39,11 @@ PPTX = FileKind(
 OLE = FileKind("Office 97-2003 文档", "doc", "application/octet-stream")
 
 OOXML_PARTS = (("word/", DOCX), ("xl/", XLSX), ("ppt/", PPTX))
-ACCEPTED = "PDF、图片（PNG、JPEG、GIF、WebP）、Word、Excel、PowerPoint"
+ACCEPTED = gettext_lazy("PDF、图片（PNG、JPEG、GIF、WebP）、Word、Excel、PowerPoint")
 
 
 class EvidenceRefused(Exception):
-    """The file is not accepted; the message says why, in Chinese."""
+    """The file is not accepted; the message says why, in the language of the page."""
 
 
 def evidence_storage() -> FileSystemStorage:
