@@ -44,17 +44,23 @@ class ProblemTable(tables.Table):
 
     def render_title(self, record, value):
         kind = (
-            format_html('<span class="badge text-bg-light border me-1">整改说明</span>')
+            format_html('<span class="badge text-bg-light border me-1">{}</span>', _("整改说明"))
             if record.kind == "explanation"
             else ""
         )
-        firm = format_html('<div class="small text-muted">{}</div>', record.firm_name) if record.firm_name else ""
+        firm = (
+            format_html('<div class="small text-muted" translate="no">{}</div>', record.firm_name)
+            if record.firm_name
+            else ""
+        )
         unit = (
-            format_html('<div class="small text-muted d-md-none">→ {}</div>', record.assignee.name)
+            format_html(
+                '<div class="small text-muted d-md-none">→ <span translate="no">{}</span></div>', record.assignee.name
+            )
             if record.assignee_id
             else ""
         )
-        return format_html("{}{}{}{}", kind, value, firm, unit)
+        return format_html('{}<span translate="no">{}</span>{}{}', kind, value, firm, unit)
 
     def render_raised_unit(self, record):
         who = (
