@@ -9,6 +9,7 @@ import secrets
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from targets.audit import audit_record
 
@@ -33,7 +34,7 @@ def key_hash(key: str) -> str:
 def token_create(*, user, name: str = "") -> tuple[ApiToken, str]:
     """A new token for `user`; returns it with the key, which is never readable again."""
     if ApiToken.objects.for_user(user).active().count() >= MAX_ACTIVE_TOKENS:
-        raise TokenError(f"每个账号最多保留{MAX_ACTIVE_TOKENS}个有效令牌，请先撤销不用的令牌。")
+        raise TokenError(gettext("每个账号最多保留%(n)s个有效令牌，请先撤销不用的令牌。") % {"n": MAX_ACTIVE_TOKENS})
     key = KEY_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(user=user, name=(name or "").strip()[:60], prefix=key[:12], key_hash=key_hash(key))
     audit_record(by=user, action="创建API令牌", obj=token, changes={"name": [None, token.name]})

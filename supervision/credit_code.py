@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 # The 31 characters of the code: digits and capitals without I, O, Z, S, V.
 ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
@@ -30,11 +31,13 @@ def validate_credit_code(code: str) -> None:
     """Model and form validator: a clear Chinese message for a mistyped code."""
     code = normalize(code)
     if len(code) != 18:
-        raise ValidationError("统一社会信用代码应为18位（现为%(n)s位）。", params={"n": len(code)}, code="length")
+        raise ValidationError(_("统一社会信用代码应为18位（现为%(n)s位）。"), params={"n": len(code)}, code="length")
     bad = sorted({c for c in code if c not in ALPHABET})
     if bad:
         raise ValidationError(
-            "统一社会信用代码含有无效字符：%(c)s（不使用 I、O、Z、S、V）。", params={"c": "、".join(bad)}, code="chars"
+            _("统一社会信用代码含有无效字符：%(c)s（不使用 I、O、Z、S、V）。"),
+            params={"c": "、".join(bad)},
+            code="chars",
         )
     if check_character(code[:17]) != code[17]:
-        raise ValidationError("统一社会信用代码校验位不符，请核对是否录入有误。", code="check")
+        raise ValidationError(_("统一社会信用代码校验位不符，请核对是否录入有误。"), code="check")

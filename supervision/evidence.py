@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 MAX_BYTES = 10 * 1024 * 1024
 
@@ -37,11 +39,11 @@ PPTX = FileKind(
 OLE = FileKind("Office 97-2003 文档", "doc", "application/octet-stream")
 
 OOXML_PARTS = (("word/", DOCX), ("xl/", XLSX), ("ppt/", PPTX))
-ACCEPTED = "PDF、图片（PNG、JPEG、GIF、WebP）、Word、Excel、PowerPoint"
+ACCEPTED = gettext_lazy("PDF、图片（PNG、JPEG、GIF、WebP）、Word、Excel、PowerPoint")
 
 
 class EvidenceRefused(Exception):
-    """The file is not accepted; the message says why, in Chinese."""
+    """The file is not accepted; the message says why, in the language of the page."""
 
 
 def evidence_storage() -> FileSystemStorage:
@@ -69,10 +71,11 @@ def sniff(upload) -> FileKind:
     """The kind of an uploaded file from its content; refuses what is not accepted."""
     size = getattr(upload, "size", None)
     if not size:
-        raise EvidenceRefused("文件是空的，请重新选择。")
+        raise EvidenceRefused(_("文件是空的，请重新选择。"))
     if size > MAX_BYTES:
         raise EvidenceRefused(
-            f"文件过大（{size / 1024 / 1024:.1f} MB），单个文件不超过 {MAX_BYTES // 1024 // 1024} MB。"
+            _("文件过大（%(size).1f MB），单个文件不超过 %(max)s MB。")
+            % {"size": size / 1024 / 1024, "max": MAX_BYTES // 1024 // 1024}
         )
     upload.seek(0)
     head = upload.read(16)
@@ -94,5 +97,7 @@ def sniff(upload) -> FileKind:
         kind = _ooxml(upload)
         upload.seek(0)
     if kind is None:
-        raise EvidenceRefused(f"不支持该文件类型（按文件内容识别，与扩展名无关）。可上传：{ACCEPTED}。")
+        raise EvidenceRefused(
+            _("不支持该文件类型（按文件内容识别，与扩展名无关）。可上传：%(accepted)s。") % {"accepted": ACCEPTED}
+        )
     return kind

@@ -4,6 +4,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from policies.models import Policy, Task, Unit
@@ -241,7 +242,7 @@ class Urge(models.Model):
     @property
     def by_label(self) -> str:
         if self.created_by is None:
-            return "系统（每日提醒）"
+            return gettext("系统（每日提醒）")
         return self.created_by.get_full_name() or self.created_by.username
 
 

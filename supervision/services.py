@@ -17,6 +17,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from policies.models import Membership, Policy, Unit
 from targets.audit import audit_record
@@ -81,22 +83,25 @@ def _local_date(at: dt.datetime) -> dt.date:
 def _check(problem: Problem, action: str) -> str:
     to = MOVES[action].get(problem.state)
     if to is None:
-        raise IllegalMove(f"问题当前为“{problem.get_state_display()}”，不能{ACTION_LABELS[action]}。")
+        raise IllegalMove(
+            gettext("问题当前为“%(state)s”，不能%(action)s。")
+            % {"state": problem.get_state_display(), "action": ACTION_LABELS[action]}
+        )
     if action in NEEDS_ANSWER and not problem.awaits_close:
-        raise IllegalMove(f"承办单位尚未答复，不能{ACTION_LABELS[action]}。")
+        raise IllegalMove(gettext("承办单位尚未答复，不能%(action)s。") % {"action": ACTION_LABELS[action]})
     return to
 
 
 ACTION_LABELS = {
-    "assign": "交办",
-    "acknowledge": "应答",
-    "answer": "答复",
-    "close": "办结销号",
-    "return": "退回",
-    "extend": "延期",
-    "instruct": "批示",
-    "urge": "催办",
-    "ask_extend": "申请延期",
+    "assign": _("交办"),
+    "acknowledge": _("应答"),
+    "answer": _("答复"),
+    "close": _("办结销号"),
+    "return": _("退回"),
+    "extend": _("延期"),
+    "instruct": _("批示"),
+    "urge": _("催办"),
+    "ask_extend": _("申请延期"),
 }
 
 
@@ -168,7 +173,7 @@ def _move(
 def _required(text: str, what: str) -> str:
     text = (text or "").strip()
     if not text:
-        raise SupervisionError(f"请填写{what}。")
+        raise SupervisionError(gettext("请填写%(what)s。") % {"what": what})
     return text
 
 
@@ -223,13 +228,13 @@ def problem_raise(
 ) -> Problem:
     """A new problem in the ledger, 待交办, numbered per policy and year (2025-001)."""
     at = _now(at)
-    title = _required(title, "问题标题")[:200]
+    title = _required(title, _("问题标题"))[:200]
     if indicator is not None and indicator.policy_id != policy.pk:
-        raise SupervisionError("所选指标不属于该政策文件。")
+        raise SupervisionError(gettext("所选指标不属于该政策文件。"))
     if task is not None and task.policy_id != policy.pk:
-        raise SupervisionError("所选任务不属于该政策文件。")
+        raise SupervisionError(gettext("所选任务不属于该政策文件。"))
     if source == Problem.Source.FIRM and not firm_name.strip():
-        raise SupervisionError("企业反映的问题请填写企业名称。")
+        raise SupervisionError(gettext("企业反映的问题请填写企业名称。"))
     code = normalize(firm_credit_code)
     if code:
         try:
@@ -272,7 +277,7 @@ def problem_raise_from_report(*, report: MonthlyReport, line: int, by, at=None) 
     the report's unit; the same line twice gives the problem already raised."""
     lines = report_problem_lines(report)
     if not 0 <= line < len(lines):
-        raise SupervisionError("月报的存在问题中没有这一条（可能已被修改），请刷新后再试。")
+        raise SupervisionError(gettext("月报的存在问题中没有这一条（可能已被修改），请刷新后再试。"))
     text = lines[line]
     existing = Problem.objects.filter(report=report, text=text).first()
     if existing is not None:
@@ -309,11 +314,11 @@ def problem_assign(
     """交办 to a unit: the clock's deadlines from today; a due date given wins for 办结."""
     at = _now(at)
     if not problem.policy.units.filter(pk=unit.pk).exists() and problem.policy.lead_unit_id != unit.pk:
-        raise SupervisionError("承办单位不是该政策文件的责任单位。")
+        raise SupervisionError(gettext("承办单位不是该政策文件的责任单位。"))
     today = _local_date(at)
     ack, answer, close = step_due_dates(problem.policy, today)
     if due_date is not None and due_date < today:
-        raise SupervisionError("办结期限不能早于今天。")
+        raise SupervisionError(gettext("办结期限不能早于今天。"))
     problem.assignee = unit
     problem.assigned_by = by
     problem.assigned_date = today
@@ -337,7 +342,7 @@ def problem_acknowledge(*, problem: Problem, by, at=None) -> Problem:
     """应答: the unit has received it (Taizhou's 1天应答)."""
     at = _now(at)
     if problem.acknowledged_at is not None:
-        raise IllegalMove("已应答过。")
+        raise IllegalMove(gettext("已应答过。"))
     problem.acknowledged_at = at
     return _move(problem, "acknowledge", by=by, at=at, text="已签收，正在办理", fields=["acknowledged_at"])
 
@@ -346,7 +351,7 @@ def problem_acknowledge(*, problem: Problem, by, at=None) -> Problem:
 def problem_answer(*, problem: Problem, by, text: str, at=None) -> Problem:
     """The unit answers with what it did; the assigner then closes it or sends it back."""
     at = _now(at)
-    problem.answer = _required(text, "办理情况")
+    problem.answer = _required(text, _("办理情况"))
     problem.answered_at = at
     if problem.acknowledged_at is None:
         problem.acknowledged_at = at
@@ -359,7 +364,7 @@ def problem_answer(*, problem: Problem, by, text: str, at=None) -> Problem:
 def problem_close(*, problem: Problem, by, result: str, at=None) -> Problem:
     """办结销号 with the result."""
     at = _now(at)
-    problem.result = _required(result, "办结结果")
+    problem.result = _required(result, _("办结结果"))
     problem.closed_at = at
     return _move(problem, "close", by=by, at=at, text=problem.result, fields=["result", "closed_at"])
 
@@ -368,7 +373,7 @@ def problem_close(*, problem: Problem, by, result: str, at=None) -> Problem:
 def problem_return(*, problem: Problem, by, reason: str, at=None) -> Problem:
     """Send the answer back: the unit answers again."""
     at = _now(at)
-    reason = _required(reason, "退回原因")
+    reason = _required(reason, _("退回原因"))
     to = _check(problem, "return")
     problem.answered_at = None
     _move(problem, "return", by=by, at=at, text=reason, fields=["answered_at"], to=to)
@@ -386,7 +391,7 @@ def problem_return(*, problem: Problem, by, reason: str, at=None) -> Problem:
 def problem_extend(*, problem: Problem, by, reason: str, due_date: dt.date, at=None) -> Problem:
     """延期 with a reason and a later due date."""
     at = _now(at)
-    reason = _required(reason, "延期原因")
+    reason = _required(reason, _("延期原因"))
     if due_date is None or problem.due_date is None or due_date <= problem.due_date:
         raise SupervisionError(f"新的办结期限应晚于原期限（{problem.due_date:%Y-%m-%d}）。")
     old = problem.due_date
@@ -409,7 +414,7 @@ def problem_extension_ask(*, problem: Problem, by, reason: str, due_date: dt.dat
     """延期申请: the unit asks for a later due date with its reason; the lead bureau's
     reviewers are told and grant it with 延期 (or not)."""
     at = _now(at)
-    reason = _required(reason, "申请延期的原因")
+    reason = _required(reason, _("申请延期的原因"))
     if due_date is None or problem.due_date is None or due_date <= problem.due_date:
         raise SupervisionError(f"申请的办结期限应晚于原期限（{problem.due_date:%Y-%m-%d}）。")
     text = f"{reason}（申请办结期限延至{due_date:%Y-%m-%d}）"
@@ -435,7 +440,7 @@ def problem_extension_ask(*, problem: Problem, by, reason: str, due_date: dt.dat
 def problem_instruct(*, problem: Problem, by, text: str, at=None) -> Problem:
     """领导批示 on an item; the assigned unit is told."""
     at = _now(at)
-    text = _required(text, "批示内容")
+    text = _required(text, _("批示内容"))
     _move(problem, "instruct", by=by, at=at, text=text)
     if problem.assignee_id:
         _notify_unit(
@@ -564,10 +569,10 @@ def explanation_request(
     one item per unit, assigned at once."""
     at = _now(at)
     if indicator.policy_id != policy.pk:
-        raise SupervisionError("所选指标不属于该政策文件。")
+        raise SupervisionError(gettext("所选指标不属于该政策文件。"))
     units = list(units)
     if not units:
-        raise SupervisionError("请选择需提交整改说明的单位。")
+        raise SupervisionError(gettext("请选择需提交整改说明的单位。"))
     today = _local_date(at)
     rules = settings_for(policy)
     due = due_date or clock.add_days(today, rules.explanation_days, working=rules.working_days)
@@ -593,7 +598,7 @@ def explanation_request(
 
 @transaction.atomic
 def firm_add(*, policy: Policy, name: str, official, by, credit_code: str = "") -> Firm:
-    name = _required(name, "企业名称")
+    name = _required(name, _("企业名称"))
     code = normalize(credit_code)
     if code:
         try:
@@ -601,7 +606,7 @@ def firm_add(*, policy: Policy, name: str, official, by, credit_code: str = "") 
         except ValidationError as exc:
             raise SupervisionError(exc.messages[0]) from None
     if Firm.objects.filter(policy=policy, name=name).exists():
-        raise SupervisionError(f"{name}已在包联名单中。")
+        raise SupervisionError(gettext("%(firm)s已在包联名单中。") % {"firm": name})
     firm = Firm.objects.create(policy=policy, name=name, credit_code=code, official=official)
     audit_record(by=by, action="firm_add", obj=firm, changes={"official": [None, str(official)]})
     return firm
@@ -614,7 +619,7 @@ def visit_record(
     """One 入企走访; each line of ``problems`` goes straight into the ledger (企业反映)."""
     at = _now(at)
     if visit_date > _local_date(at):
-        raise SupervisionError("走访日期不能晚于今天。")
+        raise SupervisionError(gettext("走访日期不能晚于今天。"))
     visit = Visit.objects.create(
         firm=firm, official=official, visit_date=visit_date, findings=(findings or "").strip(), created_by=by
     )
@@ -642,15 +647,15 @@ def visit_record(
 @transaction.atomic
 def assessment_item_add(*, policy: Policy, year: int, unit: Unit, points, reason: str, by) -> AssessmentItem:
     """A 加分 (positive) or 扣分 (negative) for a unit's year, with its reason."""
-    reason = _required(reason, "加减分事由")
+    reason = _required(reason, _("加减分事由"))
     try:
         value = Decimal(str(points).strip().replace("＋", "+").replace("－", "-"))
     except (InvalidOperation, ValueError):
-        raise SupervisionError("分值应为数字，如 +2 或 -1.5。") from None
+        raise SupervisionError(gettext("分值应为数字，如 +2 或 -1.5。")) from None
     if value == 0 or abs(value) > 20 or value != value.quantize(Decimal("0.1")):
-        raise SupervisionError("分值应在 -20 到 +20 之间、不为0，最多一位小数。")
+        raise SupervisionError(gettext("分值应在 -20 到 +20 之间、不为0，最多一位小数。"))
     if not Unit.objects.reporting_for(policy).filter(pk=unit.pk).exists():
-        raise SupervisionError("该单位不是该政策文件的填报单位。")
+        raise SupervisionError(gettext("该单位不是该政策文件的填报单位。"))
     item = AssessmentItem.objects.create(
         policy=policy, year=year, unit=unit, points=value, reason=reason, created_by=by
     )
@@ -669,7 +674,7 @@ def evidence_attach(
     type by content; the step shows in the problem's timeline or the report's history."""
     at = _now(at)
     if (report is None) == (problem is None):
-        raise SupervisionError("佐证材料应附在一份月报或一个问题上。")
+        raise SupervisionError(gettext("佐证材料应附在一份月报或一个问题上。"))
     try:
         kind = sniff(upload)
     except EvidenceRefused as exc:

@@ -1,6 +1,7 @@
 import django_tables2 as tables
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .models import Problem
@@ -43,17 +44,23 @@ class ProblemTable(tables.Table):
 
     def render_title(self, record, value):
         kind = (
-            format_html('<span class="badge text-bg-light border me-1">整改说明</span>')
+            format_html('<span class="badge text-bg-light border me-1">{}</span>', _("整改说明"))
             if record.kind == "explanation"
             else ""
         )
-        firm = format_html('<div class="small text-muted">{}</div>', record.firm_name) if record.firm_name else ""
+        firm = (
+            format_html('<div class="small text-muted" translate="no">{}</div>', record.firm_name)
+            if record.firm_name
+            else ""
+        )
         unit = (
-            format_html('<div class="small text-muted d-md-none">→ {}</div>', record.assignee.name)
+            format_html(
+                '<div class="small text-muted d-md-none">→ <span translate="no">{}</span></div>', record.assignee.name
+            )
             if record.assignee_id
             else ""
         )
-        return format_html("{}{}{}{}", kind, value, firm, unit)
+        return format_html('{}<span translate="no">{}</span>{}{}', kind, value, firm, unit)
 
     def render_raised_unit(self, record):
         who = (
@@ -75,10 +82,9 @@ class ProblemTable(tables.Table):
             late = (self.today - value).days if record.state != "closed" else (record.closed_at.date() - value).days
             return format_html(
                 '<span class="text-danger fw-semibold text-nowrap"><i class="bi bi-exclamation-triangle-fill"></i> {}</span>'
-                '<div class="small text-danger text-nowrap">超期{}天{}</div>',
+                '<div class="small text-danger text-nowrap">{}</div>',
                 f"{value:%Y-%m-%d}",
-                late,
-                "办结" if record.state == "closed" else "",
+                (gettext("超期%(n)s天办结") if record.state == "closed" else gettext("超期%(n)s天")) % {"n": late},
             )
         return format_html('<span class="text-nowrap">{}</span>', f"{value:%Y-%m-%d}")
 
@@ -86,5 +92,5 @@ class ProblemTable(tables.Table):
         badge = STATE_BADGES.get(record.state, "text-bg-light")
         extra = ""
         if record.awaits_close:
-            extra = format_html('<div class="small text-muted">已答复，待销号</div>')
+            extra = format_html('<div class="small text-muted">{}</div>', _("已答复，待销号"))
         return format_html('<span class="badge {}">{}</span>{}', badge, value, extra)

@@ -19,6 +19,9 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 from django_filters.views import FilterView
@@ -60,55 +63,80 @@ class StyledForm(forms.Form):
 
 class AssignForm(StyledForm):
     unit = forms.ModelChoiceField(
-        queryset=Unit.objects.none(), label="承办单位", error_messages={"required": "请选择承办单位"}
+        queryset=Unit.objects.none(),
+        label=gettext_lazy("承办单位"),
+        error_messages={"required": gettext_lazy("请选择承办单位")},
     )
-    due_date = forms.DateField(label="办结期限", required=False, widget=DateInput, help_text="不填则按办结时限自动计算")
-    text = forms.CharField(label="交办意见", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    due_date = forms.DateField(
+        label=gettext_lazy("办结期限"),
+        required=False,
+        widget=DateInput,
+        help_text=gettext_lazy("不填则按办结时限自动计算"),
+    )
+    text = forms.CharField(label=gettext_lazy("交办意见"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class AnswerForm(StyledForm):
     text = forms.CharField(
-        label="办理情况", widget=forms.Textarea(attrs={"rows": 3}), error_messages={"required": "请填写办理情况"}
+        label=gettext_lazy("办理情况"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": gettext_lazy("请填写办理情况")},
     )
 
 
 class CloseForm(StyledForm):
     result = forms.CharField(
-        label="办结结果", widget=forms.Textarea(attrs={"rows": 2}), error_messages={"required": "请填写办结结果"}
+        label=gettext_lazy("办结结果"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": gettext_lazy("请填写办结结果")},
     )
 
 
 class ReturnForm(StyledForm):
     reason = forms.CharField(
-        label="退回原因", widget=forms.Textarea(attrs={"rows": 2}), error_messages={"required": "请填写退回原因"}
+        label=gettext_lazy("退回原因"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": gettext_lazy("请填写退回原因")},
     )
 
 
 class ExtendForm(StyledForm):
     due_date = forms.DateField(
-        label="新的办结期限",
+        label=gettext_lazy("新的办结期限"),
         widget=DateInput,
-        error_messages={"required": "请填写新的办结期限", "invalid": "日期格式应为 YYYY-MM-DD"},
+        error_messages={
+            "required": gettext_lazy("请填写新的办结期限"),
+            "invalid": gettext_lazy("日期格式应为 YYYY-MM-DD"),
+        },
     )
     reason = forms.CharField(
-        label="延期原因", widget=forms.Textarea(attrs={"rows": 2}), error_messages={"required": "请填写延期原因"}
+        label=gettext_lazy("延期原因"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": gettext_lazy("请填写延期原因")},
     )
 
 
 class AskExtendForm(StyledForm):
     due_date = forms.DateField(
-        label="申请的办结期限",
+        label=gettext_lazy("申请的办结期限"),
         widget=DateInput,
-        error_messages={"required": "请填写申请的办结期限", "invalid": "日期格式应为 YYYY-MM-DD"},
+        error_messages={
+            "required": gettext_lazy("请填写申请的办结期限"),
+            "invalid": gettext_lazy("日期格式应为 YYYY-MM-DD"),
+        },
     )
     reason = forms.CharField(
-        label="申请原因", widget=forms.Textarea(attrs={"rows": 2}), error_messages={"required": "请填写申请原因"}
+        label=gettext_lazy("申请原因"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": gettext_lazy("请填写申请原因")},
     )
 
 
 class InstructForm(StyledForm):
     text = forms.CharField(
-        label="批示内容", widget=forms.Textarea(attrs={"rows": 2}), error_messages={"required": "请填写批示内容"}
+        label=gettext_lazy("批示内容"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": gettext_lazy("请填写批示内容")},
     )
 
 
@@ -130,13 +158,17 @@ ACTION_FORMS = {
 
 
 class ProblemRaiseForm(StyledForm):
-    title = forms.CharField(label="问题标题", max_length=200, error_messages={"required": "请填写问题标题"})
-    text = forms.CharField(label="问题描述", required=False, widget=forms.Textarea(attrs={"rows": 4}))
-    source = forms.ChoiceField(label="来源", choices=[])
-    indicator = forms.ModelChoiceField(queryset=Indicator.objects.none(), label="相关指标", required=False)
-    firm_name = forms.CharField(label="企业名称", max_length=120, required=False)
-    firm_credit_code = forms.CharField(label="统一社会信用代码", max_length=18, required=False)
-    unit = forms.ModelChoiceField(queryset=Unit.objects.none(), label="提出单位", required=False)
+    title = forms.CharField(
+        label=gettext_lazy("问题标题"), max_length=200, error_messages={"required": gettext_lazy("请填写问题标题")}
+    )
+    text = forms.CharField(label=gettext_lazy("问题描述"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    source = forms.ChoiceField(label=gettext_lazy("来源"), choices=[])
+    indicator = forms.ModelChoiceField(
+        queryset=Indicator.objects.none(), label=gettext_lazy("相关指标"), required=False
+    )
+    firm_name = forms.CharField(label=gettext_lazy("企业名称"), max_length=120, required=False)
+    firm_credit_code = forms.CharField(label=gettext_lazy("统一社会信用代码"), max_length=18, required=False)
+    unit = forms.ModelChoiceField(queryset=Unit.objects.none(), label=gettext_lazy("提出单位"), required=False)
 
     def __init__(self, *args, policy, sources, units=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -297,9 +329,9 @@ class ProblemDetailView(ScopedMixin, TemplateView):
         if action == "attach":
             return attach(request, problem=self.problem, scope=self.scope, back=services.problem_url(self.problem))
         if action not in services.MOVES:
-            raise Http404("未知操作")
+            raise Http404(_("未知操作"))
         if action not in self.actions:
-            raise PermissionDenied("您不能对该问题执行此操作")
+            raise PermissionDenied(_("您不能对该问题执行此操作"))
         forms_ = self.forms(action, request.POST)
         form = forms_[action]
         if not form.is_valid():
@@ -333,7 +365,11 @@ class ProblemDetailView(ScopedMixin, TemplateView):
         except services.SupervisionError as exc:
             messages.error(request, str(exc))
             return self.render_to_response(self.get_context_data(action_forms=forms_), status=200)
-        messages.success(request, f"已{services.ACTION_LABELS[action]}：{problem.number} {problem.title}")
+        messages.success(
+            request,
+            _("已%(action)s：%(number)s %(title)s")
+            % {"action": services.ACTION_LABELS[action], "number": problem.number, "title": problem.title},
+        )
         return redirect(services.problem_url(problem))
 
 
@@ -348,7 +384,7 @@ class ProblemRaiseView(ScopedMixin, TemplateView):
         self.is_lead = scope.can_review(self.policy.pk)
         self.own_units = list(Unit.objects.reporting_for(self.policy).filter(pk__in=scope.unit_ids))
         if not self.is_lead and not self.own_units:
-            raise PermissionDenied("只有牵头部门或该政策文件的责任单位可以提出问题")
+            raise PermissionDenied(_("只有牵头部门或该政策文件的责任单位可以提出问题"))
 
     def sources(self):
         if self.is_lead:
@@ -370,7 +406,7 @@ class ProblemRaiseView(ScopedMixin, TemplateView):
     def post(self, request, *args, **kwargs):
         form = self.form(request.POST)
         if not form.is_valid():
-            messages.error(request, "请按提示修改后再提交。")
+            messages.error(request, _("请按提示修改后再提交。"))
             return self.render_to_response(self.get_context_data(form=form))
         data = form.cleaned_data
         try:
@@ -389,7 +425,7 @@ class ProblemRaiseView(ScopedMixin, TemplateView):
             form.add_error(None, str(exc))
             messages.error(request, str(exc))
             return self.render_to_response(self.get_context_data(form=form))
-        messages.success(request, f"已登记问题 {problem.number}。")
+        messages.success(request, _("已登记问题 %(number)s。") % {"number": problem.number})
         return redirect(services.problem_url(problem))
 
 
@@ -426,7 +462,7 @@ class ReportProblemsView(ScopedMixin, TemplateView):
         if request.POST.get("action") == "attach":
             return attach(request, report=self.report, scope=self.scope, back=request.path)
         if not self.may_raise:
-            raise PermissionDenied("只有本单位填报员或牵头部门可以登记问题")
+            raise PermissionDenied(_("只有本单位填报员或牵头部门可以登记问题"))
         try:
             line = int(request.POST.get("line", ""))
         except ValueError:
@@ -436,7 +472,7 @@ class ReportProblemsView(ScopedMixin, TemplateView):
         except services.SupervisionError as exc:
             messages.error(request, str(exc))
             return redirect(request.path)
-        messages.success(request, f"已登记为问题 {problem.number}，等待牵头部门交办。")
+        messages.success(request, _("已登记为问题 %(number)s，等待牵头部门交办。") % {"number": problem.number})
         return redirect(services.problem_url(problem))
 
 
@@ -444,17 +480,17 @@ def attach(request, *, scope, back, report=None, problem=None):
     """佐证材料 for a report or a problem: refused (403) for who may not attach; a wrong
     file gets the reason and changes nothing."""
     if not services.evidence_may_attach(scope, report=report, problem=problem):
-        raise PermissionDenied("您不能为此上传佐证材料")
+        raise PermissionDenied(_("您不能为此上传佐证材料"))
     upload = request.FILES.get("file")
     if upload is None:
-        messages.error(request, "请选择要上传的文件。")
+        messages.error(request, _("请选择要上传的文件。"))
         return redirect(back)
     try:
         evidence = services.evidence_attach(upload=upload, by=request.user, report=report, problem=problem)
     except services.SupervisionError as exc:
         messages.error(request, f"{upload.name}：{exc}")
     else:
-        messages.success(request, f"已上传佐证材料：{evidence.name}")
+        messages.success(request, _("已上传佐证材料：%(name)s") % {"name": evidence.name})
     return redirect(back)
 
 
@@ -517,34 +553,41 @@ class UrgeListView(ScopedMixin, TemplateView):
 
     def post(self, request, *args, **kwargs):
         if not self.can_review:
-            raise PermissionDenied("只有该政策文件的审核员可以催报")
+            raise PermissionDenied(_("只有该政策文件的审核员可以催报"))
         if self.month is None:
-            raise Http404("没有可催报的报告期")
+            raise Http404(_("没有可催报的报告期"))
         try:
             urges = services.report_urge(policy=self.policy, year=self.month[0], month=self.month[1], by=request.user)
         except services.SupervisionError as exc:
             messages.warning(request, str(exc))
         else:
             messages.success(
-                request, f"已向 {len(urges)} 个未报送单位发出催报：{'、'.join(u.unit.name for u in urges)}"
+                request,
+                _("已向 %(n)s 个未报送单位发出催报：%(units)s")
+                % {"n": len(urges), "units": "、".join(u.unit.name for u in urges)},
             )
         return redirect(f"{request.path}?month={calendar.month_label(self.month)}")
 
 
 class ExplanationForm(StyledForm):
     indicator = forms.ModelChoiceField(
-        queryset=Indicator.objects.none(), label="红灯指标", error_messages={"required": "请选择指标"}
+        queryset=Indicator.objects.none(),
+        label=gettext_lazy("红灯指标"),
+        error_messages={"required": gettext_lazy("请选择指标")},
     )
     units = forms.ModelMultipleChoiceField(
         queryset=Unit.objects.none(),
-        label="需提交整改说明的单位",
+        label=gettext_lazy("需提交整改说明的单位"),
         widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": "请至少选择一个单位"},
+        error_messages={"required": gettext_lazy("请至少选择一个单位")},
     )
     due_date = forms.DateField(
-        label="提交期限", required=False, widget=DateInput, help_text="不填则按整改说明时限自动计算"
+        label=gettext_lazy("提交期限"),
+        required=False,
+        widget=DateInput,
+        help_text=gettext_lazy("不填则按整改说明时限自动计算"),
     )
-    note = forms.CharField(label="督办要求", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(label=gettext_lazy("督办要求"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class ExplanationRequestView(ScopedMixin, TemplateView):
@@ -555,7 +598,7 @@ class ExplanationRequestView(ScopedMixin, TemplateView):
     def load(self, request, *args, **kwargs):
         self.policy = _policy_of_overseer(self.scope, kwargs["policy"])
         if not self.scope.can_review(self.policy.pk):
-            raise PermissionDenied("只有该政策文件的审核员可以发起督办")
+            raise PermissionDenied(_("只有该政策文件的审核员可以发起督办"))
 
     def form(self, data=None):
         # The indicator page sends its red units along (?unit=…): checked at first.
@@ -582,7 +625,7 @@ class ExplanationRequestView(ScopedMixin, TemplateView):
     def post(self, request, *args, **kwargs):
         form = self.form(request.POST)
         if not form.is_valid():
-            messages.error(request, "请按提示修改后再提交。")
+            messages.error(request, _("请按提示修改后再提交。"))
             return self.render_to_response(self.get_context_data(form=form))
         data = form.cleaned_data
         try:
@@ -597,7 +640,11 @@ class ExplanationRequestView(ScopedMixin, TemplateView):
         except services.SupervisionError as exc:
             messages.error(request, str(exc))
             return self.render_to_response(self.get_context_data(form=form))
-        messages.success(request, f"已向 {len(made)} 个单位发出督办，要求{made[0].due_date:%m月%d日}前提交整改说明。")
+        messages.success(
+            request,
+            _("已向 %(n)s 个单位发出督办，要求%(date)s前提交整改说明。")
+            % {"n": len(made), "date": date_format(made[0].due_date, "MONTH_DAY_FORMAT")},
+        )
         return redirect(reverse("supervision:problem_list", kwargs={"policy": self.policy.code}))
 
 
@@ -605,25 +652,37 @@ class ExplanationRequestView(ScopedMixin, TemplateView):
 
 
 class VisitForm(StyledForm):
-    firm = forms.ModelChoiceField(queryset=Firm.objects.none(), label="企业", error_messages={"required": "请选择企业"})
+    firm = forms.ModelChoiceField(
+        queryset=Firm.objects.none(),
+        label=gettext_lazy("企业"),
+        error_messages={"required": gettext_lazy("请选择企业")},
+    )
     visit_date = forms.DateField(
-        label="走访日期",
+        label=gettext_lazy("走访日期"),
         widget=DateInput,
-        error_messages={"required": "请填写走访日期", "invalid": "日期格式应为 YYYY-MM-DD"},
+        error_messages={"required": gettext_lazy("请填写走访日期"), "invalid": gettext_lazy("日期格式应为 YYYY-MM-DD")},
     )
     findings = forms.CharField(
-        label="走访情况", widget=forms.Textarea(attrs={"rows": 3}), error_messages={"required": "请填写走访情况"}
+        label=gettext_lazy("走访情况"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": gettext_lazy("请填写走访情况")},
     )
     problems = forms.CharField(
-        label="发现的问题（每行一个，直接进入问题台账）", required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=gettext_lazy("发现的问题（每行一个，直接进入问题台账）"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 
 class FirmForm(StyledForm):
-    name = forms.CharField(label="企业名称", max_length=120, error_messages={"required": "请填写企业名称"})
-    credit_code = forms.CharField(label="统一社会信用代码", max_length=18, required=False)
+    name = forms.CharField(
+        label=gettext_lazy("企业名称"), max_length=120, error_messages={"required": gettext_lazy("请填写企业名称")}
+    )
+    credit_code = forms.CharField(label=gettext_lazy("统一社会信用代码"), max_length=18, required=False)
     official = forms.ModelChoiceField(
-        queryset=get_user_model().objects.none(), label="包联领导", error_messages={"required": "请选择包联领导"}
+        queryset=get_user_model().objects.none(),
+        label=gettext_lazy("包联领导"),
+        error_messages={"required": gettext_lazy("请选择包联领导")},
     )
 
     def __init__(self, *args, policy, **kwargs):
@@ -637,6 +696,13 @@ class FirmForm(StyledForm):
         self.fields["official"].label_from_instance = lambda u: u.get_full_name() or u.username
 
 
+def _month_heading(year: int, month: int, *, one_year: bool) -> str:
+    """A column of the visit grid: 3月 (or 25.3 across years) in Chinese, Mar (or Mar 25) in English."""
+    if get_language().startswith("zh"):
+        return f"{month}月" if one_year else f"{year % 100}.{month}"
+    return date_format(dt.date(year, month, 1), "M" if one_year else "M y")
+
+
 class VisitListView(ScopedMixin, TemplateView):
     """包联走访: the roster, the visit log, and the officials who missed a month."""
 
@@ -648,7 +714,7 @@ class VisitListView(ScopedMixin, TemplateView):
         self.oversees = scope.oversees(self.policy)
         self.own_firms = Firm.objects.filter(policy=self.policy, official=request.user)
         if not self.oversees and not self.own_firms.exists():
-            raise Http404("没有该政策文件的包联走访")
+            raise Http404(_("没有该政策文件的包联走访"))
         self.can_record = scope.can_review(self.policy.pk) or self.own_firms.exists()
 
     def recordable_firms(self):
@@ -688,8 +754,13 @@ class VisitListView(ScopedMixin, TemplateView):
             .prefetch_related("problems")[:200],
             missing=list(reversed(missing)),
             grid=grid,
-            grid_span=f"{months[0][0]}年{months[0][1]}月—{months[-1][0]}年{months[-1][1]}月" if months else "",
-            months=[f"{m}月" if len({y for y, _m in months}) == 1 else f"{y % 100}.{m}" for y, m in months],
+            grid_span=(
+                f"{date_format(dt.date(*months[0], 1), 'YEAR_MONTH_FORMAT')}—"
+                f"{date_format(dt.date(*months[-1], 1), 'YEAR_MONTH_FORMAT')}"
+                if months
+                else ""
+            ),
+            months=[_month_heading(y, m, one_year=len({y for y, _m in months}) == 1) for y, m in months],
             form=form,
             can_record=self.can_record,
         )
@@ -699,11 +770,11 @@ class VisitListView(ScopedMixin, TemplateView):
         if request.POST.get("action") == "firm":
             return self.firm_add(request)
         if not self.can_record:
-            raise PermissionDenied("只有包联领导本人或牵头部门可以登记走访")
+            raise PermissionDenied(_("只有包联领导本人或牵头部门可以登记走访"))
         form = VisitForm(request.POST)
         form.fields["firm"].queryset = self.recordable_firms()
         if not form.is_valid():
-            messages.error(request, "请按提示修改后再提交。")
+            messages.error(request, _("请按提示修改后再提交。"))
             return self.render_to_response(self.get_context_data(form=form))
         data = form.cleaned_data
         try:
@@ -718,16 +789,20 @@ class VisitListView(ScopedMixin, TemplateView):
         except services.SupervisionError as exc:
             messages.error(request, str(exc))
             return self.render_to_response(self.get_context_data(form=form))
-        messages.success(request, f"已登记 {visit.visit_date:%m月%d日} 走访{visit.firm.name}。")
+        messages.success(
+            request,
+            _("已登记 %(date)s 走访%(firm)s。")
+            % {"date": date_format(visit.visit_date, "MONTH_DAY_FORMAT"), "firm": visit.firm.name},
+        )
         return redirect(request.path)
 
     def firm_add(self, request):
         """包联名单: the lead bureau adds a firm and the official who covers it."""
         if not self.scope.can_review(self.policy.pk):
-            raise PermissionDenied("只有牵头部门可以维护包联名单")
+            raise PermissionDenied(_("只有牵头部门可以维护包联名单"))
         form = FirmForm(request.POST, policy=self.policy, prefix="firm")
         if not form.is_valid():
-            messages.error(request, "请按提示修改后再提交。")
+            messages.error(request, _("请按提示修改后再提交。"))
             return self.render_to_response(self.get_context_data(firm_form=form))
         data = form.cleaned_data
         try:
@@ -741,7 +816,7 @@ class VisitListView(ScopedMixin, TemplateView):
         except services.SupervisionError as exc:
             form.add_error(None, str(exc))
             return self.render_to_response(self.get_context_data(firm_form=form))
-        messages.success(request, f"已将{firm.name}列入包联名单。")
+        messages.success(request, _("已将%(firm)s列入包联名单。") % {"firm": firm.name})
         return redirect(request.path)
 
 
@@ -751,13 +826,13 @@ class AssessmentItemAddView(ScopedMixin, View):
     def post(self, request, policy):
         policy = _policy_of_overseer(self.scope, policy)
         if not self.scope.can_review(policy.pk):
-            raise PermissionDenied("只有该政策文件的审核员可以录入加减分")
+            raise PermissionDenied(_("只有该政策文件的审核员可以录入加减分"))
         back = reverse("reports:assessment", kwargs={"policy": policy.code})
         try:
             year = int(request.POST.get("year", ""))
             unit = Unit.objects.reporting_for(policy).get(pk=int(request.POST.get("unit", "")))
         except (ValueError, Unit.DoesNotExist):
-            messages.error(request, "请选择年度和单位。")
+            messages.error(request, _("请选择年度和单位。"))
             return redirect(back)
         try:
             item = services.assessment_item_add(
@@ -769,7 +844,15 @@ class AssessmentItemAddView(ScopedMixin, View):
                 by=request.user,
             )
         except services.SupervisionError as exc:
-            messages.error(request, f"{exc}（已填：{request.POST.get('points', '')} {request.POST.get('reason', '')}）")
+            messages.error(
+                request,
+                _("%(error)s（已填：%(points)s %(reason)s）")
+                % {"error": exc, "points": request.POST.get("points", ""), "reason": request.POST.get("reason", "")},
+            )
         else:
-            messages.success(request, f"已录入：{item.unit.name} {item.points:+g} {item.reason}")
+            messages.success(
+                request,
+                _("已录入：%(unit)s %(points)s %(reason)s")
+                % {"unit": item.unit.name, "points": f"{item.points:+g}", "reason": item.reason},
+            )
         return redirect(f"{back}?year={year}")

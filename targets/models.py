@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from policies.models import Policy, Task, Unit
@@ -195,11 +196,17 @@ class Period(models.Model):
         ]
 
     def __str__(self):
+        # Always Chinese: written into workbooks' identities, audit notes and notifications.
         return f"{self.year}年{self.month}月"
 
     def save(self, *args, **kwargs):
         self.ordinal = ordinal((self.year, self.month))
         super().save(*args, **kwargs)
+
+    @property
+    def display_name(self) -> str:
+        """The period as a page shows it: 2025年9月, or September 2025 in English."""
+        return date_format(dt.date(self.year, self.month, 1), "YEAR_MONTH_FORMAT")
 
     @property
     def start_date(self) -> dt.date:

@@ -174,7 +174,7 @@ class ReportEntryView(ScopedMixin, TemplateView):
                 submit=action == "submit",
             )
             if action == "submit":
-                messages.success(request, _("%(period)s月报已报送，等待审核。") % {"period": ctx.period})
+                messages.success(request, _("%(period)s月报已报送，等待审核。") % {"period": ctx.period.display_name})
             elif result.errors:
                 first = next(iter(result.errors.values()))[0]
                 messages.warning(
@@ -326,10 +326,18 @@ class ReportReviewView(ScopedMixin, View):
         try:
             if action == "approve":
                 services.report_approve(report=report, by=request.user)
-                messages.success(request, f"已审核通过：{report.unit}{report.period}月报。")
+                messages.success(
+                    request,
+                    _("已审核通过：%(unit)s%(period)s月报。")
+                    % {"unit": report.unit, "period": report.period.display_name},
+                )
             elif action == "return":
                 services.report_return(report=report, by=request.user, reason=request.POST.get("reason", ""))
-                messages.success(request, f"已退回：{report.unit}{report.period}月报，填报员会看到原因。")
+                messages.success(
+                    request,
+                    _("已退回：%(unit)s%(period)s月报，填报员会看到原因。")
+                    % {"unit": report.unit, "period": report.period.display_name},
+                )
             else:
                 raise services.ReportError("未知操作")
         except services.ReportError as exc:
@@ -667,12 +675,12 @@ class PeriodLockView(ScopedMixin, View):
         month = {"policy": policy, "year": year, "month": month_no}
         if request.POST.get("action") == "close":
             if not scope.can_review(policy.pk):
-                raise PermissionDenied("只有审核员可以关闭报告期")
+                raise PermissionDenied(_("只有审核员可以关闭报告期"))
             services.period_close(**month, by=request.user)
-            messages.success(request, f"{period}报告期已关闭，各单位不能再修改。")
+            messages.success(request, _("%(period)s报告期已关闭，各单位不能再修改。") % {"period": period.display_name})
             return redirect(back)
         if not scope.is_admin:
-            raise PermissionDenied("只有管理员可以解锁报告期")
+            raise PermissionDenied(_("只有管理员可以解锁报告期"))
         unit = get_object_or_404(Unit.objects.reporting_for(policy), code=request.POST.get("unit"))
         try:
             until = dt.date.fromisoformat(request.POST.get("until") or "")
@@ -685,7 +693,11 @@ class PeriodLockView(ScopedMixin, View):
         except services.ReportError as exc:
             messages.error(request, str(exc))
             return redirect(back)
-        messages.success(request, f"已为{unit.name}解锁{period}至{until:%m月%d日}，原因已记录。")
+        messages.success(
+            request,
+            _("已为%(unit)s解锁%(period)s至%(until)s，原因已记录。")
+            % {"unit": unit.name, "period": period.display_name, "until": date_format(until, "MONTH_DAY_FORMAT")},
+        )
         return redirect(back)
 
 

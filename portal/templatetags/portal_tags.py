@@ -66,6 +66,14 @@ def month_text(month) -> str:
     return date_format(dt.date(month[0], month[1], 1), "YEAR_MONTH_FORMAT")
 
 
+@register.filter(expects_localtime=True)
+def month_day(value) -> str:
+    """{{ day|month_day }} → 9月6日 / Sep 6: a day of the year in the language of the page."""
+    if _absent(value):
+        return numbers.DASH
+    return date_format(value, gettext("n月j日"))
+
+
 @register.simple_tag
 def chart_words() -> dict:
     """The words static/js/dashboards.js draws into the charts, in the page's language."""

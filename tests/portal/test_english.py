@@ -3,13 +3,19 @@ and title. Data stay as they are written (policy titles, unit and indicator name
 the templates mark what renders data with the HTML attribute translate="no", and the check
 leaves those elements out."""
 
+import datetime as dt
 import re
 
 import lxml.html
 import pytest
 import time_machine
+from django.core.exceptions import ValidationError
+from django.template import Context, Template
 from django.urls import reverse
+from django.utils import translation
 
+from supervision.credit_code import validate_credit_code
+from targets.models import Period
 from tests.portal.test_permission_matrix import MATRIX, ROLES, run_of
 from tests.portal.test_query_counts import NOW
 
@@ -30,20 +36,7 @@ NOT_PAGES = {
     "reports:run_download",
     "targets:excel_template",
     "targets:policy_excel",
-}
-# Translated on the entry branch (issue 15, part A: the entry page, the review queue and the
-# report pages under templates/targets/); remove from here when it is merged.
-ENTRY_BRANCH = {
-    "targets:report_entry",
-    "targets:report_preview",
-    "targets:report_history",
-    "targets:review_queue",
-    "targets:excel_upload",
-    "targets:policy_upload",
-    "targets:timeliness",
-    "targets:assignment_split",
-    "targets:notifications",
-    "targets:indicator_history",
+    "supervision:evidence_download",
 }
 ADMIN_PAGES = [
     ("admin:index", {}),
@@ -64,9 +57,7 @@ def _role_for(expected: dict) -> str | None:
 
 
 PAGES = sorted(
-    name
-    for name, (_kwargs, expected) in MATRIX.items()
-    if name not in NOT_PAGES | ENTRY_BRANCH and _role_for(expected) is not None
+    name for name, (_kwargs, expected) in MATRIX.items() if name not in NOT_PAGES and _role_for(expected) is not None
 )
 
 
@@ -146,3 +137,33 @@ def test_dates_follow_the_language(english, world):
         chinese = _open(english.__class__(), world, "official", reverse("home")).content.decode()
 
     assert "Oct. 20, 2025" in html and "2025年10月20日" in chinese
+
+
+def test_a_period_reads_in_the_language_of_the_page_but_stays_chinese_in_files(db):
+    period = Period(year=2025, month=9)
+
+    with translation.override("en"):
+        assert period.display_name == "September 2025"
+        assert str(period) == "2025年9月"  # written into workbooks' identities and notifications
+    with translation.override("zh-hans"):
+        assert period.display_name == "2025年9月"
+
+
+def test_a_day_of_the_year_follows_the_language():
+    template = Template("{% load portal_tags %}{{ day|month_day }}")
+    context = Context({"day": dt.date(2026, 9, 6)})
+
+    with translation.override("en"):
+        assert template.render(context) == "Sep 6"
+    with translation.override("zh-hans"):
+        assert template.render(context) == "9月6日"
+
+
+def test_the_supervision_refusals_speak_the_language_of_the_reader():
+    with translation.override("en"), pytest.raises(ValidationError) as refused:
+        validate_credit_code("91320000")
+
+    assert refused.value.messages == ["A unified social credit code has 18 characters (this one has 8)."]
+    with translation.override("zh-hans"), pytest.raises(ValidationError) as refused:
+        validate_credit_code("91320000")
+    assert refused.value.messages == ["统一社会信用代码应为18位（现为8位）。"]
