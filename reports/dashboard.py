@@ -14,7 +14,7 @@ from django.contrib.admin.models import LogEntry
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import Max
-from django.utils import translation
+from django.utils import timezone, translation
 
 from policies.models import Policy, Unit
 from policies.numbers import percent_number
@@ -371,6 +371,19 @@ def _digest(parts: list) -> str:
 # The key changes with any write and with the date; an hour bounds what a write made behind
 # the portal's back (a bulk load in a shell) could leave shown.
 OVERVIEW_SECONDS = 3600
+
+
+def cached_policy_dashboard(policy: Policy, at: Month) -> dict:
+    """`policy_dashboard`, kept in the cache under the data it was computed from (see
+    `home_overview`): every official opening the policy's month after the last change
+    reads it, instead of evaluating every unit × indicator again."""
+    today = timezone.localdate()  # the reports' timeliness is judged against it
+    key = "dashboard:" + _digest([policy.pk, _fields_of(policy), at, today, translation.get_language(), data_version()])
+    data = cache.get(key)
+    if data is None:
+        data = policy_dashboard(policy, at)
+        cache.set(key, data, OVERVIEW_SECONDS)
+    return data
 
 
 def home_overview(policies, today: dt.date) -> list[PolicyOverview]:

@@ -51,7 +51,7 @@ class PolicyDashboardView(DashboardMixin, TemplateView):
             self.scope.overseen_policies().select_related("city", "lead_unit"), code=kwargs["policy"]
         )
         self.at, self.months = self.month_for(self.policy)
-        self.data = dashboard.policy_dashboard(self.policy, self.at)
+        self.data = dashboard.cached_policy_dashboard(self.policy, self.at)
         table = IndicatorResultTable(self.rows())
         RequestConfig(request, paginate={"per_page": 100}).configure(table)
         export = request.GET.get("_export")
