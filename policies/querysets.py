@@ -12,7 +12,10 @@ class UnitQuerySet(models.QuerySet):
     def reporting_for(self, policy):
         """The units that report for `policy` (a Policy or its id): those assigned an
         indicator of it. One row per unit, so it can be counted, annotated and ordered."""
-        return self.filter(pk__in=self._assigned(policy=policy).values("pk"))
+        # Read from the policy's assignments (through its indicators' index), not by probing
+        # every unit of the province for one.
+        assignments = self.model._meta.get_field("assignments").related_model
+        return self.filter(pk__in=assignments.objects.filter(indicator__policy=policy).values("unit_id"))
 
     def reporting_for_any(self, policies):
         """The units that report for any of `policies` (see `reporting_for`)."""

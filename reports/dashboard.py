@@ -5,31 +5,23 @@ policies, one concept across cities."""
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.contrib.admin.models import LogEntry
-from django.core.cache import cache
-from django.db import connection
 from django.db.models import Max
-from django.utils import timezone, translation
 
 from policies.models import Policy, Unit
 from policies.numbers import percent_number
-from targets import calendar
+from targets import calendar, versions
 from targets.calendar import Month
 from targets.completeness import due_date_of
 from targets.models import (
     Assignment,
-    AuditEntry,
     Indicator,
     IndicatorMonth,
     MonthlyReport,
     Period,
-    ReportEvent,
-    Target,
 )
 from targets.queue import queue_units
 
@@ -340,65 +332,23 @@ def policy_overview(policy: Policy, today: dt.date) -> PolicyOverview:
     )
 
 
-def data_version() -> str:
-    """What every figure of the portal is computed from, in one cheap query (an index
-    look-up per table): the last report event (every change of a value, a narrative or a
-    state writes one, and so does each submission and approval, which moves the summary),
-    the last audit entry (targets, shares, locks, ingests, the portal's administration),
-    the last entry of the stock admin's log, and the last report, indicator, target,
-    assignment and unit created. With the policy's own fields (`_fields_of`: its
-    updated_at moves with every change of a target, milestone or share,
-    targets.services.indicator_inputs_changed) a write the evaluation reads changes the
-    key, never leaves a stale page. The ids are never reused, except after a rolled-back
-    test (tests/conftest.py clears the cache before each test)."""
-    models = (ReportEvent, AuditEntry, LogEntry, MonthlyReport, Indicator, Target, Assignment, Unit)
-    last = ", ".join(f"(SELECT MAX(id) FROM {model._meta.db_table})" for model in models)
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {last}")
-        return ":".join(str(v) for v in cursor.fetchone())
-
-
-def _fields_of(policy: Policy) -> list:
-    """The policy's own fields (its calendar, tolerance…), whichever way they changed."""
-    deferred = policy.get_deferred_fields()  # the source text, say: not read for this
-    return [(f.attname, getattr(policy, f.attname)) for f in Policy._meta.concrete_fields if f.attname not in deferred]
-
-
-def _digest(parts: list) -> str:
-    return hashlib.sha256(repr(parts).encode()).hexdigest()
-
-
-# The key changes with any write and with the date; an hour bounds what a write made behind
-# the portal's back (a bulk load in a shell) could leave shown.
-OVERVIEW_SECONDS = 3600
-
-
 def cached_policy_dashboard(policy: Policy, at: Month) -> dict:
-    """`policy_dashboard`, kept in the cache under the data it was computed from (see
-    `home_overview`): every official opening the policy's month after the last change
+    """`policy_dashboard`, kept in the cache under the data it was computed from
+    (targets.versions): every official opening the policy's month after the last change
     reads it, instead of evaluating every unit × indicator again."""
-    today = timezone.localdate()  # the reports' timeliness is judged against it
-    key = "dashboard:" + _digest([policy.pk, _fields_of(policy), at, today, translation.get_language(), data_version()])
-    data = cache.get(key)
-    if data is None:
-        data = policy_dashboard(policy, at)
-        cache.set(key, data, OVERVIEW_SECONDS)
-    return data
+    return versions.cached(versions.cache_key("dashboard", policy, at), lambda: policy_dashboard(policy, at))
 
 
 def home_overview(policies, today: dt.date) -> list[PolicyOverview]:
     """The official's 一张图: every policy the user oversees (see `policy_overview`), each
-    kept in the cache under the data it was computed from (`data_version`), the date and
-    the policy's own settings, so that the home page of every official evaluates a policy
-    once per change of the data, not once per visit."""
-    version = data_version()
+    kept in the cache under the data it was computed from (targets.versions), so that the
+    home page of every official evaluates a policy once per change of the data, not once
+    per visit."""
+    version = versions.data_version()
     overviews = []
     for policy in policies:
-        key = "overview:" + _digest([policy.pk, _fields_of(policy), today, translation.get_language(), version])
-        overview = cache.get(key)
-        if overview is None:
-            overview = policy_overview(policy, today)
-            cache.set(key, overview, OVERVIEW_SECONDS)
+        key = versions.cache_key("overview", policy, version=version, today=today)
+        overview = versions.cached(key, lambda policy=policy: policy_overview(policy, today))
         overview.policy = policy  # the caller's row, with its annotations (with_counts)
         overview.cache_key = key  # the home page keeps the card it renders under the same key
         overviews.append(overview)

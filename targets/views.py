@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -29,7 +30,7 @@ from policies.numbers import percent_number
 from policies.scope import ScopedMixin, scope_for
 from policies.textguard import guard_dataset
 
-from . import calendar, services
+from . import calendar, services, versions
 from .calendar import policy_asks_for
 from .completeness import due_date_of, timeliness
 from .entry import entry_rows
@@ -455,7 +456,10 @@ class ReviewQueueView(ScopedMixin, FilterView):
         reports = MonthlyReport.objects.filter(policy=self.policy, period__ordinal=self.period.ordinal).select_related(
             "period"
         )
-        checks = report_checks(reports)
+        # Every report's figures against their history, rendered once per change of the data
+        # (targets.versions): 20 units × 134 indicators is 2,680 figures to judge and show.
+        key = versions.cache_key("queue-checks", self.policy, self.period.ordinal)
+        checks = versions.cached(key, lambda: rendered_checks(reports))
         for unit in rows:
             unit.check = checks.get(unit.report_id)
         lock = PeriodLock.objects.filter(policy=self.policy, period__ordinal=self.period.ordinal)
@@ -487,6 +491,15 @@ class ReviewQueueView(ScopedMixin, FilterView):
     def months(self):
         """Every month the policy asked for, up to the one open now."""
         return calendar.asked_months(self.policy, calendar.previous_month(timezone.localdate()))
+
+
+def rendered_checks(reports) -> dict[int, str]:
+    """Each report's figures, warnings and notes (targets.review.report_checks) as the
+    queue shows them, by report id."""
+    return {
+        pk: render_to_string("targets/includes/_report_check.html", {"check": check})
+        for pk, check in report_checks(reports).items()
+    }
 
 
 class BulkApproveView(ScopedMixin, View):
