@@ -8,6 +8,7 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
 
 from django.db.models import Max
 
@@ -266,7 +267,6 @@ class PolicyOverview:
     due_date: dt.date | None
     missing: list[Unit]
     expected: int
-    cache_key: str = ""  # set by home_overview: what the overview and its card are kept under
 
     @property
     def at_label(self) -> str:
@@ -339,17 +339,32 @@ def cached_policy_dashboard(policy: Policy, at: Month) -> dict:
     return versions.cached(versions.cache_key("dashboard", policy, at), lambda: policy_dashboard(policy, at))
 
 
-def home_overview(policies, today: dt.date) -> list[PolicyOverview]:
+class CachedOverview:
+    """A policy's overview on the home page, read from the cache (or computed) only when
+    the page asks for more than the policy: not at all when the card's HTML is kept too."""
+
+    def __init__(self, policy: Policy, key: str, today: dt.date):
+        self.policy, self.cache_key, self._today = policy, key, today
+
+    @cached_property
+    def overview(self) -> PolicyOverview:
+        overview = versions.cached(self.cache_key, lambda: policy_overview(self.policy, self._today))
+        overview.policy = self.policy  # the caller's row, with its annotations (with_counts)
+        return overview
+
+    def __getattr__(self, name):
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return getattr(self.overview, name)
+
+
+def home_overview(policies, today: dt.date) -> list[CachedOverview]:
     """The official's 一张图: every policy the user oversees (see `policy_overview`), each
     kept in the cache under the data it was computed from (targets.versions), so that the
     home page of every official evaluates a policy once per change of the data, not once
-    per visit."""
+    per visit; the home page keeps each card's HTML under the same key."""
     version = versions.data_version()
-    overviews = []
-    for policy in policies:
-        key = versions.cache_key("overview", policy, version=version, today=today)
-        overview = versions.cached(key, lambda policy=policy: policy_overview(policy, today))
-        overview.policy = policy  # the caller's row, with its annotations (with_counts)
-        overview.cache_key = key  # the home page keeps the card it renders under the same key
-        overviews.append(overview)
-    return overviews
+    return [
+        CachedOverview(policy, versions.cache_key("overview", policy, version=version, today=today), today)
+        for policy in policies
+    ]
