@@ -14,10 +14,7 @@ class UnitQuerySet(models.QuerySet):
     def reporting_for(self, policy):
         """The units that report for `policy` (a Policy or its id): those assigned an
         indicator of it. One row per unit, so it can be counted, annotated and ordered."""
-        # Read from the policy's assignments (through its indicators' index), not by probing
-        # every unit of the province for one.
-        assignments = self.model._meta.get_field("assignments").related_model
-        return self.filter(pk__in=assignments.objects.filter(indicator__policy=policy).values("unit_id"))
+        return self.filter(pk__in=self._assigned(policy=policy).values("pk"))
 
     def reporting_for_any(self, policies):
         """The units that report for any of `policies` (see `reporting_for`)."""
@@ -25,15 +22,10 @@ class UnitQuerySet(models.QuerySet):
 
     def reporting_counts(self, policies) -> dict[int, int]:
         """How many units report for each of `policies` (see `reporting_for`), in one query."""
-        # The distinct (policy, unit) pairs, counted here: a hash of the assignments, not a
-        # sorted COUNT(DISTINCT) over the units joined to every assignment.
-        assignments = self.model._meta.get_field("assignments").related_model
-        pairs = (
-            assignments.objects.filter(indicator__policy__in=policies)
-            .values_list("indicator__policy", "unit_id")
-            .distinct()
-            .order_by()
-        )
+        key = "assignments__indicator__policy"
+        # The distinct (policy, unit) pairs, counted here: a hashed DISTINCT, not a sorted
+        # COUNT(DISTINCT) over every assignment (a third of the time on a province).
+        pairs = self._assigned(policy__in=policies).values_list(key, "pk").distinct().order_by()
         return dict(Counter(policy for policy, _unit in pairs))
 
     def _assigned(self, **policy):

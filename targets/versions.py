@@ -62,6 +62,11 @@ def cache_key(kind: str, policy: Policy, *parts, version: str | None = None, tod
     return f"{kind}:" + hashlib.sha256(repr(everything).encode()).hexdigest()
 
 
+def key(kind: str, *parts) -> str:
+    """The key of `kind` for `parts` at the current data (not tied to one policy)."""
+    return f"{kind}:" + hashlib.sha256(repr([parts, data_version()]).encode()).hexdigest()
+
+
 def cached(key: str, compute: Callable[[], T]) -> T:
     """The value kept under `key`, computed and kept when there is none."""
     value = cache.get(key)
