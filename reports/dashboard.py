@@ -332,11 +332,12 @@ def policy_overview(policy: Policy, today: dt.date) -> PolicyOverview:
     )
 
 
-def cached_policy_dashboard(policy: Policy, at: Month) -> dict:
+def cached_policy_dashboard(policy: Policy, at: Month, version: str | None = None) -> dict:
     """`policy_dashboard`, kept in the cache under the data it was computed from
     (targets.versions): every official opening the policy's month after the last change
     reads it, instead of evaluating every unit × indicator again."""
-    return versions.cached(versions.cache_key("dashboard", policy, at), lambda: policy_dashboard(policy, at))
+    key = versions.cache_key("dashboard", policy, at, version=version)
+    return versions.cached(key, lambda: policy_dashboard(policy, at))
 
 
 class CachedOverview:

@@ -114,8 +114,10 @@ class TestPolicyDashboard:
             world.a, world.a.county, 9, {world.a.indicator.pk: "60", world.a.flow.pk: "18"}, world.users["reviewer"]
         )
 
-        after = {r.indicator.pk: r.evaluation for r in client.get(url).context["results"]}
+        response = client.get(url)
+        after = {r.indicator.pk: r.evaluation for r in response.context["results"]}
         assert after[world.a.flow.pk].actual == 18
+        assert "18 件" in response.content.decode()  # the table's HTML, kept in the cache, too
 
     def test_a_target_changed_in_the_admin_shows_on_the_next_visit(self, client, world):
         approve(
