@@ -11,6 +11,7 @@ from decimal import Decimal
 from functools import cached_property
 
 from django.db.models import Max
+from django.utils import translation
 
 from policies.models import Policy, Unit
 from policies.numbers import percent_number
@@ -218,6 +219,15 @@ def unit_dashboard(unit: Unit, policies, today: dt.date, month: Month | None = N
             }
         )
     return blocks
+
+
+def cached_unit_dashboard(unit: Unit, policies, today: dt.date, month: Month | None = None) -> list[dict]:
+    """`unit_dashboard`, kept in the cache under the data it was computed from, the
+    policies (and their fields), the day and the language (targets.versions): its rank
+    needs every unit's figures of each policy."""
+    policies = list(policies)
+    parts = [unit.pk, [(p.pk, versions.policy_fields(p)) for p in policies], month, today, translation.get_language()]
+    return versions.cached(versions.key("unit-dashboard", *parts), lambda: unit_dashboard(unit, policies, today, month))
 
 
 def concept_comparison(concept, policies, today: dt.date) -> list[dict]:

@@ -170,7 +170,7 @@ class UnitDashboardView(DashboardMixin, TemplateView):
         policies = self.scope.policies().filter(indicators__assignments__unit=unit).distinct().select_related("city")
         # Opened from a dashboard at a month (?month=2025-06): every policy is shown at it.
         month = calendar.parse_month(self.request.GET.get("month"))
-        blocks = dashboard.unit_dashboard(unit, policies, timezone.localdate(), month)
+        blocks = dashboard.cached_unit_dashboard(unit, policies, timezone.localdate(), month)
         for block in blocks:
             block["oversees"] = self.scope.oversees(block["policy"])  # may open the policy's dashboard
         context.update(unit=unit, month=month, blocks=blocks)

@@ -12,6 +12,7 @@ from django.urls import reverse
 from targets.audit import audit_record
 from targets.models import Indicator, Target
 from targets.services import (
+    assignment_split,
     indicator_summary_refresh,
     report_approve,
     report_get_or_create,
@@ -158,3 +159,19 @@ def test_dashboard_cost_does_not_grow_with_units_indicators_or_months(client, wo
     large = cost(client, url)
 
     assert large == small
+
+
+def test_the_unit_page_shows_a_figure_approved_after_a_visit(client, world):
+    assignment_split(indicator=world.a.flow, shares={world.a.county.pk: "10", world.a.bureau.pk: "10"}, by=None)
+    client.force_login(world.users["reviewer"])
+    url = reverse("reports:unit", args=[world.a.county.code]) + "?month=2025-09"
+
+    def flow_actual():
+        (block,) = client.get(url).context["blocks"]
+        result = next(r for i, r in block["rows"] if i == world.a.flow)
+        return result.evaluation.actual if result and result.evaluation else None
+
+    assert flow_actual() is None
+    approve(world.a, world.a.county, 9, {world.a.indicator.pk: "60", world.a.flow.pk: "18"}, world.users["reviewer"])
+
+    assert flow_actual() == 18
