@@ -1,5 +1,7 @@
 """Reusable reads of the policy catalogue, named for what the pages need."""
 
+from collections import Counter
+
 from django.db import models
 from django.db.models.functions import Coalesce
 
@@ -21,8 +23,10 @@ class UnitQuerySet(models.QuerySet):
     def reporting_counts(self, policies) -> dict[int, int]:
         """How many units report for each of `policies` (see `reporting_for`), in one query."""
         key = "assignments__indicator__policy"
-        rows = self._assigned(policy__in=policies).values(key).annotate(n=models.Count("pk", distinct=True))
-        return {row[key]: row["n"] for row in rows.order_by()}
+        # The distinct (policy, unit) pairs, counted here: a hashed DISTINCT, not a sorted
+        # COUNT(DISTINCT) over every assignment (a third of the time on a province).
+        pairs = self._assigned(policy__in=policies).values_list(key, "pk").distinct().order_by()
+        return dict(Counter(policy for policy, _unit in pairs))
 
     def _assigned(self, **policy):
         return self.model.objects.filter(**{f"assignments__indicator__{k}": v for k, v in policy.items()})

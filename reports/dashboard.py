@@ -8,15 +8,23 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
 
 from django.db.models import Max
+from django.utils import translation
 
 from policies.models import Policy, Unit
 from policies.numbers import percent_number
-from targets import calendar
+from targets import calendar, versions
 from targets.calendar import Month
 from targets.completeness import due_date_of
-from targets.models import Assignment, Indicator, IndicatorMonth, MonthlyReport, Period
+from targets.models import (
+    Assignment,
+    Indicator,
+    IndicatorMonth,
+    MonthlyReport,
+    Period,
+)
 from targets.queue import queue_units
 
 from . import metrics
@@ -213,6 +221,15 @@ def unit_dashboard(unit: Unit, policies, today: dt.date, month: Month | None = N
     return blocks
 
 
+def cached_unit_dashboard(unit: Unit, policies, today: dt.date, month: Month | None = None) -> list[dict]:
+    """`unit_dashboard`, kept in the cache under the data it was computed from, the
+    policies (and their fields), the day and the language (targets.versions): its rank
+    needs every unit's figures of each policy."""
+    policies = list(policies)
+    parts = [unit.pk, [(p.pk, versions.policy_fields(p)) for p in policies], month, today, translation.get_language()]
+    return versions.cached(versions.key("unit-dashboard", *parts), lambda: unit_dashboard(unit, policies, today, month))
+
+
 def concept_comparison(concept, policies, today: dt.date) -> list[dict]:
     """The same concept in each city, each against its own target and time progress, read
     from the approval summary (a few thousand rows however many values there are)."""
@@ -325,6 +342,40 @@ def policy_overview(policy: Policy, today: dt.date) -> PolicyOverview:
     )
 
 
-def home_overview(policies, today: dt.date) -> list[PolicyOverview]:
-    """The official's 一张图: every policy the user oversees (see `policy_overview`)."""
-    return [policy_overview(policy, today) for policy in policies]
+def cached_policy_dashboard(policy: Policy, at: Month, version: str | None = None) -> dict:
+    """`policy_dashboard`, kept in the cache under the data it was computed from
+    (targets.versions): every official opening the policy's month after the last change
+    reads it, instead of evaluating every unit × indicator again."""
+    key = versions.cache_key("dashboard", policy, at, version=version)
+    return versions.cached(key, lambda: policy_dashboard(policy, at))
+
+
+class CachedOverview:
+    """A policy's overview on the home page, read from the cache (or computed) only when
+    the page asks for more than the policy: not at all when the card's HTML is kept too."""
+
+    def __init__(self, policy: Policy, key: str, today: dt.date):
+        self.policy, self.cache_key, self._today = policy, key, today
+
+    @cached_property
+    def overview(self) -> PolicyOverview:
+        overview = versions.cached(self.cache_key, lambda: policy_overview(self.policy, self._today))
+        overview.policy = self.policy  # the caller's row, with its annotations (with_counts)
+        return overview
+
+    def __getattr__(self, name):
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return getattr(self.overview, name)
+
+
+def home_overview(policies, today: dt.date) -> list[CachedOverview]:
+    """The official's 一张图: every policy the user oversees (see `policy_overview`), each
+    kept in the cache under the data it was computed from (targets.versions), so that the
+    home page of every official evaluates a policy once per change of the data, not once
+    per visit; the home page keeps each card's HTML under the same key."""
+    version = versions.data_version()
+    return [
+        CachedOverview(policy, versions.cache_key("overview", policy, version=version, today=today), today)
+        for policy in policies
+    ]

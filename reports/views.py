@@ -9,6 +9,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
@@ -20,7 +21,7 @@ from policies.models import Policy
 from policies.scope import ScopedMixin
 from policies.textguard import GuardedTableExport
 from supervision import selectors as supervision_selectors
-from targets import calendar
+from targets import calendar, versions
 from targets.models import Concept, Indicator
 
 from . import assessment, dashboard, selectors, services
@@ -53,15 +54,24 @@ class PolicyDashboardView(DashboardMixin, TemplateView):
             self.scope.overseen_policies().select_related("city", "lead_unit"), code=kwargs["policy"]
         )
         self.at, self.months = self.month_for(self.policy)
-        self.data = dashboard.policy_dashboard(self.policy, self.at)
-        table = IndicatorResultTable(self.rows())
-        RequestConfig(request, paginate={"per_page": 100}).configure(table)
+        version = versions.data_version()
+        self.data = dashboard.cached_policy_dashboard(self.policy, self.at, version=version)
         export = request.GET.get("_export")
         if TableExport.is_valid_format(export):
             name = f"{self.policy.city.name}-{calendar.month_label(self.at)}-{_('指标完成情况')}.{export}"
-            return GuardedTableExport(export, table).response(name)
-        self.table = table
+            return GuardedTableExport(export, self.build_table()).response(name)
+        # The table's HTML is kept under the same data and this page's filters, sort and
+        # page: built only when it is not (its per-cell rendering is most of the page).
+        self.table = SimpleLazyObject(self.build_table)
+        self.table_key = versions.cache_key(
+            "policy-table", self.policy, self.at, sorted(request.GET.lists()), version=version
+        )
         return super().get(request, *args, **kwargs)
+
+    def build_table(self) -> IndicatorResultTable:
+        table = IndicatorResultTable(self.rows())
+        RequestConfig(self.request, paginate={"per_page": 100}).configure(table)
+        return table
 
     def rows(self) -> list[dict]:
         get = self.request.GET
@@ -109,6 +119,7 @@ class PolicyDashboardView(DashboardMixin, TemplateView):
             at_label=calendar.month_label(self.at),
             light_labels={k: light_label(k) for k in LIGHT_LABELS},
             table=self.table,
+            table_key=self.table_key,
             months=[calendar.month_label(m) for m in reversed(self.months)],
             units=units,
             concepts=concepts,
@@ -161,7 +172,7 @@ class UnitDashboardView(DashboardMixin, TemplateView):
         policies = self.scope.policies().filter(indicators__assignments__unit=unit).distinct().select_related("city")
         # Opened from a dashboard at a month (?month=2025-06): every policy is shown at it.
         month = calendar.parse_month(self.request.GET.get("month"))
-        blocks = dashboard.unit_dashboard(unit, policies, timezone.localdate(), month)
+        blocks = dashboard.cached_unit_dashboard(unit, policies, timezone.localdate(), month)
         for block in blocks:
             block["oversees"] = self.scope.oversees(block["policy"])  # may open the policy's dashboard
         context.update(unit=unit, month=month, blocks=blocks)

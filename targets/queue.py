@@ -13,7 +13,11 @@ from .models import MonthlyReport, Period
 
 def queue_units(policy: Policy, period: Period, due: dt.date | None = None):
     """`due` is the period's due date when the caller has it already (one query less)."""
-    reports = MonthlyReport.objects.filter(policy=policy, period__ordinal=period.ordinal, unit=OuterRef("pk"))
+    # Unordered: at most one report per unit, policy and period, and the model's default
+    # ordering would join the period, policy, city and unit again for each unit's subquery.
+    reports = MonthlyReport.objects.filter(
+        policy=policy, period__ordinal=period.ordinal, unit=OuterRef("pk")
+    ).order_by()
     # calendar.submitted_on_time in SQL: first submitted before the end of the due day.
     deadline = calendar.on_time_deadline(due or completeness.due_date_of(policy, period.year, period.month))
     return (

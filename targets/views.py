@@ -15,9 +15,11 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.functional import SimpleLazyObject
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import View
@@ -29,7 +31,7 @@ from policies.numbers import percent_number
 from policies.scope import ScopedMixin, scope_for
 from policies.textguard import guard_dataset
 
-from . import calendar, services
+from . import calendar, services, versions
 from .calendar import policy_asks_for
 from .completeness import due_date_of, timeliness
 from .entry import entry_rows
@@ -115,21 +117,38 @@ class ReportEntryView(ScopedMixin, TemplateView):
         ctx = self.ctx
         report = ctx.report
         editable = ctx.can_enter and not ctx.locked and (report is None or report.state in services.EDITABLE)
-        groups = entry_rows(
-            policy=ctx.policy,
-            unit=ctx.unit,
-            period=ctx.period,
-            report=report,
-            typed=kwargs.get("posted", {}).get("values"),
+        # Read when the page renders its rows: not at all when their HTML is in the cache.
+        groups = SimpleLazyObject(
+            lambda: entry_rows(
+                policy=ctx.policy,
+                unit=ctx.unit,
+                period=ctx.period,
+                report=report,
+                typed=kwargs.get("posted", {}).get("values"),
+            )
         )
-        rows = [row for group in groups for row in group.rows]
+
+        texts = {name: getattr(report, name) if report else "" for name in services.TEXT_FIELDS}
+
+        def loaded_from_rows():
+            rows = [row for group in groups for row in group.rows]
+            return services.Loaded(
+                values={row.indicator.pk: row.typed for row in rows},
+                notes={row.indicator.pk: row.value.note if row.value else "" for row in rows},
+                texts=texts,
+            )
+
         # What the form is loaded with: a save writes only the fields that differ from it.
-        loaded = kwargs.get("loaded") or services.Loaded(
-            values={row.indicator.pk: row.typed for row in rows},
-            notes={row.indicator.pk: row.value.note if row.value else "" for row in rows},
-            texts={name: getattr(report, name) if report else "" for name in services.TEXT_FIELDS},
-        )
+        loaded = kwargs.get("loaded") or SimpleLazyObject(loaded_from_rows)
+        loaded_texts = kwargs["loaded"].texts if kwargs.get("loaded") else texts  # outside the rows
         conflicts = kwargs.get("conflicts") or []
+        # A plain visit (nothing typed, refused or in conflict): the rows' HTML is kept under
+        # the data it shows (targets.versions); a save writes a report event, a new key.
+        plain = not (kwargs.get("posted") or kwargs.get("loaded") or conflicts or kwargs.get("stale"))
+        rows_key = None
+        if plain:
+            state = (report.pk, report.version, report.state) if report else None
+            rows_key = versions.cache_key("entry", ctx.policy, ctx.unit.pk, ctx.period.ordinal, editable, state)
         context.update(
             ctx=ctx,
             report=report,
@@ -142,6 +161,8 @@ class ReportEntryView(ScopedMixin, TemplateView):
             loaded=loaded,
             conflicts=conflicts,
             conflict_keys={c.key: c for c in conflicts},
+            rows_key=rows_key,
+            loaded_texts=loaded_texts,
             text_fields=list(services.TEXT_FIELDS.items()),
             is_late=timezone.localdate() > ctx.due_date and (report is None or report.first_submitted_at is None),
         )
@@ -463,7 +484,10 @@ class ReviewQueueView(ScopedMixin, FilterView):
         reports = MonthlyReport.objects.filter(policy=self.policy, period__ordinal=self.period.ordinal).select_related(
             "period"
         )
-        checks = report_checks(reports)
+        # Every report's figures against their history, rendered once per change of the data
+        # (targets.versions): 20 units × 134 indicators is 2,680 figures to judge and show.
+        key = versions.cache_key("queue-checks", self.policy, self.period.ordinal)
+        checks = versions.cached(key, lambda: rendered_checks(reports))
         for unit in rows:
             unit.check = checks.get(unit.report_id)
         lock = PeriodLock.objects.filter(policy=self.policy, period__ordinal=self.period.ordinal)
@@ -495,6 +519,15 @@ class ReviewQueueView(ScopedMixin, FilterView):
     def months(self):
         """Every month the policy asked for, up to the one open now."""
         return calendar.asked_months(self.policy, calendar.previous_month(timezone.localdate()))
+
+
+def rendered_checks(reports) -> dict[int, str]:
+    """Each report's figures, warnings and notes (targets.review.report_checks) as the
+    queue shows them, by report id."""
+    return {
+        pk: render_to_string("targets/includes/_report_check.html", {"check": check})
+        for pk, check in report_checks(reports).items()
+    }
 
 
 class BulkApproveView(ScopedMixin, View):

@@ -9,7 +9,7 @@ from django.db.models import Count, Q
 
 from policies.models import Policy, Unit
 
-from . import calendar
+from . import calendar, versions
 from .calendar import policy_asks_for
 from .completeness import period_days
 from .models import Assignment, MonthlyReport, Period
@@ -112,7 +112,8 @@ def review_summary(scope, on_date: dt.date) -> list[dict]:
         .values_list("policy_id")
         .annotate(n=Count("id"))
     )
-    expected = Unit.objects.reporting_counts(ids)
+    # The units that report for each policy: kept under the data version (targets.versions).
+    expected = versions.cached(versions.key("reporting-counts", ids), lambda: Unit.objects.reporting_counts(ids))
     return [
         {
             "policy": p,

@@ -212,3 +212,13 @@ def report_submitted(world, report_draft):
 @pytest.fixture
 def report_returned(world, report_submitted):
     return report_return(report=report_submitted, by=world.users["reviewer"], reason="请核对专利数据口径")
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Every test starts with an empty cache: the ids that key cached pages
+    (reports.dashboard.data_version) are reused after a rolled-back test."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

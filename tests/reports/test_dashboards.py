@@ -4,12 +4,21 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from targets.models import Indicator
-from targets.services import report_approve, report_get_or_create, report_save, report_submit
+from targets.audit import audit_record
+from targets.models import Indicator, Target
+from targets.services import (
+    assignment_split,
+    indicator_summary_refresh,
+    report_approve,
+    report_get_or_create,
+    report_save,
+    report_submit,
+)
 from tests import factories as f
 
 NOW = dt.datetime(2025, 10, 20, 9, 0, tzinfo=dt.UTC)
@@ -51,7 +60,9 @@ def grow(side, reviewer, indicators: int, units: int, months: range):
 
 
 def cost(client, url) -> int:
+    """The queries of a page evaluated afresh (not read from the cache), the session warm."""
     client.get(url)
+    cache.clear()
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(url)
     assert response.status_code == 200, response.content[:500]
@@ -104,8 +115,27 @@ class TestPolicyDashboard:
             world.a, world.a.county, 9, {world.a.indicator.pk: "60", world.a.flow.pk: "18"}, world.users["reviewer"]
         )
 
-        after = {r.indicator.pk: r.evaluation for r in client.get(url).context["results"]}
+        response = client.get(url)
+        after = {r.indicator.pk: r.evaluation for r in response.context["results"]}
         assert after[world.a.flow.pk].actual == 18
+        assert "18 件" in response.content.decode()  # the table's HTML, kept in the cache, too
+
+    def test_a_target_changed_in_the_admin_shows_on_the_next_visit(self, client, world):
+        approve(
+            world.a, world.a.county, 9, {world.a.indicator.pk: "60", world.a.flow.pk: "18"}, world.users["reviewer"]
+        )
+        client.force_login(world.users["reviewer"])
+        url = reverse("reports:policy", args=[world.a.policy.code]) + "?month=2025-09"
+        assert {r.indicator.pk: r.light for r in client.get(url).context["results"]}[world.a.flow.pk] == "green"
+
+        # As targets.admin.AuditedAdmin saves it: the row, its audit entry, the summary refreshed.
+        target = world.a.flow.targets.get()
+        Target.objects.filter(pk=target.pk).update(value=2000)
+        audit_record(by=None, action="后台修改", obj=target, changes={"value": [str(target.value), "2000"]})
+        indicator_summary_refresh(indicators=[world.a.flow])
+
+        after = {r.indicator.pk: r.light for r in client.get(url).context["results"]}
+        assert after[world.a.flow.pk] == "red"
 
 
 @pytest.mark.parametrize(
@@ -129,3 +159,19 @@ def test_dashboard_cost_does_not_grow_with_units_indicators_or_months(client, wo
     large = cost(client, url)
 
     assert large == small
+
+
+def test_the_unit_page_shows_a_figure_approved_after_a_visit(client, world):
+    assignment_split(indicator=world.a.flow, shares={world.a.county.pk: "10", world.a.bureau.pk: "10"}, by=None)
+    client.force_login(world.users["reviewer"])
+    url = reverse("reports:unit", args=[world.a.county.code]) + "?month=2025-09"
+
+    def flow_actual():
+        (block,) = client.get(url).context["blocks"]
+        result = next(r for i, r in block["rows"] if i == world.a.flow)
+        return result.evaluation.actual if result and result.evaluation else None
+
+    assert flow_actual() is None
+    approve(world.a, world.a.county, 9, {world.a.indicator.pk: "60", world.a.flow.pk: "18"}, world.users["reviewer"])
+
+    assert flow_actual() == 18

@@ -3,17 +3,28 @@ bottom of each class, the lights that changed since last month and the missing r
 read from the same evaluation as the dashboard."""
 
 import datetime as dt
+import re
 
 import pytest
 import time_machine
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from reports import metrics
 from reports.dashboard import bottom_of_classes, policy_dashboard, policy_overview
+from targets.audit import audit_record
+from targets.models import Target
+from targets.services import indicator_summary_refresh
 from tests import factories as f
 from tests.reports.test_dashboards import approve, grow
+
+
+def page(response) -> str:
+    """The page without its per-request CSRF tokens."""
+    return re.sub(r"[A-Za-z0-9]{64}", "", response.content.decode())
+
 
 NOW = dt.datetime(2025, 10, 20, 9, 0, tzinfo=dt.UTC)
 TODAY = NOW.date()
@@ -120,11 +131,59 @@ class TestOfficialsHome:
     def test_costs_the_same_queries_with_more_units_indicators_and_months(self, client, two_months):
         client.force_login(two_months.users["official"])
         client.get(reverse("home"))
+        cache.clear()  # the overview evaluated, not read from the cache
         with CaptureQueriesContext(connection) as small:
             client.get(reverse("home"))
 
         grow(two_months.a, two_months.users["reviewer"], indicators=4, units=5, months=range(3, 8))
+        cache.clear()
         with CaptureQueriesContext(connection) as large:
             client.get(reverse("home"))
 
         assert len(large) == len(small)
+
+    def test_a_second_visit_reads_the_overview_from_the_cache_and_shows_the_same_page(self, client, two_months):
+        client.force_login(two_months.users["official"])
+        first = client.get(reverse("home"))
+        with CaptureQueriesContext(connection) as again:
+            second = client.get(reverse("home"))
+
+        assert page(second) == page(first)
+        assert not [q for q in again if "targets_reportvalue" in q["sql"] or "targets_indicatormonth" in q["sql"]]
+
+    def test_an_approval_after_a_visit_shows_on_the_next_visit(self, client, two_months):
+        client.force_login(two_months.users["official"])
+        before = client.get(reverse("home")).context["overview"][0]
+        assert two_months.a.bureau in before.missing
+
+        approve(
+            two_months.a,
+            two_months.a.bureau,
+            9,
+            {two_months.a.indicator.pk: "60", two_months.a.flow.pk: "3"},
+            two_months.users["reviewer"],
+        )
+        after = client.get(reverse("home")).context["overview"][0]
+
+        fresh = policy_overview(two_months.a.policy, TODAY)
+        assert two_months.a.bureau not in after.missing
+        assert (after.lights, after.missing, [s.unit for s, _u in after.bottom]) == (
+            fresh.lights,
+            fresh.missing,
+            [s.unit for s, _u in fresh.bottom],
+        )
+
+    def test_a_target_changed_in_the_admin_after_a_visit_shows_on_the_next_visit(self, client, two_months):
+        client.force_login(two_months.users["official"])
+        before = client.get(reverse("home")).context["overview"][0]
+
+        # As the admin changes a target (targets.admin.AuditedAdmin): the row, its audit entry,
+        # the city figures and the policy's inputs marked changed; the clock stands still.
+        target = two_months.a.flow.targets.get()
+        Target.objects.filter(pk=target.pk).update(value=target.value * 100)
+        audit_record(by=None, action="后台修改", obj=target, changes={"value": [str(target.value), "2000"]})
+        indicator_summary_refresh(indicators=[two_months.a.flow])
+        after = client.get(reverse("home")).context["overview"][0]
+
+        assert after.lights == policy_overview(two_months.a.policy, TODAY).lights
+        assert after.lights != before.lights

@@ -5,6 +5,7 @@ and approves a warned report only when it was confirmed on its own."""
 import datetime as dt
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 
 from reports.models import ReportRun
@@ -66,8 +67,22 @@ class TestQueue:
         client.force_login(world.users["reviewer"])
         url = reverse("targets:review_queue", args=[world.a.policy.code]) + "?month=2025-09"
         client.get(url)
+        cache.clear()  # the figures judged afresh, not read from the cache
         with django_assert_max_num_queries(30):
             client.get(url)
+
+    def test_a_figure_corrected_after_a_visit_shows_on_the_next_visit(self, client, world, month):
+        county, _bureau = month
+        assert "1 项预警" in queue(client, world)
+
+        report = services.report_return(report=county, by=world.users["reviewer"], reason="请核实")
+        report = services.report_save(
+            report=report, by=world.users["reporter"], version=report.version, values={world.a.flow.pk: "2"}, on_date=ON
+        ).report
+        services.report_submit(report=report, by=world.users["reporter"], version=report.version, on_date=ON)
+
+        html = queue(client, world)
+        assert "项预警" not in html and "本月集中授权一批" in html
 
 
 class TestBulkApprove:
