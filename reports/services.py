@@ -344,7 +344,12 @@ def run_issue(*, run: ReportRun, by, doc_number: str = "", issued_on: dt.date | 
     again from the same data with the 文号 and the date of issue (the workbook, which
     carries no date of issue, stays as built); refused when the data changed since the
     build, so that the 通报 and its attachments say the same."""
-    run = ReportRun.objects.select_for_update().select_related("policy__city", "policy__lead_unit").get(pk=run.pk)
+    # Only the run is locked: PostgreSQL refuses FOR UPDATE on the nullable side of the lead unit join.
+    run = (
+        ReportRun.objects.select_for_update(of=("self",))
+        .select_related("policy__city", "policy__lead_unit")
+        .get(pk=run.pk)
+    )
     if run.status != ReportRun.Status.DONE:
         raise RunRefused(_("只有已完成的版本可以印发"))
     if run.issued_at is not None:
