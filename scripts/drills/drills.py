@@ -436,7 +436,8 @@ def drill_web_excel_conflict(ctx: Context):
 
 # -- 7. cross-scope requests ------------------------------------------------------------------
 
-REFUSED = {403, 404, 405}
+# 415: the API refuses a form body before anything else (it takes JSON only): nothing read, nothing written.
+REFUSED = {403, 404, 405, 415}
 NO_POST = {"logout", "admin:logout"}
 
 
@@ -465,7 +466,7 @@ def drill_cross_scope(ctx: Context):
                 to_login = answer.status_code == 302 and "/login/" in location
                 refused = answer.status_code in REFUSED or to_login
                 if answer.status_code >= 500 or leaked or (row["foreign"] and not refused):
-                    bad.append(f"{method} {row['path']} as {user}: {answer.status_code} {leaked[:2]}")
+                    bad.append(f"{method} {row['path']} as {user}: {answer.status_code} {location} {leaked[:2]}")
     ok = not bad and requests_made > 0
     return ok, (
         f"{requests_made} requests ({len(names)} URL names × GET/POST × 3 roles"

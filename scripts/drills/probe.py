@@ -171,7 +171,11 @@ def cross_urls(scopes_json):
         "targets:concept_detail": b["concept"],
         "reports:concept": b["concept"],
     }
-    pk_of = {"targets:report_review": b["report"], "targets:report_history": b["report"]}
+    pk_of = {
+        "targets:report_review": b["report"],
+        "targets:report_history": b["report"],
+        "supervision:report_problems": b["report"],
+    }
     rows, seen = [], set()
 
     def add(name, kwargs, users, foreign=True):
@@ -199,10 +203,12 @@ def cross_urls(scopes_json):
             elif arg == "pk":
                 kw[arg] = pk_of.get(name, b["run"] if name.startswith("reports:") else 1)
             else:
-                kw[arg] = {"policy": b["policy"], "unit": b["unit"], "month": b["month"], "indicator": b["indicator"]}[
-                    arg
-                ]
-        add(name, kw, all_users)
+                # Any other argument (a problem's number, a token's id…) gets a plain value: the
+                # path still names B's policy or object, so it must be refused all the same.
+                known = {"policy": b["policy"], "unit": b["unit"], "month": b["month"], "indicator": b["indicator"]}
+                kw[arg] = known.get(arg, "2026-001" if arg == "number" else "1")
+        # A user's own API tokens belong to no city: the id is the user's own or a 404.
+        add(name, kw, all_users, foreign=not name.startswith("tokens:"))
         if "unit" in args:
             mixed = {**kw, "policy": a["policy"], "month": a["month"]}
             add(name, mixed, all_users)  # A's policy, B's unit
