@@ -70,6 +70,7 @@ SHEET_NAMES = {
     "ranking": "县区部门排名",
     "timeliness": "报送情况",
     "lagging": "滞后事项",
+    "problems": "问题办理",
     "explain": "说明",
 }
 
@@ -129,6 +130,15 @@ def build_bulletin_xlsx(data: BulletinData) -> bytes:
     ranked = _ranking_sheet(ranking, data, label=labels["ranking"])
     _timeliness_sheet(book.sheet(SHEET_NAMES["timeliness"]), data, label=labels["timeliness"])
     _lagging_sheet(book.sheet(SHEET_NAMES["lagging"]), data, label=labels["lagging"])
+    if "problems" in labels:
+        title = f"{data.header.city}{xlsx.quarter_label(data.year, data.quarter)}问题办理情况表"
+        ledger.write_counts_sheet(
+            book.sheet(SHEET_NAMES["problems"]),
+            data.ledger_counts,
+            title=title,
+            info=_info(data),
+            label=labels["problems"],
+        )
     xlsx.explain_sheet(
         book.sheet(SHEET_NAMES["explain"]),
         header,
@@ -136,9 +146,6 @@ def build_bulletin_xlsx(data: BulletinData) -> bytes:
         as_of=as_of_text(data),
     )
     _summary_sheet(summary, data, ranking=ranking, ranked=ranked)
-    if data.ledger_counts:
-        title = f"{data.header.city}{xlsx.quarter_label(data.year, data.quarter)}问题办理情况表"
-        ledger.write_counts_sheet(book.sheet("问题办理"), data.ledger_counts, title=title, info=_info(data))
     return book.to_bytes()
 
 

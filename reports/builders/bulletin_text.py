@@ -138,7 +138,7 @@ def _year_to_date(data: BulletinData) -> str:
 
 def problems_text(data: BulletinData) -> str:
     """问题办理: the ledger's counts at the month evaluated, and the units with items past due."""
-    text = f"{as_of_text(data)}，{counts_sentence(data.ledger_counts)}。"
+    text = f"{as_of_text(data)}，{counts_sentence(data.ledger_counts)}（详见{attachment_label(data, 'problems')}）。"
     late = [c for c in data.ledger_counts if c.overdue]
     if late:
         named = "、".join(f"{c.unit}（{c.overdue}件）" for c in sorted(late, key=lambda c: -c.overdue))
@@ -194,8 +194,11 @@ def attachments(data: BulletinData) -> list[tuple[str, str]]:
         ("ranking", f"{period}{ranking_title(data)}表"),
         ("timeliness", f"月报报送情况表（{_year_to_date(data)}）"),
         ("lagging", f"{period}滞后事项清单"),
-        ("explain", "指标计算说明"),
     ]
+    if any(c.collected for c in data.ledger_counts):
+        # The ledger's table is an attachment like the others: labelled, and listed in the 通报.
+        items.append(("problems", f"{period}问题办理情况表"))
+    items.append(("explain", "指标计算说明"))
     return items
 
 

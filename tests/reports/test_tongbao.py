@@ -201,8 +201,10 @@ class TestText:
 
         assert "五、问题办理情况" in text
         assert any(
-            "收集问题6件、已办结5件、办结率83.3%、超期1件。超期办理的单位有：迁西县（1件）。" in line for line in text
+            "收集问题6件、已办结5件、办结率83.3%、超期1件（详见附件5）。超期办理的单位有：迁西县（1件）。" in line
+            for line in text
         )
+        assert any(line.endswith("2025年第三季度问题办理情况表") for line in text)
 
     def test_the_file_is_named_for_the_city_policy_and_quarter(self):
         assert (
